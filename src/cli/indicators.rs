@@ -1,0 +1,84 @@
+//! `sandogh indicators --out DIR [--quarter Q] [--pipeline FILE]`
+//!
+//! Reads `<out>/lake` and writes `<out>/indicators/indicators.parquet` and `indicators.csv`: every
+//! indicator for every quarter from the first quarter with a fund up to Q (default: the latest
+//! quarter that has ended on or before the latest date in the lake), at fund, county and province
+//! level. Quarters follow the pipeline's calendar (Jalali by default). Q may be written `1403Q2`,
+//! `1403-Q2` or with Persian digits.
+
+use super::{load_pipeline, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::calendar::{CalendarKind, Quarter};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `sandogh indicators`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output folder holding the lake; indicators go to <out>/indicators.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Last quarter to compute, e.g. 1403Q2.
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// Pipeline file (calendar); default: the built-in pipeline (Jalali quarters).
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
+}
+
+/// Parses a quarter argument, with a message that says how to write one.
+pub fn parse_quarter(text: Option<&str>) -> Result<Option<Quarter>, i32> {
+    match text {
+        None => Ok(None),
+        Some(t) => Quarter::parse(t).map(Some).ok_or_else(|| {
+            eprintln!("error: «{t}» is not a quarter; write it like 1403Q2 or 1403-Q2");
+            EXIT_USAGE
+        }),
+    }
+}
+
+/// Runs `sandogh indicators`.
+pub fn run(a: Args) -> i32 {
+    let pipeline = match load_pipeline(a.pipeline.as_deref()) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let quarter = match parse_quarter(a.quarter.as_deref().or(pipeline.quarter.as_deref())) {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    indicators_stage(&a.out, pipeline.calendar, quarter)
+}
+
+/// Indicators as a stage of a run; returns the exit code.
+pub fn indicators_stage(out: &Path, calendar: CalendarKind, quarter: Option<Quarter>) -> i32 {
+    let lake = out.join("lake");
+    if !lake.is_dir() {
+        eprintln!(
+            "error: there is no lake at {}; run `sandogh ingest --input DIR --out {}` first",
+            lake.display(),
+            out.display()
+        );
+        return EXIT_USAGE;
+    }
+    match crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter) {
+        Ok(done) => {
+            println!("indicators → {}", done.dir.display());
+            println!("  {}", done.chosen);
+            println!(
+                "  {} quarters ({} to {}), {} rows: {} fund, {} county and {} province rows per indicator",
+                done.quarters, done.first, done.last, done.rows, done.fund_rows, done.county_rows, done.province_rows
+            );
+            EXIT_OK
+        }
+        Err(
+            crate::indicators::IndicatorError::Quarter(m)
+            | crate::indicators::IndicatorError::NoData(m),
+        ) => {
+            eprintln!("error: {m}");
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILURE
+        }
+    }
+}

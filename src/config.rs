@@ -1,0 +1,228 @@
+//! Pipeline files (`pipelines/*.toml`): inputs, outputs, calendar, the province's counties and
+//! extra header aliases. Unknown keys are errors, so a typo never silently falls back to a default.
+
+use crate::calendar::{CalendarKind, Quarter};
+use crate::schema::Table;
+use crate::text::match_key;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The default pipeline, the same text as `pipelines/quarterly.toml`; used when a stage runs
+/// without a pipeline file.
+pub const DEFAULT_PIPELINE: &str = include_str!("../pipelines/quarterly.toml");
+
+/// A county of the province.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct County {
+    /// ASCII slug used in the lake (`county=<slug>`) and reports.
+    pub slug: String,
+    /// Persian name.
+    pub fa: String,
+    /// English name.
+    pub en: String,
+    /// Other spellings county offices write.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+}
+
+/// A pipeline file.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    /// Folder of county exports.
+    pub input: Option<PathBuf>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Quarter calendar.
+    #[serde(default)]
+    pub calendar: CalendarKind,
+    /// Last quarter to compute.
+    pub quarter: Option<String>,
+    /// Report definition file.
+    pub report: Option<PathBuf>,
+    /// Report languages.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// The province's counties.
+    pub counties: Vec<County>,
+    /// Extra header aliases: table → field → names.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+/// A pipeline file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the pipeline file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has a wrong or unknown key.
+    #[error("the pipeline file {path} is not valid: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What toml said, naming the key.
+        message: String,
+    },
+}
+
+impl Pipeline {
+    /// Reads and checks a pipeline file.
+    pub fn load(path: &Path) -> Result<Pipeline, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Pipeline::parse(&text, path)
+    }
+
+    /// The built-in default pipeline (Zanjan's counties, Jalali quarters).
+    pub fn default_pipeline() -> Pipeline {
+        // The embedded text is checked by a unit test; this fallback is never reached.
+        Pipeline::parse(DEFAULT_PIPELINE, Path::new("pipelines/quarterly.toml")).unwrap_or(
+            Pipeline {
+                input: None,
+                out: None,
+                calendar: CalendarKind::Jalali,
+                quarter: None,
+                report: None,
+                languages: Vec::new(),
+                counties: Vec::new(),
+                aliases: BTreeMap::new(),
+            },
+        )
+    }
+
+    /// Parses pipeline TOML; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Pipeline, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let p: Pipeline = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if p.counties.is_empty() {
+            return Err(invalid(
+                "`counties` is empty: list the province's counties".into(),
+            ));
+        }
+        for (i, c) in p.counties.iter().enumerate() {
+            if c.slug.is_empty()
+                || !c
+                    .slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                || c.slug.starts_with('_')
+            {
+                return Err(invalid(format!(
+                    "counties[{i}].slug «{}» must be lower-case ASCII letters, digits or _ (not first)",
+                    c.slug
+                )));
+            }
+        }
+        for (table, fields) in &p.aliases {
+            let Some(t) = Table::ALL.iter().find(|t| t.name() == table) else {
+                return Err(invalid(format!("aliases.{table}: no such table")));
+            };
+            for field in fields.keys() {
+                if t.field(field).is_none() {
+                    return Err(invalid(format!(
+                        "aliases.{table}.{field}: no such field in {table}"
+                    )));
+                }
+            }
+        }
+        if let Some(q) = &p.quarter {
+            if Quarter::parse(q).is_none() {
+                return Err(invalid(format!(
+                    "quarter = «{q}» is not a quarter such as 1403Q2"
+                )));
+            }
+        }
+        Ok(p)
+    }
+
+    /// A resolver from any spelling of a county to its slug.
+    pub fn county_names(&self) -> CountyNames {
+        let mut by_key = HashMap::new();
+        for c in &self.counties {
+            for name in [&c.slug, &c.fa, &c.en].into_iter().chain(&c.other_names) {
+                by_key.insert(match_key(name), c.slug.clone());
+            }
+        }
+        CountyNames {
+            by_key,
+            slugs: self.counties.iter().map(|c| c.slug.clone()).collect(),
+        }
+    }
+
+    /// Extra aliases for one table's field.
+    pub fn extra_aliases(&self, table: Table, field: &str) -> &[String] {
+        self.aliases
+            .get(table.name())
+            .and_then(|f| f.get(field))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// A county by slug.
+    pub fn county(&self, slug: &str) -> Option<&County> {
+        self.counties.iter().find(|c| c.slug == slug)
+    }
+}
+
+/// Resolves county names to slugs.
+#[derive(Debug, Clone)]
+pub struct CountyNames {
+    by_key: HashMap<String, String>,
+    /// Slugs in configuration order.
+    pub slugs: Vec<String>,
+}
+
+impl CountyNames {
+    /// The slug of a county name, in any spelling the configuration lists.
+    pub fn resolve(&self, name: &str) -> Option<&str> {
+        self.by_key.get(&match_key(name)).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pipeline_parses_and_resolves_counties() {
+        let p = Pipeline::parse(DEFAULT_PIPELINE, Path::new("default")).unwrap();
+        assert_eq!(p.counties.len(), 8);
+        let names = p.county_names();
+        assert_eq!(names.resolve("خرم دره"), Some("khorramdarreh"));
+        assert_eq!(names.resolve("Khorramdareh"), Some("khorramdarreh"));
+        assert_eq!(names.resolve("ZANJAN"), Some("zanjan"));
+        assert_eq!(names.resolve("سلطانيه"), Some("soltaniyeh"));
+        assert_eq!(names.resolve("Tehran"), None);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let bad = DEFAULT_PIPELINE.replace("calendar = \"jalali\"", "calender = \"jalali\"");
+        let e = Pipeline::parse(&bad, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("calender"), "{e}");
+        let bad = format!("{DEFAULT_PIPELINE}\n[aliases.members]\njoin_date = [\"x\"]\n");
+        let e = Pipeline::parse(&bad, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("aliases.members.join_date"), "{e}");
+        let bad = DEFAULT_PIPELINE.replace("# quarter = \"1403Q4\"", "quarter = \"1403Q7\"");
+        let e = Pipeline::parse(&bad, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("1403Q7"), "{e}");
+    }
+}

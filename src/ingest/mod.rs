@@ -1,0 +1,268 @@
+//! Stage 1, ingest: county exports → Parquet lake + rejects + ingest report
+//! (DATA-CONTRACT.md §1–6).
+//!
+//! Steps, each its own module: [`discover`] lists the files; [`read`] turns each into sheets of
+//! raw cells (files are read in parallel); [`locate`] finds each sheet's table, header row and
+//! columns; [`rows`] parses data rows into typed records or rejects; [`validate`] applies the rules
+//! that span rows and files (keys, references and cascades, warnings) in input order; the
+//! [`report`] counts what became of every row, and [`crate::lake`] writes the lake.
+//!
+//! Choices where the contract is silent:
+//! - "rows read" of a sheet are the rows under its header, blank ones included; title rows above
+//!   the header are not data rows. Exact duplicates are counted as skipped, so
+//!   read = landed + rejected + skipped (blank + totals + duplicates) for every sheet.
+//! - a row with several faults is rejected once; its reason lists every fault, its `field` is
+//!   the first.
+//! - the raw row kept with a reject holds only the mapped, non-personal columns: an unmapped
+//!   column may hold personal data (an address, a father's name) that must not reach the lake.
+//!   Rows rejected by a cross-row rule (duplicates, references) show their parsed values.
+//! - a CSV row's `source_sheet` is null.
+//! - left_on before joined_on is not rejected: the contract lists no such rule.
+
+pub mod discover;
+pub mod locate;
+pub mod model;
+pub mod parse;
+pub mod read;
+pub mod report;
+pub mod rows;
+pub mod validate;
+
+use crate::config::Pipeline;
+use crate::schema::Table;
+use locate::{Matchers, Plan};
+use model::{Origin, Record, Reject, Warning};
+use rayon::prelude::*;
+use read::Format;
+use report::IngestReport;
+use rows::{ParsedRows, RowContext};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use validate::{Decided, Places};
+
+/// Largest input file read; a larger one is quarantined (a real county export is a few MB).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Why ingest could not run at all (as opposed to rows or files it rejected).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The input folder cannot be listed.
+    #[error("cannot read the input folder {path}: {source}; check the path")]
+    Input {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The lake or report could not be written.
+    #[error(transparent)]
+    Lake(#[from] crate::lake::LakeError),
+}
+
+/// What became of one sheet (or CSV file).
+#[derive(Debug)]
+pub struct SheetOutcome {
+    /// Sheet name; `None` for CSV.
+    pub name: Option<String>,
+    /// What was decided about the sheet.
+    pub plan: Plan,
+    /// Its rows, when read.
+    pub parsed: ParsedRows,
+}
+
+/// What became of one file.
+#[derive(Debug)]
+pub struct FileOutcome {
+    /// The file as found.
+    pub found: discover::Found,
+    /// What its bytes are, when they could be told.
+    pub format: Option<Format>,
+    /// Why the whole file was quarantined.
+    pub quarantined: Option<String>,
+    /// Notes about the file (e.g. an xlsx saved as .xls).
+    pub notes: Vec<String>,
+    /// Its sheets.
+    pub sheets: Vec<SheetOutcome>,
+}
+
+/// Everything ingest decided, before anything is written.
+#[derive(Debug)]
+pub struct Ingested {
+    /// Per file.
+    pub files: Vec<FileOutcome>,
+    /// File and sheet names for messages and lineage.
+    pub places: Places,
+    /// Landed rows, warnings and cross-row rejects.
+    pub decided: Decided,
+    /// Every rejected row, single-row and cross-row, in input order.
+    pub rejects: Vec<Reject>,
+    /// The counts and lists of the ingest report.
+    pub report: IngestReport,
+}
+
+/// Reads and checks every file under `input`; writes nothing.
+pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError> {
+    let found = discover::discover(input).map_err(|source| IngestError::Input {
+        path: input.to_owned(),
+        source,
+    })?;
+    let matchers = Matchers::new(pipeline);
+    let ctx = RowContext::new(pipeline.county_names());
+    let files: Vec<FileOutcome> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, f)| process_file(i as u32, f, &matchers, &ctx))
+        .collect();
+    let places = Places {
+        files: files.iter().map(|f| f.found.rel.clone()).collect(),
+        sheets: files
+            .iter()
+            .map(|f| f.sheets.iter().map(|s| s.name.clone()).collect())
+            .collect(),
+    };
+    let mut candidates: BTreeMap<Table, Vec<Record>> = BTreeMap::new();
+    let mut early: Vec<Reject> = Vec::new();
+    let mut row_warnings: Vec<Warning> = Vec::new();
+    let mut files = files;
+    for f in &mut files {
+        for s in &mut f.sheets {
+            if let Plan::Read(layout) = &s.plan {
+                candidates
+                    .entry(layout.table)
+                    .or_default()
+                    .append(&mut s.parsed.records);
+                early.append(&mut s.parsed.rejects);
+                row_warnings.append(&mut s.parsed.warnings);
+            }
+        }
+    }
+    let mut decided = validate::decide(candidates, &mut early, &places);
+    decided.warnings.append(&mut row_warnings);
+    decided.warnings.sort_by_key(|w| w.origin);
+    let mut rejects = early;
+    rejects.append(&mut decided.rejects);
+    rejects.sort_by_key(|r| r.origin);
+    let report = report::build(input, &files, &places, &decided, &rejects);
+    Ok(Ingested {
+        files,
+        places,
+        decided,
+        rejects,
+        report,
+    })
+}
+
+/// Writes the lake of an ingest under `out/lake`, atomically: the old lake stays until the new
+/// one is complete. Returns the lake folder.
+pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
+    let dest = out.join("lake");
+    let tmp = crate::lake::staging_dir(&dest)?;
+    crate::lake::write_tables(&tmp, &ingested.decided.landed, &ingested.places)?;
+    crate::lake::write_rejects(&tmp, &ingested.rejects, &ingested.places)?;
+    let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
+    let report_path = tmp.join(report::REPORT_FILE);
+    std::fs::write(&report_path, json).map_err(|source| crate::lake::LakeError::Io {
+        action: "cannot write",
+        path: report_path.clone(),
+        source,
+    })?;
+    crate::lake::commit(&tmp, &dest)?;
+    Ok(dest)
+}
+
+fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowContext) -> FileOutcome {
+    let mut out = FileOutcome {
+        found,
+        format: None,
+        quarantined: None,
+        notes: Vec::new(),
+        sheets: Vec::new(),
+    };
+    let Some(claimed) = out.found.claimed.filter(|_| out.found.skip.is_none()) else {
+        return out;
+    };
+    let bytes = match read_bytes(&out.found.path) {
+        Ok(b) => b,
+        Err(why) => {
+            out.quarantined = Some(why);
+            return out;
+        }
+    };
+    let sniffed = read::sniff_workbook(&bytes);
+    let format = match (claimed, sniffed) {
+        (Format::Csv, Ok(f)) => {
+            out.notes.push(format!(
+                "the file is named .csv but holds {}; it was read as such",
+                f.describe()
+            ));
+            f
+        }
+        (Format::Csv, Err(_)) => Format::Csv,
+        (_, Ok(f)) => {
+            if f != claimed {
+                out.notes.push(format!(
+                    "the extension says {} but the file holds {}; it was read by its content (save it with the right extension)",
+                    claimed.describe(),
+                    f.describe()
+                ));
+            }
+            f
+        }
+        (_, Err(why)) => {
+            out.quarantined = Some(why);
+            return out;
+        }
+    };
+    out.format = Some(format);
+    let sheets = if format == Format::Csv {
+        read::read_csv(&bytes).map(|s| vec![s])
+    } else {
+        read::read_workbook(bytes, format)
+    };
+    let sheets = match sheets {
+        Ok(s) => s,
+        Err(why) => {
+            out.quarantined = Some(why);
+            return out;
+        }
+    };
+    let stem = Path::new(&out.found.rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (si, sheet) in sheets.into_iter().enumerate() {
+        let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.clone());
+        let plan = locate::plan(&name_for_match, &sheet.rows, m);
+        let parsed = match &plan {
+            Plan::Read(layout) => rows::parse_rows(index, si as u32, &sheet.rows, layout, ctx),
+            _ => ParsedRows::default(),
+        };
+        out.sheets.push(SheetOutcome {
+            name: sheet.name,
+            plan,
+            parsed,
+        });
+    }
+    out
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be opened: {e}"))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB, over the {} MB a county export can be; split it or check that it is the right file",
+            meta.len() / 1_048_576,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))
+}
+
+/// The origin of a whole file, for notes.
+pub fn file_origin(file: u32) -> Origin {
+    Origin {
+        file,
+        sheet: 0,
+        row: 0,
+    }
+}

@@ -1,0 +1,375 @@
+//! Reading one input file into sheets of raw cells: workbooks with calamine, CSV with the `csv`
+//! crate. A workbook is recognized by its bytes, not its extension (contract §1).
+
+use crate::calendar::epoch_day;
+use calamine::{Data, Reader};
+use std::io::Cursor;
+
+/// A cell as read, before any field type is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing in the cell.
+    Empty,
+    /// Text as written (not yet normalized).
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// A whole number (old .xls files and ODS store some numbers this way).
+    Int(i64),
+    /// A boolean cell.
+    Bool(bool),
+    /// A date cell, as days since 1970-01-01.
+    Date(i32),
+    /// A spreadsheet error such as `#REF!`.
+    Error(String),
+}
+
+impl Cell {
+    /// Whether the cell is empty or holds only spaces.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => crate::text::normalize(s).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as a person would read it, for messages and the rejects table.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    format!("{}", *n as i64)
+                } else {
+                    n.to_string()
+                }
+            }
+            Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Date(d) => crate::calendar::from_epoch_day(*d)
+                .map(|g| g.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// A row as the spreadsheet shows it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based row number as the spreadsheet shows it (for CSV, the line number).
+    pub number: u32,
+    /// Cells from column A on.
+    pub cells: Vec<Cell>,
+}
+
+/// One sheet of a workbook, or a whole CSV file.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The sheet's name; `None` for a CSV file.
+    pub name: Option<String>,
+    /// Rows in order from the first used row to the last; blank rows inside are kept (with no
+    /// cells) so that they are counted as read and skipped.
+    pub rows: Vec<Row>,
+}
+
+/// What a file's bytes turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Office Open XML workbook (.xlsx, .xlsm).
+    Xlsx,
+    /// Binary Excel 97–2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet.
+    Ods,
+    /// Delimited text.
+    Csv,
+}
+
+impl Format {
+    /// What the extension claims, lower-cased without the dot.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// A short name for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Xlsx => "an xlsx workbook",
+            Format::Xls => "an old binary .xls workbook",
+            Format::Ods => "an OpenDocument (.ods) spreadsheet",
+            Format::Csv => "CSV text",
+        }
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Tells what workbook a file holds from its bytes, or why it holds none.
+pub fn sniff_workbook(bytes: &[u8]) -> Result<Format, String> {
+    if bytes.is_empty() {
+        return Err("the file is empty (0 bytes)".into());
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        let names = zip_entry_names(bytes)?;
+        if names
+            .iter()
+            .any(|n| n == "xl/workbook.xml" || n == "xl/workbook.bin")
+        {
+            if names.iter().any(|n| n == "xl/workbook.bin") {
+                return Err(
+                    "it is a binary .xlsb workbook, which is not supported; save it as .xlsx"
+                        .into(),
+                );
+            }
+            return Ok(Format::Xlsx);
+        }
+        if names.iter().any(|n| n == "content.xml") {
+            return Ok(Format::Ods);
+        }
+        if names.iter().any(|n| n == "word/document.xml") {
+            return Err("it is a Word document, not a spreadsheet".into());
+        }
+        return Err("it is a zip archive that holds no workbook".into());
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        if contains(bytes, &utf16("EncryptedPackage")) {
+            return Err(
+                "the workbook is encrypted (password-protected); save a copy without a password"
+                    .into(),
+            );
+        }
+        if contains(bytes, &utf16("WordDocument")) {
+            return Err("it is an old Word document, not a spreadsheet".into());
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err("it is a PDF document, not a spreadsheet".into());
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let printable = head
+        .iter()
+        .filter(|&&b| b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'))
+        .count();
+    if printable * 100 >= head.len() * 95 {
+        if head.starts_with(b"<") {
+            return Err("it is HTML or XML text, not a workbook (some systems save web pages as .xls); open it and save as .xlsx".into());
+        }
+        return Err("it is plain text (it looks like CSV) saved with a workbook extension; rename it to .csv".into());
+    }
+    Err("its bytes are not a spreadsheet of any known kind (random or damaged data)".into())
+}
+
+fn utf16(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn zip_entry_names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("it starts like a zip workbook but is cut or damaged ({e})"))?;
+    Ok(archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect())
+}
+
+/// Reads every sheet of a workbook, in workbook order.
+pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, String> {
+    let cursor = Cursor::new(bytes);
+    let mut book: calamine::Sheets<Cursor<Vec<u8>>> = match format {
+        Format::Xlsx => calamine::Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(describe)?),
+        Format::Xls => calamine::Sheets::Xls(calamine::Xls::new(cursor).map_err(describe)?),
+        Format::Ods => calamine::Sheets::Ods(calamine::Ods::new(cursor).map_err(describe)?),
+        Format::Csv => return Err("CSV is not a workbook".into()),
+    };
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("sheet «{name}» cannot be read: {}", describe(e)))?;
+        sheets.push(Sheet {
+            rows: range_rows(&range),
+            name: Some(name),
+        });
+    }
+    Ok(sheets)
+}
+
+fn describe(e: impl std::fmt::Display) -> String {
+    format!("the workbook is damaged or not readable ({e})")
+}
+
+fn range_rows(range: &calamine::Range<Data>) -> Vec<Row> {
+    let Some((first_row, first_col)) = range.start() else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let mut out = Vec::with_capacity(first_col as usize + cells.len());
+        out.resize(first_col as usize, Cell::Empty);
+        out.extend(cells.iter().map(cell_of));
+        while matches!(out.last(), Some(Cell::Empty)) {
+            out.pop();
+        }
+        rows.push(Row {
+            number: first_row + i as u32 + 1,
+            cells: out,
+        });
+    }
+    rows
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) if dt.is_datetime() => match dt.as_datetime() {
+            Some(t) => Cell::Date(epoch_day(t.date())),
+            None => Cell::Number(dt.as_f64()),
+        },
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+/// Reads a CSV file: UTF-8 (with or without BOM) or Windows-1256; delimiter `,`, `;` or tab.
+pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
+    let text = decode_text(bytes);
+    let delimiter = detect_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("the CSV text is malformed ({e})"))?;
+        let number = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        let mut cells: Vec<Cell> = record
+            .iter()
+            .map(|s| {
+                if s.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_owned())
+                }
+            })
+            .collect();
+        while matches!(cells.last(), Some(Cell::Empty)) {
+            cells.pop();
+        }
+        rows.push(Row { number, cells });
+    }
+    Ok(Sheet { name: None, rows })
+}
+
+/// UTF-8 when the bytes are UTF-8 (a BOM is dropped), else Windows-1256.
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => encoding_rs::WINDOWS_1256
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// The delimiter whose count per line is the most consistent over the first lines.
+fn detect_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let mut best = (b',', 0usize);
+    for d in [b',', b';', b'\t'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let Some(&first) = counts.first() else {
+            continue;
+        };
+        let agreeing = counts.iter().filter(|&&c| c == first && c > 0).count();
+        let score = agreeing * 1000 + first;
+        if first > 0 && score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_non_workbooks() {
+        assert!(sniff_workbook(b"").unwrap_err().contains("empty"));
+        assert!(sniff_workbook(b"fund_id,amount\n1,2\n")
+            .unwrap_err()
+            .contains("CSV"));
+        assert!(sniff_workbook(b"PK\x03\x04garbage")
+            .unwrap_err()
+            .contains("cut or damaged"));
+        assert!(sniff_workbook(b"%PDF-1.4").unwrap_err().contains("PDF"));
+        let noise: Vec<u8> = (0..2000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert!(sniff_workbook(&noise)
+            .unwrap_err()
+            .contains("not a spreadsheet"));
+        assert_eq!(sniff_workbook(OLE_MAGIC), Ok(Format::Xls));
+    }
+
+    #[test]
+    fn reads_csv_in_both_encodings_and_delimiters() {
+        let sheet = read_csv("\u{feff}کد صندوق;مبلغ\nZ1;\"1,200\"\n\n;\n".as_bytes()).unwrap();
+        assert_eq!(
+            sheet.rows.len(),
+            3,
+            "the line of only a delimiter is a blank row"
+        );
+        assert!(sheet.rows[2].cells.is_empty());
+        assert_eq!(sheet.rows[1].number, 2);
+        assert_eq!(
+            sheet.rows[1].cells,
+            vec![Cell::Text("Z1".into()), Cell::Text("1,200".into())]
+        );
+        let (encoded, _, bad) = encoding_rs::WINDOWS_1256.encode("نام\tمبلغ\nگل\t5\n");
+        assert!(!bad);
+        let sheet = read_csv(&encoded).unwrap();
+        assert_eq!(sheet.rows[0].cells[0], Cell::Text("نام".into()));
+        assert_eq!(sheet.rows[1].cells[1], Cell::Text("5".into()));
+    }
+}

@@ -1,0 +1,563 @@
+//! The ingest report: what was read, skipped, quarantined, landed, rejected and warned, per
+//! file and sheet and per table and county; written as JSON beside the lake and summarized on
+//! the terminal.
+
+use super::locate::Plan;
+use super::model::{Origin, Reject};
+use super::validate::{Decided, Places};
+use super::FileOutcome;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// File name of the report inside the lake folder.
+pub const REPORT_FILE: &str = "ingest-report.json";
+
+/// Rows of one sheet by outcome. `rows_read = landed + rejected + skipped_*` always.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    /// Data rows under the header.
+    pub rows_read: u64,
+    /// Rows written to the lake.
+    pub landed: u64,
+    /// Rows rejected (in `lake/rejects`).
+    pub rejected: u64,
+    /// Blank rows.
+    pub skipped_blank: u64,
+    /// Totals rows.
+    pub skipped_total: u64,
+    /// Exact duplicates of an earlier row.
+    pub skipped_duplicate: u64,
+    /// Landed rows with at least one warning.
+    pub warned: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.rows_read += o.rows_read;
+        self.landed += o.landed;
+        self.rejected += o.rejected;
+        self.skipped_blank += o.skipped_blank;
+        self.skipped_total += o.skipped_total;
+        self.skipped_duplicate += o.skipped_duplicate;
+        self.warned += o.warned;
+    }
+
+    /// Skipped rows of every kind.
+    pub fn skipped(&self) -> u64 {
+        self.skipped_blank + self.skipped_total + self.skipped_duplicate
+    }
+
+    /// Whether every row read is accounted for.
+    pub fn adds_up(&self) -> bool {
+        self.rows_read == self.landed + self.rejected + self.skipped()
+    }
+}
+
+/// One sheet (or CSV file) in the report.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct SheetReport {
+    /// Sheet name (`null` for CSV).
+    pub sheet: Option<String>,
+    /// `read`, `skipped` or `quarantined`.
+    pub status: String,
+    /// Why skipped or quarantined.
+    pub reason: Option<String>,
+    /// The table read.
+    pub table: Option<String>,
+    /// How the table was recognized: `name` or `header`.
+    pub recognized_by: Option<String>,
+    /// Spreadsheet row of the header.
+    pub header_row: Option<u32>,
+    /// Columns that map to no field.
+    pub ignored_columns: Vec<String>,
+    /// Row counts.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// One input file in the report.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FileReport {
+    /// Path relative to the input folder.
+    pub path: String,
+    /// `read`, `skipped` or `quarantined`.
+    pub status: String,
+    /// What the bytes held.
+    pub format: Option<String>,
+    /// Why skipped or quarantined.
+    pub reason: Option<String>,
+    /// Notes about the file.
+    pub notes: Vec<String>,
+    /// Sheets in workbook order.
+    pub sheets: Vec<SheetReport>,
+}
+
+/// Rows of one table in one county.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TableCounts {
+    /// Table.
+    pub table: String,
+    /// County slug (`_province`, or `unknown` when no county can be told).
+    pub county: String,
+    /// Counts.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// A reject reason with how often it occurred and where.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ReasonCount {
+    /// Table.
+    pub table: String,
+    /// Field.
+    pub field: String,
+    /// Rule code.
+    pub rule: String,
+    /// How many rows.
+    pub count: u64,
+    /// Up to five places with their reasons.
+    pub examples: Vec<String>,
+}
+
+/// A warning with its place.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct WarningEntry {
+    /// File › sheet › row.
+    pub place: String,
+    /// Table.
+    pub table: Option<String>,
+    /// Field.
+    pub field: Option<String>,
+    /// Rule code.
+    pub rule: String,
+    /// Message.
+    pub message: String,
+}
+
+/// Totals of the run.
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+pub struct Totals {
+    /// Files under the input folder.
+    pub files_found: u64,
+    /// Files read.
+    pub files_read: u64,
+    /// Files skipped (not spreadsheets, lock files, links).
+    pub files_skipped: u64,
+    /// Files quarantined (unreadable).
+    pub files_quarantined: u64,
+    /// Sheets quarantined inside readable files.
+    pub sheets_quarantined: u64,
+    /// Row counts over every sheet.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// Warnings of every kind.
+    pub warnings: u64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct IngestReport {
+    /// The input folder as given.
+    pub input: String,
+    /// Totals.
+    pub totals: Totals,
+    /// Per file.
+    pub files: Vec<FileReport>,
+    /// Per table and county.
+    pub tables: Vec<TableCounts>,
+    /// Reject reasons, most frequent first.
+    pub reject_reasons: Vec<ReasonCount>,
+    /// Every warning in input order.
+    pub warnings: Vec<WarningEntry>,
+}
+
+impl IngestReport {
+    /// Whether any file or sheet was quarantined (the run is "partial").
+    pub fn partial(&self) -> bool {
+        self.totals.files_quarantined + self.totals.sheets_quarantined > 0
+    }
+}
+
+/// Builds the report from what ingest decided.
+pub fn build(
+    input: &Path,
+    files: &[FileOutcome],
+    places: &Places,
+    decided: &Decided,
+    rejects: &[Reject],
+) -> IngestReport {
+    // Row outcomes by sheet, and the county of each row where it can be told.
+    let mut per_sheet: HashMap<(u32, u32), Counts> = HashMap::new();
+    let mut row_county: HashMap<Origin, String> = HashMap::new();
+    let warned_rows: BTreeSet<Origin> = decided
+        .warnings
+        .iter()
+        .filter(|w| w.origin.row > 0)
+        .map(|w| w.origin)
+        .collect();
+    for rows in decided.landed.values() {
+        for r in rows {
+            let c = per_sheet
+                .entry((r.record.origin.file, r.record.origin.sheet))
+                .or_default();
+            c.landed += 1;
+            if warned_rows.contains(&r.record.origin) {
+                c.warned += 1;
+            }
+            row_county.insert(r.record.origin, r.county.clone());
+        }
+    }
+    for r in rejects {
+        per_sheet
+            .entry((r.origin.file, r.origin.sheet))
+            .or_default()
+            .rejected += 1;
+        if let Some(c) = &r.county {
+            row_county.insert(r.origin, c.clone());
+        }
+    }
+    for o in &decided.duplicates {
+        per_sheet
+            .entry((o.file, o.sheet))
+            .or_default()
+            .skipped_duplicate += 1;
+    }
+
+    let mut by_sheet_county =
+        counts_by_sheet_and_county(decided, rejects, &row_county, &warned_rows);
+    let mut totals = Totals {
+        files_found: files.len() as u64,
+        ..Totals::default()
+    };
+    let mut table_counts: BTreeMap<(String, String), Counts> = BTreeMap::new();
+    let mut file_reports = Vec::new();
+    for (fi, f) in files.iter().enumerate() {
+        let status = if f.found.skip.is_some() {
+            totals.files_skipped += 1;
+            "skipped"
+        } else if f.quarantined.is_some() {
+            totals.files_quarantined += 1;
+            "quarantined"
+        } else {
+            totals.files_read += 1;
+            "read"
+        };
+        let mut sheets = Vec::new();
+        for (si, s) in f.sheets.iter().enumerate() {
+            let mut counts = per_sheet
+                .remove(&(fi as u32, si as u32))
+                .unwrap_or_default();
+            counts.rows_read = s.parsed.rows_read;
+            counts.skipped_blank = s.parsed.skipped_blank;
+            counts.skipped_total = s.parsed.skipped_total;
+            let (status, reason, table, by, header, ignored) = match &s.plan {
+                Plan::Read(l) => (
+                    "read",
+                    None,
+                    Some(l.table.name().to_owned()),
+                    Some(if l.named { "name" } else { "header" }.to_owned()),
+                    Some(l.header_row),
+                    l.ignored.clone(),
+                ),
+                Plan::Skip(why) => ("skipped", Some(why.clone()), None, None, None, Vec::new()),
+                Plan::Quarantine(why) => {
+                    totals.sheets_quarantined += 1;
+                    (
+                        "quarantined",
+                        Some(why.clone()),
+                        None,
+                        None,
+                        None,
+                        Vec::new(),
+                    )
+                }
+            };
+            if let Some(t) = &table {
+                let split = by_sheet_county
+                    .remove(&(fi as u32, si as u32))
+                    .unwrap_or_default();
+                attribute_to_counties(t, &counts, split, &mut table_counts);
+            }
+            totals.counts.add(&counts);
+            sheets.push(SheetReport {
+                sheet: s.name.clone(),
+                status: status.into(),
+                reason,
+                table,
+                recognized_by: by,
+                header_row: header,
+                ignored_columns: ignored,
+                counts,
+            });
+        }
+        file_reports.push(FileReport {
+            path: f.found.rel.clone(),
+            status: status.into(),
+            format: f.format.map(|x| format!("{x:?}").to_lowercase()),
+            reason: f.found.skip.clone().or_else(|| f.quarantined.clone()),
+            notes: f.notes.clone(),
+            sheets,
+        });
+    }
+    totals.warnings =
+        decided.warnings.len() as u64 + files.iter().map(|f| f.notes.len() as u64).sum::<u64>();
+
+    let mut reasons: BTreeMap<(String, String, String), ReasonCount> = BTreeMap::new();
+    for r in rejects {
+        let e = reasons
+            .entry((r.table.name().into(), r.field.clone(), r.rule.into()))
+            .or_insert_with(|| ReasonCount {
+                table: r.table.name().into(),
+                field: r.field.clone(),
+                rule: r.rule.into(),
+                count: 0,
+                examples: Vec::new(),
+            });
+        e.count += 1;
+        if e.examples.len() < 5 {
+            e.examples
+                .push(format!("{}: {}", places.at(r.origin), r.reason));
+        }
+    }
+    let mut reject_reasons: Vec<ReasonCount> = reasons.into_values().collect();
+    reject_reasons.sort_by(|a, b| b.count.cmp(&a.count));
+
+    IngestReport {
+        input: input.display().to_string(),
+        totals,
+        files: file_reports,
+        tables: table_counts
+            .into_iter()
+            .map(|((table, county), counts)| TableCounts {
+                table,
+                county,
+                counts,
+            })
+            .collect(),
+        reject_reasons,
+        warnings: decided
+            .warnings
+            .iter()
+            .map(|w| WarningEntry {
+                place: places.at(w.origin),
+                table: w.table.map(|t| t.name().to_owned()),
+                field: w.field.map(str::to_owned),
+                rule: w.rule.into(),
+                message: w.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Row outcomes per sheet and county, in one pass: each landed, rejected or duplicate row by its
+/// own county, `None` where no county can be told.
+type SheetCounties = HashMap<(u32, u32), BTreeMap<Option<String>, Counts>>;
+
+fn counts_by_sheet_and_county(
+    decided: &Decided,
+    rejects: &[Reject],
+    row_county: &HashMap<Origin, String>,
+    warned: &BTreeSet<Origin>,
+) -> SheetCounties {
+    fn slot<'a>(out: &'a mut SheetCounties, o: &Origin, county: Option<String>) -> &'a mut Counts {
+        let c = out
+            .entry((o.file, o.sheet))
+            .or_default()
+            .entry(county)
+            .or_default();
+        c.rows_read += 1;
+        c
+    }
+    let mut out: SheetCounties = HashMap::new();
+    for rows in decided.landed.values() {
+        for r in rows {
+            let c = slot(&mut out, &r.record.origin, Some(r.county.clone()));
+            c.landed += 1;
+            if warned.contains(&r.record.origin) {
+                c.warned += 1;
+            }
+        }
+    }
+    for r in rejects {
+        slot(&mut out, &r.origin, row_county.get(&r.origin).cloned()).rejected += 1;
+    }
+    for o in &decided.duplicates {
+        slot(&mut out, o, row_county.get(o).cloned()).skipped_duplicate += 1;
+    }
+    out
+}
+
+/// Splits a sheet's counts over counties: rows with no county of their own (blank, totals,
+/// unresolvable) go to the sheet's most frequent county.
+fn attribute_to_counties(
+    table: &str,
+    counts: &Counts,
+    mut by_county: BTreeMap<Option<String>, Counts>,
+    out: &mut BTreeMap<(String, String), Counts>,
+) {
+    let mut unknown = by_county.remove(&None).unwrap_or_default();
+    unknown.skipped_blank = counts.skipped_blank;
+    unknown.skipped_total = counts.skipped_total;
+    unknown.rows_read += counts.skipped_blank + counts.skipped_total;
+    let main = by_county
+        .iter()
+        .max_by_key(|(_, c)| c.rows_read)
+        .and_then(|(k, _)| k.clone())
+        .unwrap_or_else(|| "unknown".into());
+    by_county.entry(Some(main)).or_default().add(&unknown);
+    for (county, c) in by_county {
+        out.entry((table.to_owned(), county.unwrap_or_default()))
+            .or_default()
+            .add(&c);
+    }
+}
+
+/// The terminal summary of an ingest (or validate) run.
+pub fn summary(r: &IngestReport) -> String {
+    let t = &r.totals;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "files: {} found, {} read, {} skipped, {} quarantined ({} sheets quarantined)",
+        t.files_found, t.files_read, t.files_skipped, t.files_quarantined, t.sheets_quarantined
+    );
+    let _ = writeln!(
+        s,
+        "rows:  {} read = {} landed + {} rejected + {} skipped ({} blank, {} totals, {} duplicates); {} landed rows warned, {} warnings",
+        t.counts.rows_read,
+        t.counts.landed,
+        t.counts.rejected,
+        t.counts.skipped(),
+        t.counts.skipped_blank,
+        t.counts.skipped_total,
+        t.counts.skipped_duplicate,
+        t.counts.warned,
+        t.warnings
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<13} {:<14} {:>8} {:>8} {:>8} {:>8} {:>7}",
+        "table", "county", "read", "landed", "rejected", "skipped", "warned"
+    );
+    for tc in &r.tables {
+        let c = &tc.counts;
+        let _ = writeln!(
+            s,
+            "{:<13} {:<14} {:>8} {:>8} {:>8} {:>8} {:>7}",
+            tc.table,
+            tc.county,
+            c.rows_read,
+            c.landed,
+            c.rejected,
+            c.skipped(),
+            c.warned
+        );
+    }
+    let not_read: Vec<&FileReport> = r.files.iter().filter(|f| f.status != "read").collect();
+    if !not_read.is_empty() {
+        let _ = writeln!(s, "\nfiles not read:");
+        for f in not_read {
+            let _ = writeln!(
+                s,
+                "  {:<12} {}: {}",
+                f.status,
+                f.path,
+                f.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    for f in &r.files {
+        for sh in f.sheets.iter().filter(|sh| sh.status == "quarantined") {
+            let _ = writeln!(
+                s,
+                "  quarantined  {} › {}: {}",
+                f.path,
+                sh.sheet.as_deref().unwrap_or(""),
+                sh.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if !r.reject_reasons.is_empty() {
+        let _ = writeln!(s, "\nmost frequent reject reasons:");
+        for rc in r.reject_reasons.iter().take(10) {
+            let _ = writeln!(
+                s,
+                "  {:>6} × {}.{} ({})  e.g. {}",
+                rc.count,
+                rc.table,
+                rc.field,
+                rc.rule,
+                rc.examples.first().map(String::as_str).unwrap_or("")
+            );
+        }
+    }
+    s
+}
+
+/// Every problem, grouped by file with row numbers (for `sandogh validate`).
+pub fn problems_by_file(r: &IngestReport, rejects: &[Reject], places: &Places) -> String {
+    let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &r.files {
+        if f.status == "quarantined" {
+            by_file.entry(f.path.clone()).or_default().push(format!(
+                "QUARANTINED: {}",
+                f.reason.as_deref().unwrap_or("")
+            ));
+        }
+        for n in &f.notes {
+            by_file
+                .entry(f.path.clone())
+                .or_default()
+                .push(format!("note: {n}"));
+        }
+        for sh in f.sheets.iter().filter(|sh| sh.status == "quarantined") {
+            by_file.entry(f.path.clone()).or_default().push(format!(
+                "QUARANTINED sheet {}: {}",
+                sh.sheet.as_deref().unwrap_or(""),
+                sh.reason.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    for rj in rejects {
+        let file = places
+            .files
+            .get(rj.origin.file as usize)
+            .cloned()
+            .unwrap_or_default();
+        let sheet = places
+            .sheet(rj.origin)
+            .map(|s| format!("{s} › "))
+            .unwrap_or_default();
+        let col = rj
+            .column
+            .as_deref()
+            .map(|c| format!(" › column {c}"))
+            .unwrap_or_else(|| format!(" › {}", rj.field));
+        let what = if places.sheet(rj.origin).is_some() {
+            "row"
+        } else {
+            "line"
+        };
+        by_file.entry(file).or_default().push(format!(
+            "REJECTED {sheet}{what} {}{col}: {}",
+            rj.origin.row, rj.reason
+        ));
+    }
+    for w in &r.warnings {
+        let file = w.place.split(" › ").next().unwrap_or("").to_owned();
+        by_file
+            .entry(file)
+            .or_default()
+            .push(format!("warning {}: {}", w.place, w.message));
+    }
+    let mut s = String::new();
+    for (file, lines) in by_file {
+        let _ = writeln!(s, "{file}");
+        for l in lines {
+            let _ = writeln!(s, "  {l}");
+        }
+    }
+    s
+}

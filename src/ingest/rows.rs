@@ -1,0 +1,486 @@
+//! Data rows of one located sheet → records, rejects and skipped rows. Only what a single row
+//! shows is checked here; keys and references across files are checked in [`super::validate`].
+
+use super::locate::{column_letter, Column, Layout};
+use super::model::{Origin, Record, Reject, Warning};
+use super::parse::{self, Value};
+use super::read::{Cell, Row};
+use crate::config::CountyNames;
+use crate::schema::{EnumKind, Field, Kind, Table, TOTAL_WORDS};
+use crate::text::match_key;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// Lookups a row needs: counties and enum vocabularies.
+#[derive(Debug, Clone)]
+pub struct RowContext {
+    counties: CountyNames,
+    vocab: HashMap<(EnumKindKey, String), &'static str>,
+    total_words: Vec<String>,
+}
+
+type EnumKindKey = u8;
+
+fn kind_key(k: EnumKind) -> EnumKindKey {
+    k as u8
+}
+
+impl RowContext {
+    /// Builds the lookups for a province's counties.
+    pub fn new(counties: CountyNames) -> RowContext {
+        let mut vocab = HashMap::new();
+        for k in [
+            EnumKind::FundType,
+            EnumKind::Gender,
+            EnumKind::SavingsKind,
+            EnumKind::FundingSource,
+            EnumKind::CourseType,
+        ] {
+            for (canonical, words) in k.vocabulary() {
+                vocab.insert((kind_key(k), match_key(canonical)), *canonical);
+                for w in *words {
+                    vocab.insert((kind_key(k), match_key(w)), *canonical);
+                }
+            }
+        }
+        RowContext {
+            counties,
+            vocab,
+            total_words: TOTAL_WORDS.iter().map(|w| match_key(w)).collect(),
+        }
+    }
+
+    fn resolve_enum(&self, kind: EnumKind, text: &str) -> Option<String> {
+        if kind == EnumKind::County {
+            return self.counties.resolve(text).map(str::to_owned);
+        }
+        let found = self.vocab.get(&(kind_key(kind), match_key(text))).copied();
+        match (found, kind) {
+            (Some(v), _) => Some(v.to_owned()),
+            (None, EnumKind::CourseType) => Some("other".to_owned()),
+            (None, _) => None,
+        }
+    }
+
+    fn allowed(&self, kind: EnumKind) -> String {
+        if kind == EnumKind::County {
+            return self.counties.slugs.join(", ");
+        }
+        kind.vocabulary()
+            .iter()
+            .map(|(c, words)| {
+                if words.is_empty() {
+                    (*c).to_owned()
+                } else {
+                    format!("{c} ({})", words.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// What the rows of one sheet came to.
+#[derive(Debug, Default)]
+pub struct ParsedRows {
+    /// Rows that parsed, in sheet order.
+    pub records: Vec<Record>,
+    /// Rows rejected by a single-row rule.
+    pub rejects: Vec<Reject>,
+    /// Warnings about single rows.
+    pub warnings: Vec<Warning>,
+    /// Data rows under the header.
+    pub rows_read: u64,
+    /// Blank rows.
+    pub skipped_blank: u64,
+    /// Totals rows.
+    pub skipped_total: u64,
+}
+
+/// Parses every data row under the header.
+pub fn parse_rows(
+    file: u32,
+    sheet: u32,
+    rows: &[Row],
+    layout: &Layout,
+    ctx: &RowContext,
+) -> ParsedRows {
+    let mut out = ParsedRows::default();
+    for row in &rows[layout.header_pos + 1..] {
+        out.rows_read += 1;
+        if row.cells.iter().all(Cell::is_blank) {
+            out.skipped_blank += 1;
+            continue;
+        }
+        if is_totals_row(row, layout, ctx) {
+            out.skipped_total += 1;
+            continue;
+        }
+        let origin = Origin {
+            file,
+            sheet,
+            row: row.number,
+        };
+        match parse_row(origin, row, layout, ctx, &mut out.warnings) {
+            Ok(record) => out.records.push(record),
+            Err(reject) => out.rejects.push(*reject),
+        }
+    }
+    out
+}
+
+/// A totals row: its first non-blank cell is a total word and its id and date fields are blank.
+fn is_totals_row(row: &Row, layout: &Layout, ctx: &RowContext) -> bool {
+    let Some((first_col, first)) = row.cells.iter().enumerate().find(|(_, c)| !c.is_blank()) else {
+        return false;
+    };
+    if !ctx.total_words.contains(&match_key(&first.display())) {
+        return false;
+    }
+    layout.columns.iter().all(|col| {
+        let f = &layout.table.fields()[col.field];
+        let identifying = f.required && matches!(f.kind, Kind::Id | Kind::Date);
+        col.index == first_col
+            || !identifying
+            || row.cells.get(col.index).is_none_or(Cell::is_blank)
+    })
+}
+
+struct Fault {
+    field: &'static Field,
+    column: Option<String>,
+    value: String,
+    rule: &'static str,
+    reason: String,
+}
+
+fn parse_row(
+    origin: Origin,
+    row: &Row,
+    layout: &Layout,
+    ctx: &RowContext,
+    warnings: &mut Vec<Warning>,
+) -> Result<Record, Box<Reject>> {
+    let table = layout.table;
+    let fields = table.fields();
+    let mut values = vec![Value::Null; fields.len()];
+    let mut faults: Vec<Fault> = Vec::new();
+    let mut personal = std::collections::hash_map::DefaultHasher::new();
+    for col in &layout.columns {
+        let field = &fields[col.field];
+        let cell = row.cells.get(col.index).unwrap_or(&Cell::Empty);
+        match parse_cell(field, cell, col, ctx) {
+            Ok(v) if field.personal => {
+                if let (Value::Str(s), "national_id") = (&v, field.name) {
+                    if !parse::national_id_is_valid(s) {
+                        warnings.push(Warning {
+                            origin,
+                            table: Some(table),
+                            field: Some(field.name),
+                            rule: "invalid_national_id",
+                            message: format!(
+                                "column {} «{}»: the national id fails its check digit (value not shown: personal data); check it against the member's card",
+                                column_letter(col.index),
+                                col.header
+                            ),
+                        });
+                    }
+                }
+                (field.name, v).hash(&mut personal);
+            }
+            Ok(v) => values[col.field] = v,
+            Err((rule, reason)) => faults.push(Fault {
+                field,
+                column: Some(format!("{} «{}»", column_letter(col.index), col.header)),
+                value: if field.personal {
+                    String::new()
+                } else {
+                    cell.display()
+                },
+                rule,
+                reason,
+            }),
+        }
+    }
+    for (i, field) in fields.iter().enumerate() {
+        if values[i].is_null() {
+            values[i] = default_value(field);
+        }
+        let faulted = faults.iter().any(|f| f.field.name == field.name);
+        if field.required && values[i].is_null() && !faulted {
+            let column = layout.columns.iter().find(|c| c.field == i);
+            faults.push(Fault {
+                field,
+                column: column.map(|c| format!("{} «{}»", column_letter(c.index), c.header)),
+                value: String::new(),
+                rule: "required_blank",
+                reason: format!(
+                    "{} is required but the cell is blank; fill it in",
+                    field.name
+                ),
+            });
+        }
+    }
+    if table == Table::Installments {
+        let paid = values[5].as_int().unwrap_or(0);
+        if paid > 0 && values[4].is_null() {
+            let column = layout.columns.iter().find(|c| c.field == 4);
+            faults.push(Fault {
+                field: &fields[4],
+                column: column.map(|c| format!("{} «{}»", column_letter(c.index), c.header)),
+                value: String::new(),
+                rule: "payment_without_date",
+                reason: format!(
+                    "{paid} rials are paid but paid_on is blank, so the payment cannot be dated; fill in the payment date"
+                ),
+            });
+        }
+    }
+    if faults.is_empty() {
+        return Ok(Record {
+            origin,
+            values,
+            personal_hash: personal.finish(),
+        });
+    }
+    let first = faults.remove(0);
+    let mut reason = first.reason;
+    for f in &faults {
+        reason.push_str(&format!("; also {}: {}", f.field.name, f.reason));
+    }
+    Err(Box::new(Reject {
+        origin,
+        table,
+        field: first.field.name.to_owned(),
+        column: first.column,
+        value: first.value,
+        rule: first.rule,
+        reason,
+        raw_row: raw_row(row, layout),
+        values,
+        county: None,
+    }))
+}
+
+/// The row's mapped, non-personal cells as (header, shown value).
+pub fn raw_row(row: &Row, layout: &Layout) -> Vec<(String, String)> {
+    layout
+        .columns
+        .iter()
+        .filter(|c| !layout.table.fields()[c.field].personal)
+        .map(|c| {
+            (
+                c.header.clone(),
+                row.cells
+                    .get(c.index)
+                    .map(Cell::display)
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn default_value(field: &Field) -> Value {
+    match (field.name, field.kind) {
+        (_, Kind::Enum(k)) => k
+            .default_value()
+            .map(|v| Value::Str(v.to_owned()))
+            .unwrap_or(Value::Null),
+        (_, Kind::Bool) => Value::Bool(false),
+        ("paid_amount", _) => Value::Int(0),
+        ("source", _) => Value::Str("omid".to_owned()),
+        _ => Value::Null,
+    }
+}
+
+fn parse_cell(
+    field: &Field,
+    cell: &Cell,
+    col: &Column,
+    ctx: &RowContext,
+) -> Result<Value, (&'static str, String)> {
+    let v = match field.kind {
+        Kind::Id => parse::parse_id(cell)
+            .map_err(|e| ("bad_id", e))?
+            .map(Value::Str),
+        Kind::Text => parse::parse_text(cell).map(Value::Str),
+        Kind::Int { min } => match parse::parse_int(cell).map_err(|e| ("bad_number", e))? {
+            Some(i) if i < min => {
+                return Err((
+                    "out_of_range",
+                    format!("{} must be at least {min}, not {i}", field.name),
+                ))
+            }
+            other => other.map(Value::Int),
+        },
+        Kind::Amount { positive } => {
+            match parse::parse_amount(cell, col.unit).map_err(|e| ("bad_amount", e))? {
+                Some(0) if positive => {
+                    return Err((
+                        "out_of_range",
+                        format!(
+                            "{} must be more than zero; fill in the amount or remove the row",
+                            field.name
+                        ),
+                    ))
+                }
+                other => other.map(Value::Int),
+            }
+        }
+        Kind::Date => parse::parse_date(cell)
+            .map_err(|e| ("bad_date", e))?
+            .map(Value::Date),
+        Kind::Bool => Some(Value::Bool(
+            parse::parse_bool(cell).map_err(|e| ("bad_bool", e))?,
+        )),
+        Kind::Enum(kind) => match parse::parse_text(cell) {
+            None => None,
+            Some(text) => match ctx.resolve_enum(kind, &text) {
+                Some(v) => Some(Value::Str(v)),
+                None => {
+                    return Err((
+                        "unknown_value",
+                        format!(
+                            "«{text}» is not a known {}; use one of: {}",
+                            field.name,
+                            ctx.allowed(kind)
+                        ),
+                    ))
+                }
+            },
+        },
+    };
+    Ok(v.unwrap_or(Value::Null))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Pipeline;
+    use crate::ingest::locate::{plan, Matchers, Plan};
+
+    fn row(number: u32, cells: &[&str]) -> Row {
+        Row {
+            number,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text((*c).into())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn run(name: &str, rows: &[Row]) -> ParsedRows {
+        let p = Pipeline::default_pipeline();
+        let Plan::Read(layout) = plan(name, rows, &Matchers::new(&p)) else {
+            panic!("not read")
+        };
+        parse_rows(0, 0, rows, &layout, &RowContext::new(p.county_names()))
+    }
+
+    #[test]
+    fn blank_totals_rejects_and_records_add_up() {
+        let rows = vec![
+            row(
+                1,
+                &[
+                    "کد وام",
+                    "شماره قسط",
+                    "تاریخ سررسید",
+                    "مبلغ قسط",
+                    "تاریخ پرداخت",
+                    "مبلغ پرداختی",
+                ],
+            ),
+            row(2, &["L1", "1", "1399/08/01", "1,000", "1399/08/03", "1000"]),
+            row(3, &[]),
+            row(4, &["L1", "2", "1399/09/01", "-5", "", ""]),
+            row(5, &["L1", "3", "1399/10/01", "1000", "", "400"]),
+            row(6, &["جمع", "", "", "2000", "", "1400"]),
+        ];
+        let r = run("اقساط", &rows);
+        assert_eq!(r.rows_read, 5);
+        assert_eq!(
+            (
+                r.records.len(),
+                r.rejects.len(),
+                r.skipped_blank,
+                r.skipped_total
+            ),
+            (1, 2, 1, 1)
+        );
+        assert_eq!(r.rejects[0].origin.row, 4);
+        assert_eq!(r.rejects[0].field, "due_amount");
+        assert_eq!(r.rejects[0].column.as_deref(), Some("D «مبلغ قسط»"));
+        assert!(r.rejects[0].reason.contains("negative"));
+        assert_eq!(r.rejects[1].rule, "payment_without_date");
+        assert_eq!(r.records[0].values[5], Value::Int(1000));
+    }
+
+    #[test]
+    fn personal_fields_are_checked_never_kept() {
+        let rows = vec![
+            row(
+                1,
+                &[
+                    "کد صندوق",
+                    "کد عضو",
+                    "نام و نام خانوادگی",
+                    "کد ملی",
+                    "موبایل",
+                    "جنسیت",
+                    "تاریخ عضویت",
+                ],
+            ),
+            row(
+                2,
+                &[
+                    "Z1",
+                    "7",
+                    "فاطمه احمدی",
+                    "1234567890",
+                    "09121234567",
+                    "زن",
+                    "1399/01/05",
+                ],
+            ),
+            row(
+                3,
+                &["Z1", "8", "زهرا", "0499370899", "", "مرد?", "1399/01/05"],
+            ),
+        ];
+        let r = run("اعضا", &rows);
+        assert_eq!(r.records.len(), 1);
+        let rec = &r.records[0];
+        assert!(rec.values[3].is_null() && rec.values[4].is_null() && rec.values[5].is_null());
+        assert_eq!(rec.values[6], Value::Str("female".into()));
+        assert_eq!(r.warnings.len(), 1);
+        assert!(!r.warnings[0].message.contains("1234567890"));
+        assert_eq!(r.rejects[0].rule, "unknown_value");
+        assert!(r.rejects[0]
+            .raw_row
+            .iter()
+            .all(|(h, v)| !h.contains("نام") && v != "0499370899"));
+    }
+
+    #[test]
+    fn enum_defaults_and_course_other() {
+        let rows = vec![
+            row(1, &["نوع دوره", "تاریخ", "شرکت کنندگان"]),
+            row(2, &["بافندگی", "1400/01/10", "12"]),
+        ];
+        let r = run("آموزش", &rows);
+        assert_eq!(r.records[0].values[0], Value::Str("other".into()));
+        let rows = vec![
+            row(1, &["fund_id", "member_id", "date", "amount"]),
+            row(2, &["Z1", "1", "1400/01/10", "5"]),
+        ];
+        let r = run("savings", &rows);
+        assert_eq!(r.records[0].values[4], Value::Str("deposit".into()));
+    }
+}

@@ -1,0 +1,18 @@
+//! sandogh: county exports of local micro-funds → Parquet lake → portfolio indicators → reports.
+//!
+//! Each stage lives in its own module and reads only what the previous stage wrote:
+//! [`ingest`] (exports → lake, written by [`lake`]), then indicators and reports. [`sample`]
+//! writes the bundled sample province. Shared pieces: [`text`] (Persian normalization),
+//! [`calendar`] (Jalali dates and quarters), [`schema`] (the canonical tables), [`config`]
+//! (pipeline files). [`cli`] is the command line.
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod indicators;
+pub mod ingest;
+pub mod lake;
+pub mod report;
+pub mod sample;
+pub mod schema;
+pub mod text;
