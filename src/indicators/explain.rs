@@ -342,29 +342,108 @@ fn rows(lake: &Path, t: &Target, family: Family, name: &str) -> PolarsResult<Str
         // county-only courses count for the county too
         scope = col("county").eq(lit(t.county.clone().unwrap_or_default()));
     }
-    let mut lf = scan_or_empty(lake, table)?.filter(filter.and(scope));
+    let lf = scan_or_empty(lake, table)?.filter(filter.and(scope));
     if table == Table::Installments && family == Family::Portfolio {
-        // loans counted at D: disbursed on or before D
-        let counted = scan_or_empty(lake, Table::Loans)?
-            .filter(upto("disbursed_on"))
-            .select([col("loan_id")]);
-        lf = lf.join(
-            counted,
-            [col("loan_id")],
-            [col("loan_id")],
-            JoinArgs::new(JoinType::Semi),
-        );
-        let mut note = String::from("  (installments of the loans counted at D that are due by D; paid counts only when paid_on ≤ D)\n");
-        let df = sorted(lf).collect()?;
-        note.push_str(&print_frame(
-            &df,
-            &[&shown[..], &["source_file", "source_sheet", "source_row"]].concat(),
-        )?);
-        return Ok(note);
+        return loan_states(lake, t, name);
     }
     let df = sorted(lf).collect()?;
     print_frame(
         &df,
         &[&shown[..], &["source_file", "source_sheet", "source_row"]].concat(),
     )
+}
+
+/// One loan's state at D, worked out from its rows the way INDICATORS.md defines it.
+struct LoanState {
+    place: String,
+    loan_id: String,
+    principal: i64,
+    total_due: i64,
+    paid: i64,
+    days_late: i32,
+    overdue: i64,
+}
+
+type InstallmentRow = (i32, i64, Option<i32>, i64);
+
+/// Per loan counted at D in scope: total due, paid as of D, unpaid, outstanding principal and
+/// days in arrears, keeping only the loans that contribute to `name`.
+fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
+    let d = t.bounds.1;
+    let loans = scan_or_empty(lake, Table::Loans)?
+        .filter(col("disbursed_on").cast(DataType::Int32).lt_eq(lit(d)).and(entity(t)))
+        .sort(["source_file", "source_sheet", "source_row"], SortMultipleOptions::default().with_nulls_last(true))
+        .collect()?;
+    let inst = scan_or_empty(lake, Table::Installments)?
+        .filter(entity(t))
+        .select([
+            col("loan_id"),
+            col("due_on").cast(DataType::Int32),
+            col("due_amount"),
+            col("paid_on").cast(DataType::Int32),
+            col("paid_amount").fill_null(lit(0i64)),
+        ])
+        .collect()?;
+    let mut by_loan: std::collections::HashMap<&str, Vec<InstallmentRow>> = std::collections::HashMap::new();
+    let (l, du, da) = (inst.column("loan_id")?.str()?, inst.column("due_on")?.i32()?, inst.column("due_amount")?.i64()?);
+    let (po, pa) = (inst.column("paid_on")?.i32()?, inst.column("paid_amount")?.i64()?);
+    for i in 0..inst.height() {
+        if let (Some(id), Some(due_on), Some(due)) = (l.get(i), du.get(i), da.get(i)) {
+            by_loan.entry(id).or_default().push((due_on, due, po.get(i), pa.get(i).unwrap_or(0)));
+        }
+    }
+    let (ids, principals) = (loans.column("loan_id")?.str()?, loans.column("principal")?.i64()?);
+    let (files, sheets, srows) = (
+        loans.column("source_file")?.str()?,
+        loans.column("source_sheet")?.str()?,
+        loans.column("source_row")?.i64()?,
+    );
+    let paid_as_of = |r: &InstallmentRow| if r.2.is_some_and(|x| x <= d) { r.3 } else { 0 };
+    let mut out = String::from(
+        "  loans counted at D (disbursed ≤ D) that contribute; outstanding = principal × unpaid ÷ total due:\n",
+    );
+    let mut shown = 0;
+    for i in 0..loans.height() {
+        let (Some(id), Some(p)) = (ids.get(i), principals.get(i)) else { continue };
+        let rows = by_loan.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let total_due = if rows.is_empty() { p } else { rows.iter().map(|r| r.1).sum() };
+        let paid: i64 = rows.iter().map(paid_as_of).sum::<i64>().min(total_due);
+        let late: Vec<&InstallmentRow> = rows.iter().filter(|r| r.0 <= d && paid_as_of(r) < r.1).collect();
+        let days_late = late.iter().map(|r| d - r.0).max().unwrap_or(0);
+        let overdue = late.iter().map(|r| r.1 - paid_as_of(r)).sum::<i64>().min(total_due - paid);
+        let place = match sheets.get(i) {
+            Some(sh) => format!("{} › {sh} › row {}", files.get(i).unwrap_or(""), srows.get(i).unwrap_or(0)),
+            None => format!("{} › line {}", files.get(i).unwrap_or(""), srows.get(i).unwrap_or(0)),
+        };
+        let s = LoanState { place, loan_id: id.to_owned(), principal: p, total_due, paid, days_late, overdue };
+        let keep = match name {
+            "par30" => s.days_late > 30,
+            "par90" => s.days_late > 90,
+            _ => s.paid < s.total_due,
+        };
+        if !keep {
+            continue;
+        }
+        let unpaid = s.total_due - s.paid;
+        let outstanding = rust_decimal::Decimal::from(s.principal) * rust_decimal::Decimal::from(unpaid)
+            / rust_decimal::Decimal::from(s.total_due.max(1));
+        let _ = writeln!(
+            out,
+            "  {}: loan {} principal={} total_due={} paid_by_D={} unpaid={} outstanding={} days_in_arrears={} overdue={}",
+            s.place,
+            s.loan_id,
+            s.principal,
+            s.total_due,
+            s.paid,
+            unpaid,
+            outstanding.round_dp(4),
+            s.days_late,
+            s.overdue
+        );
+        shown += 1;
+    }
+    if shown == 0 {
+        out.push_str("  (none)\n");
+    }
+    Ok(out)
 }

@@ -70,7 +70,6 @@ pub struct Decided {
 struct Parent {
     county: String,
     date: Option<i32>,
-    amount: i64,
     fund_id: String,
     origin: Origin,
 }
@@ -161,7 +160,12 @@ pub fn decide(
                         gone.insert(
                             (table, k),
                             Gone {
-                                why: format!("{}: {}", places.at(r.origin), reason),
+                                // A cascade names only its own parent, not the whole chain.
+                                why: if rule == "rejected_parent" {
+                                    format!("{}: its {field} «{value}» was rejected", places.at(r.origin))
+                                } else {
+                                    format!("{}: {}", places.at(r.origin), reason)
+                                },
                                 county: county.clone(),
                             },
                         );
@@ -183,29 +187,17 @@ pub fn decide(
 }
 
 fn parent_of(table: Table, r: &Record, county: &str, fund_id: Option<&str>) -> Parent {
-    let (date, amount) = match table {
-        Table::Funds => (get(r, table, "established_on").as_date(), 0),
-        Table::Members => (get(r, table, "joined_on").as_date(), 0),
-        Table::Loans => (
-            get(r, table, "disbursed_on").as_date(),
-            get(r, table, "principal").as_int().unwrap_or(0),
-        ),
-        _ => (None, 0),
+    let date = match table {
+        Table::Funds => get(r, table, "established_on").as_date(),
+        Table::Members => get(r, table, "joined_on").as_date(),
+        Table::Loans => get(r, table, "disbursed_on").as_date(),
+        _ => None,
     };
     let fund = match table {
         Table::Installments => fund_id.unwrap_or_default().to_owned(),
-        _ => get(r, table, "fund_id")
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
+        _ => get(r, table, "fund_id").as_str().unwrap_or_default().to_owned(),
     };
-    Parent {
-        county: county.to_owned(),
-        date,
-        amount,
-        fund_id: fund,
-        origin: r.origin,
-    }
+    Parent { county: county.to_owned(), date, fund_id: fund, origin: r.origin }
 }
 
 fn reject(
