@@ -47,7 +47,8 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
 
 /// Whether a field is a lake column (personal fields and the partition key are not).
 fn stored(table: Table, name: &str, personal: bool) -> bool {
-    !personal && !(name == "county" && matches!(table, Table::Funds | Table::Trainings))
+    let partition_key = name == "county" && matches!(table, Table::Funds | Table::Trainings);
+    !(personal || partition_key)
 }
 
 /// The lake's column names for a table, in order (without the `county` partition key).

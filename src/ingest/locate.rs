@@ -134,6 +134,9 @@ fn header_text(cell: &Cell) -> Option<String> {
     }
 }
 
+/// A header cell that names a field: (column, field index, header as written).
+type Match = (usize, usize, String);
+
 /// Matches a row's cells against a table's header names: (column, field, header) triples.
 fn match_row(row: &Row, map: &HashMap<String, usize>) -> Vec<(usize, usize, String)> {
     row.cells
@@ -161,7 +164,7 @@ fn find_header(
     rows: &[Row],
     table: Table,
     m: &Matchers,
-) -> Result<(usize, Vec<(usize, usize, String)>), Vec<&'static str>> {
+) -> Result<(usize, Vec<Match>), Vec<&'static str>> {
     let map = m.header_map(table);
     let mut best_missing: Option<Vec<&'static str>> = None;
     for (pos, row) in rows
@@ -207,7 +210,7 @@ pub fn plan(name: &str, rows: &[Row], m: &Matchers) -> Plan {
             )),
         };
     }
-    let mut best: Option<(usize, Table, usize, Vec<(usize, usize, String)>)> = None;
+    let mut best: Option<(usize, Table, usize, Vec<Match>)> = None;
     for table in Table::ALL {
         if let Ok((pos, matched)) = find_header(rows, table, m) {
             let fields = distinct_fields(&matched);

@@ -261,9 +261,22 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    // Line numbers are counted here from each record's byte offset: the csv crate's own line
+    // count runs one short after a CRLF line break.
+    let bytes = text.as_bytes();
+    let (mut seen_byte, mut line) = (0usize, 1u32);
     for record in reader.records() {
         let record = record.map_err(|e| format!("the CSV text is malformed ({e})"))?;
-        let number = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(seen_byte).min(bytes.len());
+        // After a CRLF the reported offset can point at the `\n`; a record starts after it.
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > seen_byte {
+            line += bytes[seen_byte..start].iter().filter(|&&b| b == b'\n').count() as u32;
+            seen_byte = start;
+        }
+        let number = line;
         let mut cells: Vec<Cell> = record
             .iter()
             .map(|s| {
@@ -361,6 +374,9 @@ mod tests {
             "the line of only a delimiter is a blank row"
         );
         assert!(sheet.rows[2].cells.is_empty());
+        let crlf = read_csv(b"a,b\r\n1,2\r\n\r\n3,4\r\n5,\"x\r\ny\"\r\n6,7\r\n").unwrap();
+        let lines: Vec<u32> = crlf.rows.iter().map(|r| r.number).collect();
+        assert_eq!(lines, vec![1, 2, 4, 5, 7], "CRLF line numbers, a quoted line break included");
         assert_eq!(sheet.rows[1].number, 2);
         assert_eq!(
             sheet.rows[1].cells,

@@ -322,7 +322,7 @@ pub fn build(
         }
     }
     let mut reject_reasons: Vec<ReasonCount> = reasons.into_values().collect();
-    reject_reasons.sort_by(|a, b| b.count.cmp(&a.count));
+    reject_reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
 
     IngestReport {
         input: input.display().to_string(),

@@ -67,6 +67,8 @@ pub(crate) fn number_text(v: f64) -> String {
 pub(crate) struct Sheet {
     /// Sheet name (for CSV: unused, the file stem names the table).
     pub name: String,
+    /// The name of the table's first sheet, which continuation sheets number from.
+    pub base: String,
     /// The table the sheet holds.
     pub table: TableName,
     /// Right-to-left sheet.
@@ -136,6 +138,7 @@ impl Sheet {
         let mut out = Vec::new();
         let Sheet {
             name,
+            base,
             table,
             rtl,
             titles,
@@ -152,8 +155,9 @@ impl Sheet {
                 name: if i == 0 {
                     name.clone()
                 } else {
-                    continuation_name(&name, i + 1)
+                    continuation_name(&base, i + 1)
                 },
+                base: base.clone(),
                 table,
                 rtl,
                 titles: titles.clone(),
@@ -223,7 +227,8 @@ pub(crate) struct ExportFile {
 }
 
 impl ExportFile {
-    /// Splits every sheet that would pass the worksheet row limit into continuation sheets.
+    /// Splits every sheet that would pass the worksheet row limit into continuation sheets,
+    /// numbering all sheets of one table in order (`savings`, `savings 2`, `savings 3`…).
     pub(crate) fn fit_row_limit(mut self) -> ExportFile {
         if matches!(self.format, Format::Csv { .. }) {
             return self;
@@ -232,6 +237,16 @@ impl ExportFile {
         for sheet in sheets {
             let room = MAX_SHEET_ROWS - sheet.rows_above() - usize::from(sheet.totals.is_some());
             self.sheets.extend(sheet.split_every(room));
+        }
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for sheet in &mut self.sheets {
+            let n = seen.entry(sheet.base.clone()).or_insert(0);
+            *n += 1;
+            sheet.name = if *n == 1 {
+                sheet.base.clone()
+            } else {
+                continuation_name(&sheet.base, *n)
+            };
         }
         self
     }
@@ -251,12 +266,15 @@ impl ExportFile {
     }
 }
 
+/// How a column turns a record (and its 1-based data row number) into a cell.
+type CellFn<'a, R> = Box<dyn Fn(usize, &R) -> Cell + 'a>;
+
 /// A column of a sheet: its header, the field it holds (for bad-row cell overrides), and how a
 /// record becomes its cell (given the 1-based data row number).
 pub(crate) struct Column<'a, R> {
     header: String,
     field: Option<&'static str>,
-    value: Box<dyn Fn(usize, &R) -> Cell + 'a>,
+    value: CellFn<'a, R>,
 }
 
 /// A column holding `field`.
@@ -307,6 +325,7 @@ pub(crate) fn sheet<R: Tagged>(
     }
     Sheet {
         name: name.to_string(),
+        base: name.to_string(),
         table,
         rtl: false,
         titles: Vec::new(),
@@ -320,6 +339,39 @@ pub(crate) fn sheet<R: Tagged>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_tables_continue_on_numbered_sheets() {
+        let row = vec![Cell::int(1)];
+        let mut s = Sheet {
+            name: "savings".into(),
+            base: "savings".into(),
+            table: TableName::Savings,
+            rtl: false,
+            titles: Vec::new(),
+            header: vec!["amount".into()],
+            rows: vec![row; 10],
+            tags: vec![None; 10],
+            totals: None,
+        };
+        s = s.totals(0, "total", &[0]);
+        let parts = s.split(2);
+        assert_eq!(parts[1].name, "savings 2");
+        assert!(parts[0].totals.is_none() && parts[1].totals.is_some());
+        let again: Vec<Sheet> = parts.into_iter().flat_map(|p| p.split_every(3)).collect();
+        let file = ExportFile {
+            path: "x.xlsx".into(),
+            format: Format::Xlsx,
+            sheets: again,
+        };
+        let names: Vec<String> = file
+            .fit_row_limit()
+            .sheets
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        assert_eq!(names, ["savings", "savings 2", "savings 3", "savings 4"]);
+    }
 
     #[test]
     fn continuation_names_follow_the_contract() {

@@ -79,7 +79,7 @@ pub(crate) fn mobile(rng: &mut Rng) -> String {
 
 /// The members of one fund: founders on the founding day, others joining later; some leave.
 fn members_of(fund: &Fund, rng: &mut Rng) -> Vec<Member> {
-    let founders = rng.range(10, 16) as usize;
+    let founders = rng.range(11, 16) as usize;
     let later = rng.range(4, 10) as usize;
     let mut joins: Vec<JalaliDate> = (0..founders)
         .map(|_| add_days(fund.established, rng.range(0, 7) as i32).min(LEDGER_END))
@@ -287,7 +287,9 @@ fn loans_of(
             break;
         }
         let (lo, hi) = principal_range(date.year);
-        let millions = lo + ((hi - lo) as f64 * rng.unit().powf(1.5)).round() as i64;
+        // skewed towards small loans (u^1.5, with sqrt so that every platform rounds alike)
+        let u = rng.unit();
+        let millions = lo + ((hi - lo) as f64 * u * u.sqrt()).round() as i64;
         let source = match omid_from {
             Some(from) if from <= date && rng.chance(0.4) => Source::Omid,
             _ => Source::Own,

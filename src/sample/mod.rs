@@ -1,10 +1,10 @@
 //! The bundled sample province: county exports of Zanjan's local micro-funds, made to the seed
 //! article's figures, each county in its own office's export style.
 //!
-//! A canonical province is generated in memory first ([`generate`], [`ledgers`]): funds,
+//! A canonical province is generated in memory first (`generate.rs`, `ledgers.rs`): funds,
 //! members, savings, loans, installments, Omid financing and trainings up to 1403/12/30. Then
-//! a few realistic mistakes are added ([`bad_rows`]), and every county writes its records its
-//! own way ([`counties`]): xlsx, ods, Windows-1256 and UTF-8 CSV; Persian, Arabic-letter and
+//! a few realistic mistakes are added (`bad_rows.rs`), and every county writes its records its
+//! own way (`counties/`): xlsx, ods, Windows-1256 and UTF-8 CSV; Persian, Arabic-letter and
 //! English headers; Jalali text, 8-digit numbers, Excel date cells, serial numbers and ISO
 //! text for dates; rials, tomans, Persian digits and unit words for amounts.
 //!
@@ -18,31 +18,33 @@
 //! zanjan and khorramdarreh; khodabandeh gets its first fund in 1402.
 //!
 //! # Deliberate bad rows
-//! Row numbers are spreadsheet rows (CSV: lines, header = 1) at seed 1399, scale 1.
+//! Rows are spreadsheet rows (CSV: lines, the header being line 1) at seed 1399, scale 1. Each
+//! is a slip a county clerk makes, placed by `bad_rows.rs` (at other seeds and scales the same
+//! mistakes land on other rows).
 //!
-//! | # | county, file, sheet, row | what is wrong | ingest should |
+//! | # | file › sheet › row | what is wrong | ingest should |
 //! |---|---|---|---|
-//! | 1 | zanjan `zanjan/zanjan-1403.xlsx` «صندوق‌ها» | a new fund (1401) whose county is «زنجانن» | reject: unknown county |
-//! | 1a | same file, «اعضا» | its 2 members | reject: parent fund rejected (cascade) |
-//! | 1b | same file, «پس‌انداز» | their 12 deposits | reject: parent member rejected (cascade) |
-//! | 1c | same file, «وام‌ها» | one loan of its member 1 | reject: parent member rejected (cascade) |
-//! | 1d | same file, «اقساط» | the loan's 10 installments | reject: parent loan rejected (cascade) |
-//! | 2 | zanjan, «پس‌انداز» | date «1401/12/30» (1401 is not leap) | reject: date does not exist |
-//! | 3 | tarom `tarom/پس‌انداز.csv` | date with a two-digit year «99/07/..» | reject: ambiguous year |
-//! | 4 | khorramdarreh `khorramdarreh/khorramdarreh-1403.ods` «پس‌انداز» | a withdrawal with a negative amount | reject: amount must be > 0 |
-//! | 5 | abhar `abhar/Abhar-funds-export-1403.xlsx` `savings` | deposit of a member id that does not exist | reject: parent member missing |
-//! | 6 | soltaniyeh `soltaniyeh/soltaniyeh-1403.xlsx` «وامها» | one loan_id on two loans with different principals | reject both: conflicting duplicate |
-//! | 6a | same file, «اقساط» | the installments of both loans | reject: parent loan rejected (cascade) |
-//! | 7 | ijrud `ijrud/installments.csv` | an installment row pasted twice | keep the first, warn: exact duplicate |
-//! | 8 | mahneshan `mahneshan/mahneshan-1403.xlsx` «جدول اقساط» | paid amount with a blank payment date | reject: payment cannot be dated |
-//! | 9 | tarom `tarom/اعضا.csv` | national id with a wrong check digit | keep, warn: invalid national_id |
-//! | 10 | abhar, `members` | national id 1111111111 | keep, warn: invalid national_id |
-//! | 11 | khorramdarreh, «وام‌ها» | loan paid out 12 days before its member's join date | keep, warn: loan before join |
-//! | 12 | mahneshan, «پس انداز» | amount «120.05» in a toman column (1,200.5 rials) | reject: not whole rials |
-//! | 13 | ijrud `ijrud/savings.csv` | withdrawal 500,000 rials above the balance | keep, warn: balance below zero |
-//! | 14 | soltaniyeh, «وامها» | installments of principal/n rounded down, no fee | keep, warn: installments < principal |
-//! | 15 | tarom `tarom/اقساط.csv` | payment date with the year one too low, before the loan | keep, warn: payment before loan |
-//! | 16 | khodabandeh `khodabandeh/khodabandeh-1403.xlsx` `savings` | date left blank | reject: required date blank |
+//! | 1 | `zanjan/zanjan-1403.xlsx` › «صندوق‌ها» › 12 | new fund 11009 (founded 1401) with county «زنجانن» | reject: unknown county |
+//! | 1a | same › «اعضا» › 160–161 | its 2 members | reject: parent fund rejected (cascade) |
+//! | 1b | same › «پس‌انداز» › 6190–6201 | their 12 deposits | reject: parent member rejected (cascade) |
+//! | 1c | same › «وام‌ها» › 201 | loan 11009-001 of its member 1 | reject: parent member rejected (cascade) |
+//! | 1d | same › «اقساط» › 1825–1834 | that loan's 10 installments | reject: parent loan rejected (cascade) |
+//! | 2 | same › «پس‌انداز» › 613 | date «1401/12/30» (1401 is not a leap year) | reject: date does not exist |
+//! | 3 | `tarom/پس‌انداز.csv` › line 228 | date with a two-digit year «99/07/07» | reject: ambiguous year |
+//! | 4 | `khorramdarreh/khorramdarreh-1403.ods` › «پس‌انداز» › 152 | a withdrawal written as a negative amount | reject: amount must be > 0 |
+//! | 5 | `abhar/Abhar-funds-export-1403.xlsx` › `savings` › 513 | deposit of member 20 in fund 12001, which has 19 | reject: parent member missing |
+//! | 6 | `soltaniyeh/soltaniyeh-1403.xlsx` › «وامها» › 20–21 | loan_id 18001-019 on two loans with different principals | reject both: conflicting duplicate |
+//! | 6a | same › «اقساط» › 160–175 | both loans' installments (keys repeat too) | reject: conflicting duplicate / parent loan rejected |
+//! | 7 | `ijrud/installments.csv` › line 259 | line 258 pasted twice | keep one, warn: exact duplicate |
+//! | 8 | `mahneshan/mahneshan-1403.xlsx` › «جدول اقساط» › 182 | paid amount with a blank payment date | reject: payment cannot be dated (then loan 16001-021's remaining installments add up to less than its principal: warning) |
+//! | 9 | `tarom/اعضا.csv` › line 4 | national id with a mistyped check digit | keep, warn: invalid national_id |
+//! | 10 | `abhar/Abhar-funds-export-1403.xlsx` › `members` › 4 | national id 1111111111 (placeholder) | keep, warn: invalid national_id |
+//! | 11 | `khorramdarreh/khorramdarreh-1403.ods` › «وام‌ها» › 18 | loan 14001-017 paid out 12 days before its member joined | keep, warn: loan before join |
+//! | 12 | `mahneshan/mahneshan-1403.xlsx` › «پس انداز» › 883 | «120.05» in a toman column = 1,200.5 rials | reject: not whole rials |
+//! | 13 | `ijrud/savings.csv` › line 464 | withdrawal 500,000 rials above the member's balance | keep, warn: balance below zero |
+//! | 14 | `soltaniyeh/soltaniyeh-1403.xlsx` › «وامها» › 5 | loan 18001-004: installments principal/6 rounded down, no fee (4 rials short) | keep, warn: installments < principal |
+//! | 15 | `tarom/اقساط.csv` › line 190 | payment dated 1400/07/08 for 1401/07/08, before the loan | keep, warn: payment before loan |
+//! | 16 | `khodabandeh/khodabandeh-1403.xlsx` › `savings` › 2 | date left blank | reject: required date blank |
 //!
 //! None of them changes a fund or a financing row that counts for 1399Q3. Other things ingest
 //! should see but must not reject: title rows and «جمع»/«جمع کل» totals rows (zanjan, mahneshan),
@@ -61,6 +63,8 @@ mod write_csv;
 mod write_ods;
 mod write_xlsx;
 
+#[cfg(test)]
+mod conformance_tests;
 #[cfg(test)]
 mod tests;
 

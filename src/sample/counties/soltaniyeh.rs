@@ -2,7 +2,7 @@
 //! use «ي» and «ك» (كد صندوق, تاريخ عضويت), and zero-width non-joiners come and go
 //! («تلفن‌همراه», «پسانداز»). Dates are Jalali text in Persian digits «۱۳۹۹/۰۷/۱۵». The
 //! installments run over two sheets, «اقساط» and «اقساط ۲». Some financing amounts are text with
-//! their unit, «۳۰۰٬۰۰۰٬۰۰۰ ریال».
+//! their unit, «۳۰۰٬۰۰۰٬۰۰۰ ریال». Funds founded in 1403 have their county in English, «Soltanieh».
 
 use super::{
     arabic, course_fa, fa_digits, fund_type_fa, gender_fa, grouped, kind_fa, opt_int, purpose_fa,
@@ -35,7 +35,14 @@ pub(super) fn files(v: &View) -> Vec<ExportFile> {
             Cell::text(&f.id)
         }),
         field("نام صندوق", "fund_name", |f: &Fund| text(&f.name())),
-        field("شهرستان", "county", |_: &Fund| text("سلطانیه")),
+        field("شهرستان", "county", |f: &Fund| {
+            // the clerk who joined in 1403 types the county in English
+            if f.established.year >= 1403 {
+                Cell::text("Soltanieh")
+            } else {
+                text("سلطانیه")
+            }
+        }),
         field("روستا", "village", |f: &Fund| text(&f.village)),
         field("نوع صندوق", "fund_type", |f: &Fund| {
             text(fund_type_fa(f.fund_type))
