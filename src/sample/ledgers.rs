@@ -332,9 +332,9 @@ pub(crate) fn schedule(loan: &Loan, rng: &mut Rng) -> Vec<Installment> {
     let due_amount = base + fee;
     // (on time, late, partial, missed) out of 100; the rest overpaid
     let profile: [u32; 4] = match rng.index(10) {
-        0..=6 => [88, 6, 2, 1],
-        7 | 8 => [60, 20, 10, 7],
-        _ => [30, 25, 15, 30],
+        0..=6 => [92, 7, 1, 0],
+        7 | 8 => [70, 24, 3, 2],
+        _ => [45, 30, 10, 12],
     };
     let blank_when_unpaid = rng.chance(0.5);
     let unpaid = if blank_when_unpaid { None } else { Some(0) };

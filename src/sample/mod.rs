@@ -36,7 +36,7 @@
 //! | 6 | `soltaniyeh/soltaniyeh-1403.xlsx` › «وامها» › 20–21 | loan_id 18001-019 on two loans with different principals | reject both: conflicting duplicate |
 //! | 6a | same › «اقساط» › 160–175 | both loans' installments (keys repeat too) | reject: conflicting duplicate / parent loan rejected |
 //! | 7 | `ijrud/installments.csv` › line 259 | line 258 pasted twice | keep one, warn: exact duplicate |
-//! | 8 | `mahneshan/mahneshan-1403.xlsx` › «جدول اقساط» › 182 | paid amount with a blank payment date | reject: payment cannot be dated (then loan 16001-021's remaining installments add up to less than its principal: warning) |
+//! | 8 | `mahneshan/mahneshan-1403.xlsx` › «جدول اقساط» › 181 | paid amount with a blank payment date | reject: payment cannot be dated (then loan 16001-021's remaining installments add up to less than its principal: warning) |
 //! | 9 | `tarom/اعضا.csv` › line 4 | national id with a mistyped check digit | keep, warn: invalid national_id |
 //! | 10 | `abhar/Abhar-funds-export-1403.xlsx` › `members` › 4 | national id 1111111111 (placeholder) | keep, warn: invalid national_id |
 //! | 11 | `khorramdarreh/khorramdarreh-1403.ods` › «وام‌ها» › 18 | loan 14001-017 paid out 12 days before its member joined | keep, warn: loan before join |
