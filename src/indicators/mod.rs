@@ -131,7 +131,7 @@ pub fn choose_periods(
     let first = Quarter::containing(calendar, first_day).ok_or_else(|| {
         IndicatorError::NoData("the first fund's date is outside the calendar".into())
     })?;
-    let latest = latest_event_day(lake)?;
+    let latest = extreme_day(lake, true)?;
     let (last, why) = match requested {
         Some(q) => (q, format!("quarter {q} as requested")),
         None => {
@@ -156,62 +156,64 @@ pub fn choose_periods(
     Ok((periods, why))
 }
 
-/// The latest date of an event in the lake (not due dates: schedules run into the future).
-fn latest_event_day(lake: &Path) -> Result<i32, IndicatorError> {
-    let dated: [(Table, &[&str]); 7] = [
+/// Date columns of each table; `events` leaves out due dates, which are a schedule that runs
+/// past the export date, not events.
+fn date_columns(events: bool) -> [(Table, &'static [&'static str]); 7] {
+    [
         (Table::Funds, &["established_on"]),
         (Table::Members, &["joined_on", "left_on"]),
         (Table::Savings, &["date"]),
         (Table::Loans, &["disbursed_on"]),
-        (Table::Installments, &["paid_on"]),
+        (
+            Table::Installments,
+            if events {
+                &["paid_on"]
+            } else {
+                &["due_on", "paid_on"]
+            },
+        ),
         (Table::Financing, &["date"]),
         (Table::Trainings, &["started_on"]),
-    ];
-    let mut latest = i32::MIN;
-    for (table, columns) in dated {
-        let exprs: Vec<Expr> = columns
-            .iter()
-            .map(|c| col(*c).cast(DataType::Int32).max())
-            .collect();
-        let df = scan_or_empty(lake, table)?.select(exprs).collect()?;
-        for c in columns {
-            if let Some(v) = df.column(c)?.i32()?.get(0) {
-                latest = latest.max(v);
-            }
-        }
-    }
-    Ok(latest)
+    ]
 }
 
-fn earliest_day(lake: &Path) -> Result<i32, IndicatorError> {
-    let dated: [(Table, &[&str]); 7] = [
-        (Table::Funds, &["established_on"]),
-        (Table::Members, &["joined_on", "left_on"]),
-        (Table::Savings, &["date"]),
-        (Table::Loans, &["disbursed_on"]),
-        (Table::Installments, &["due_on", "paid_on"]),
-        (Table::Financing, &["date"]),
-        (Table::Trainings, &["started_on"]),
-    ];
-    let mut earliest = i32::MAX;
-    for (table, columns) in dated {
+/// The latest event date (`latest`) or the earliest date of any kind in the lake.
+fn extreme_day(lake: &Path, latest: bool) -> Result<i32, IndicatorError> {
+    let mut found: Option<i32> = None;
+    for (table, columns) in date_columns(latest) {
         let exprs: Vec<Expr> = columns
             .iter()
-            .map(|c| col(*c).cast(DataType::Int32).min())
+            .map(|c| {
+                let day = col(*c).cast(DataType::Int32);
+                if latest {
+                    day.max()
+                } else {
+                    day.min()
+                }
+            })
             .collect();
         let df = scan_or_empty(lake, table)?.select(exprs).collect()?;
         for c in columns {
             if let Some(v) = df.column(c)?.i32()?.get(0) {
-                earliest = earliest.min(v);
+                found = Some(match found {
+                    Some(f) if latest => f.max(v),
+                    Some(f) => f.min(v),
+                    None => v,
+                });
             }
         }
     }
-    Ok(earliest)
+    found.ok_or_else(|| {
+        IndicatorError::NoData(format!(
+            "the lake at {} holds no dated rows",
+            lake.display()
+        ))
+    })
 }
 
 /// Computes every component for every fund, county and the province.
 pub fn components(lake: &Path, periods: Periods) -> Result<Components, IndicatorError> {
-    let days = periods.days_frame(earliest_day(lake)?)?.lazy();
+    let days = periods.days_frame(extreme_day(lake, false)?)?.lazy();
     let quarters = periods.quarters_frame()?.lazy();
     let last = periods.last_index();
     let scan = |t: Table| scan_or_empty(lake, t);
