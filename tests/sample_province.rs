@@ -237,3 +237,33 @@ fn identical_inputs_give_identical_outputs() {
         assert!(same, "{} differs between two runs", rel.display());
     }
 }
+
+/// `explain` traces a figure to spreadsheet rows: the 9 billion rials of 1399Q3 to financing
+/// rows with their file, sheet and row, and a county's PAR30 to its loans in arrears.
+#[test]
+fn explain_traces_figures_to_spreadsheet_rows() {
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_sandogh")).arg("explain").arg("--out").arg(out()).args(args).output().expect("explain");
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let text = run(&["--quarter", "1399Q3", "--level", "province", "financing_total"]);
+    assert!(text.contains("value:      9000000000\n"), "{text}");
+    let amounts: i64 = text
+        .lines()
+        .filter(|l| l.contains(" › "))
+        .filter_map(|l| l.split("amount=").nth(1))
+        .filter_map(|a| a.split(',').next())
+        .filter_map(|a| a.trim().parse::<i64>().ok())
+        .sum();
+    assert_eq!(amounts, 9_000_000_000, "the listed financing rows add up to the figure");
+    let text = run(&["--quarter", "1403Q4", "--level", "county", "--county", "zanjan", "par30"]);
+    assert!(text.contains("days_in_arrears="), "{text}");
+    assert!(text.contains("zanjan/zanjan-1403.xlsx › وام‌ها › row "), "{text}");
+    let bad = Command::new(env!("CARGO_BIN_EXE_sandogh"))
+        .args(["explain", "--quarter", "1403Q4", "--level", "province", "no_such_figure", "--out"])
+        .arg(out())
+        .output()
+        .expect("explain");
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -152,8 +152,12 @@ fn figure(out: &Path, t: &Target) -> PolarsResult<String> {
             .column(c)?
             .str()?
             .get(0)
-            .unwrap_or("null (zero denominator)")
-            .to_owned())
+            .map(|v| {
+                // Decimal(38,4) as text: drop the zeros after the point
+                let v = if v.contains('.') { v.trim_end_matches('0').trim_end_matches('.') } else { v };
+                v.to_owned()
+            })
+            .unwrap_or_else(|| "null (zero denominator)".to_owned()))
     };
     let mut s = format!("value:      {}\n", get("value")?);
     let num = df.column("numerator")?.str()?.get(0);
@@ -371,8 +375,16 @@ type InstallmentRow = (i32, i64, Option<i32>, i64);
 fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
     let d = t.bounds.1;
     let loans = scan_or_empty(lake, Table::Loans)?
-        .filter(col("disbursed_on").cast(DataType::Int32).lt_eq(lit(d)).and(entity(t)))
-        .sort(["source_file", "source_sheet", "source_row"], SortMultipleOptions::default().with_nulls_last(true))
+        .filter(
+            col("disbursed_on")
+                .cast(DataType::Int32)
+                .lt_eq(lit(d))
+                .and(entity(t)),
+        )
+        .sort(
+            ["source_file", "source_sheet", "source_row"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
         .collect()?;
     let inst = scan_or_empty(lake, Table::Installments)?
         .filter(entity(t))
@@ -384,15 +396,29 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
             col("paid_amount").fill_null(lit(0i64)),
         ])
         .collect()?;
-    let mut by_loan: std::collections::HashMap<&str, Vec<InstallmentRow>> = std::collections::HashMap::new();
-    let (l, du, da) = (inst.column("loan_id")?.str()?, inst.column("due_on")?.i32()?, inst.column("due_amount")?.i64()?);
-    let (po, pa) = (inst.column("paid_on")?.i32()?, inst.column("paid_amount")?.i64()?);
+    let mut by_loan: std::collections::HashMap<&str, Vec<InstallmentRow>> =
+        std::collections::HashMap::new();
+    let (l, du, da) = (
+        inst.column("loan_id")?.str()?,
+        inst.column("due_on")?.i32()?,
+        inst.column("due_amount")?.i64()?,
+    );
+    let (po, pa) = (
+        inst.column("paid_on")?.i32()?,
+        inst.column("paid_amount")?.i64()?,
+    );
     for i in 0..inst.height() {
         if let (Some(id), Some(due_on), Some(due)) = (l.get(i), du.get(i), da.get(i)) {
-            by_loan.entry(id).or_default().push((due_on, due, po.get(i), pa.get(i).unwrap_or(0)));
+            by_loan
+                .entry(id)
+                .or_default()
+                .push((due_on, due, po.get(i), pa.get(i).unwrap_or(0)));
         }
     }
-    let (ids, principals) = (loans.column("loan_id")?.str()?, loans.column("principal")?.i64()?);
+    let (ids, principals) = (
+        loans.column("loan_id")?.str()?,
+        loans.column("principal")?.i64()?,
+    );
     let (files, sheets, srows) = (
         loans.column("source_file")?.str()?,
         loans.column("source_sheet")?.str()?,
@@ -404,18 +430,47 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
     );
     let mut shown = 0;
     for i in 0..loans.height() {
-        let (Some(id), Some(p)) = (ids.get(i), principals.get(i)) else { continue };
-        let rows = by_loan.get(id).map(Vec::as_slice).unwrap_or(&[]);
-        let total_due = if rows.is_empty() { p } else { rows.iter().map(|r| r.1).sum() };
-        let paid: i64 = rows.iter().map(paid_as_of).sum::<i64>().min(total_due);
-        let late: Vec<&InstallmentRow> = rows.iter().filter(|r| r.0 <= d && paid_as_of(r) < r.1).collect();
-        let days_late = late.iter().map(|r| d - r.0).max().unwrap_or(0);
-        let overdue = late.iter().map(|r| r.1 - paid_as_of(r)).sum::<i64>().min(total_due - paid);
-        let place = match sheets.get(i) {
-            Some(sh) => format!("{} › {sh} › row {}", files.get(i).unwrap_or(""), srows.get(i).unwrap_or(0)),
-            None => format!("{} › line {}", files.get(i).unwrap_or(""), srows.get(i).unwrap_or(0)),
+        let (Some(id), Some(p)) = (ids.get(i), principals.get(i)) else {
+            continue;
         };
-        let s = LoanState { place, loan_id: id.to_owned(), principal: p, total_due, paid, days_late, overdue };
+        let rows = by_loan.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        let total_due = if rows.is_empty() {
+            p
+        } else {
+            rows.iter().map(|r| r.1).sum()
+        };
+        let paid: i64 = rows.iter().map(paid_as_of).sum::<i64>().min(total_due);
+        let late: Vec<&InstallmentRow> = rows
+            .iter()
+            .filter(|r| r.0 <= d && paid_as_of(r) < r.1)
+            .collect();
+        let days_late = late.iter().map(|r| d - r.0).max().unwrap_or(0);
+        let overdue = late
+            .iter()
+            .map(|r| r.1 - paid_as_of(r))
+            .sum::<i64>()
+            .min(total_due - paid);
+        let place = match sheets.get(i) {
+            Some(sh) => format!(
+                "{} › {sh} › row {}",
+                files.get(i).unwrap_or(""),
+                srows.get(i).unwrap_or(0)
+            ),
+            None => format!(
+                "{} › line {}",
+                files.get(i).unwrap_or(""),
+                srows.get(i).unwrap_or(0)
+            ),
+        };
+        let s = LoanState {
+            place,
+            loan_id: id.to_owned(),
+            principal: p,
+            total_due,
+            paid,
+            days_late,
+            overdue,
+        };
         let keep = match name {
             "par30" => s.days_late > 30,
             "par90" => s.days_late > 90,
@@ -425,7 +480,8 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
             continue;
         }
         let unpaid = s.total_due - s.paid;
-        let outstanding = rust_decimal::Decimal::from(s.principal) * rust_decimal::Decimal::from(unpaid)
+        let outstanding = rust_decimal::Decimal::from(s.principal)
+            * rust_decimal::Decimal::from(unpaid)
             / rust_decimal::Decimal::from(s.total_due.max(1));
         let _ = writeln!(
             out,
