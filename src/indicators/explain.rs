@@ -154,7 +154,11 @@ fn figure(out: &Path, t: &Target) -> PolarsResult<String> {
             .get(0)
             .map(|v| {
                 // Decimal(38,4) as text: drop the zeros after the point
-                let v = if v.contains('.') { v.trim_end_matches('0').trim_end_matches('.') } else { v };
+                let v = if v.contains('.') {
+                    v.trim_end_matches('0').trim_end_matches('.')
+                } else {
+                    v
+                };
                 v.to_owned()
             })
             .unwrap_or_else(|| "null (zero denominator)".to_owned()))

@@ -265,18 +265,38 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
     // count runs one short after a CRLF line break.
     let bytes = text.as_bytes();
     let (mut seen_byte, mut line) = (0usize, 1u32);
+    let mut previous_span = 1u32;
     for record in reader.records() {
         let record = record.map_err(|e| format!("the CSV text is malformed ({e})"))?;
-        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(seen_byte).min(bytes.len());
+        let mut start = record
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(seen_byte)
+            .min(bytes.len());
         // After a CRLF the reported offset can point at the `\n`; a record starts after it.
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
         if start > seen_byte {
-            line += bytes[seen_byte..start].iter().filter(|&&b| b == b'\n').count() as u32;
+            line += bytes[seen_byte..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
             seen_byte = start;
         }
         let number = line;
+        // The csv crate drops empty lines; they are blank rows of the sheet (read and skipped).
+        let after_previous = rows.last().map_or(1, |r: &Row| r.number + previous_span);
+        for blank in after_previous..number {
+            rows.push(Row {
+                number: blank,
+                cells: Vec::new(),
+            });
+        }
+        previous_span = 1 + record
+            .iter()
+            .map(|f| f.matches('\n').count() as u32)
+            .sum::<u32>();
         let mut cells: Vec<Cell> = record
             .iter()
             .map(|s| {
@@ -370,13 +390,21 @@ mod tests {
         let sheet = read_csv("\u{feff}کد صندوق;مبلغ\nZ1;\"1,200\"\n\n;\n".as_bytes()).unwrap();
         assert_eq!(
             sheet.rows.len(),
-            3,
-            "the line of only a delimiter is a blank row"
+            4,
+            "the empty line and the line of only a delimiter are blank rows"
         );
         assert!(sheet.rows[2].cells.is_empty());
         let crlf = read_csv(b"a,b\r\n1,2\r\n\r\n3,4\r\n5,\"x\r\ny\"\r\n6,7\r\n").unwrap();
         let lines: Vec<u32> = crlf.rows.iter().map(|r| r.number).collect();
-        assert_eq!(lines, vec![1, 2, 4, 5, 7], "CRLF line numbers, a quoted line break included");
+        assert_eq!(
+            lines,
+            vec![1, 2, 3, 4, 5, 7],
+            "CRLF line numbers, a quoted line break included"
+        );
+        assert!(
+            crlf.rows[2].cells.is_empty(),
+            "the empty line 3 is a blank row"
+        );
         assert_eq!(sheet.rows[1].number, 2);
         assert_eq!(
             sheet.rows[1].cells,

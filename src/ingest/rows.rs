@@ -165,6 +165,8 @@ fn parse_row(
     let fields = table.fields();
     let mut values = vec![Value::Null; fields.len()];
     let mut faults: Vec<Fault> = Vec::new();
+    // Warnings are kept only if the row lands: a rejected row is reported once, as a reject.
+    let mut row_warnings: Vec<Warning> = Vec::new();
     let mut personal = std::collections::hash_map::DefaultHasher::new();
     for col in &layout.columns {
         let field = &fields[col.field];
@@ -173,7 +175,7 @@ fn parse_row(
             Ok(v) if field.personal => {
                 if let (Value::Str(s), "national_id") = (&v, field.name) {
                     if !parse::national_id_is_valid(s) {
-                        warnings.push(Warning {
+                        row_warnings.push(Warning {
                             origin,
                             table: Some(table),
                             field: Some(field.name),
@@ -237,6 +239,7 @@ fn parse_row(
         }
     }
     if faults.is_empty() {
+        warnings.append(&mut row_warnings);
         return Ok(Record {
             origin,
             values,

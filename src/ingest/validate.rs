@@ -138,8 +138,16 @@ pub fn decide(
     let mut parents: HashMap<(Table, String), Parent> = HashMap::new();
 
     for table in Table::ALL {
+        for r in early.iter_mut().filter(|r| r.table == table) {
+            r.county = county_of_values(table, &r.values, &parents, &gone);
+            if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(&(table, k))) {
+                if g.county.is_none() {
+                    g.county = r.county.clone();
+                }
+            }
+        }
         let rows = candidates.remove(&table).unwrap_or_default();
-        let rows = dedupe(table, rows, &mut d, &mut gone, places);
+        let rows = dedupe(table, rows, &mut d, &mut gone, &parents, places);
         for r in rows {
             match check_parent(table, &r, &parents, &gone, places) {
                 Ok((county, fund_id)) => {
@@ -156,13 +164,18 @@ pub fn decide(
                     });
                 }
                 Err((field, value, rule, reason, county)) => {
+                    let county =
+                        county.or_else(|| county_of_values(table, &r.values, &parents, &gone));
                     if let Some(k) = key_of(table, &r.values) {
                         gone.insert(
                             (table, k),
                             Gone {
                                 // A cascade names only its own parent, not the whole chain.
                                 why: if rule == "rejected_parent" {
-                                    format!("{}: its {field} «{value}» was rejected", places.at(r.origin))
+                                    format!(
+                                        "{}: its {field} «{value}» was rejected",
+                                        places.at(r.origin)
+                                    )
                                 } else {
                                     format!("{}: {}", places.at(r.origin), reason)
                                 },
@@ -175,9 +188,6 @@ pub fn decide(
                 }
             }
         }
-    }
-    for r in early.iter_mut() {
-        r.county = county_of_values(r.table, &r.values, &parents, &gone);
     }
     warn_row_relations(&mut d, &parents, places);
     warn_transactions_in_several_files(&mut d, places);
@@ -195,9 +205,17 @@ fn parent_of(table: Table, r: &Record, county: &str, fund_id: Option<&str>) -> P
     };
     let fund = match table {
         Table::Installments => fund_id.unwrap_or_default().to_owned(),
-        _ => get(r, table, "fund_id").as_str().unwrap_or_default().to_owned(),
+        _ => get(r, table, "fund_id")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     };
-    Parent { county: county.to_owned(), date, fund_id: fund, origin: r.origin }
+    Parent {
+        county: county.to_owned(),
+        date,
+        fund_id: fund,
+        origin: r.origin,
+    }
 }
 
 fn reject(
@@ -237,6 +255,7 @@ fn dedupe(
     rows: Vec<Record>,
     d: &mut Decided,
     gone: &mut HashMap<(Table, String), Gone>,
+    parents: &HashMap<(Table, String), Parent>,
     places: &Places,
 ) -> Vec<Record> {
     if table.key().is_empty() {
@@ -254,13 +273,16 @@ fn dedupe(
         let Some((&first, rest)) = members.split_first() else {
             continue;
         };
-        if rest.is_empty() {
+        // A row with the same key that was rejected on its own is a different row too.
+        let rejected_twin = gone.get(&(table, key.clone())).map(|g| g.why.clone());
+        if rest.is_empty() && rejected_twin.is_none() {
             continue;
         }
-        let same = rest.iter().all(|&i| {
-            rows[i].values == rows[first].values
-                && rows[i].personal_hash == rows[first].personal_hash
-        });
+        let same = rejected_twin.is_none()
+            && rest.iter().all(|&i| {
+                rows[i].values == rows[first].values
+                    && rows[i].personal_hash == rows[first].personal_hash
+            });
         if same {
             for &i in rest {
                 drop[i] = true;
@@ -283,6 +305,7 @@ fn dedupe(
                     .iter()
                     .filter(|&&j| j != i)
                     .map(|&j| places.at(rows[j].origin))
+                    .chain(rejected_twin.iter().map(|why| format!("{why} (rejected)")))
                     .collect();
                 conflicting.push((i, format!(
                     "conflicting duplicate: {} «{key}» also appears with different values at {}; keep one correct row and delete or renumber the other",
@@ -298,11 +321,12 @@ fn dedupe(
     for (i, r) in rows.into_iter().enumerate() {
         if let Some(reason) = reasons.remove(&i) {
             if let Some(k) = key_of(table, &r.values) {
+                let county = county_of_values(table, &r.values, parents, gone);
                 gone.insert(
                     (table, k.clone()),
                     Gone {
                         why: format!("{}: conflicting duplicate", places.at(r.origin)),
-                        county: None,
+                        county: county.clone(),
                     },
                 );
                 let field = table.key()[0];
@@ -314,7 +338,7 @@ fn dedupe(
                     value,
                     "conflicting_duplicate",
                     reason,
-                    None,
+                    county,
                 ));
             }
         } else if !drop[i] {

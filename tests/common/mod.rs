@@ -76,7 +76,10 @@ pub struct Sheet {
 
 /// A sheet named `name` with `rows` from row 1.
 pub fn sheet(name: &str, rows: Vec<Vec<V>>) -> Sheet {
-    Sheet { name: name.to_owned(), rows }
+    Sheet {
+        name: name.to_owned(),
+        rows,
+    }
 }
 
 /// The bytes of an xlsx workbook holding `sheets` in order.
@@ -98,14 +101,26 @@ pub fn xlsx(sheets: &[Sheet]) -> Vec<u8> {
                         ws.write_number(r, c, *n).expect("write number");
                     }
                     V::D(y, m, d) => {
-                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).expect("valid date");
-                        ws.write_datetime_with_format(r, c, &dt, &date_format).expect("write date");
+                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d)
+                            .expect("valid date");
+                        ws.write_datetime_with_format(r, c, &dt, &date_format)
+                            .expect("write date");
                     }
                 }
             }
         }
     }
     wb.save_to_buffer().expect("xlsx to buffer")
+}
+
+/// The shared-strings part of an xlsx (its text cells), to check what a fixture holds.
+pub fn xlsx_strings(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut part = zip.by_name("xl/sharedStrings.xml").expect("shared strings");
+    let mut out = Vec::new();
+    part.read_to_end(&mut out).expect("read shared strings");
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +132,10 @@ pub fn csv_text(lines: &[&[&str]], delimiter: char, eol: &str) -> String {
     let mut out = String::new();
     for cells in lines {
         for c in *cells {
-            assert!(!c.contains(delimiter) && !c.contains('"'), "fixture cell needs quoting: {c}");
+            assert!(
+                !c.contains(delimiter) && !c.contains('"'),
+                "fixture cell needs quoting: {c}"
+            );
         }
         out.push_str(&cells.join(&delimiter.to_string()));
         out.push_str(eol);
@@ -129,8 +147,14 @@ pub fn csv_text(lines: &[&[&str]], delimiter: char, eol: &str) -> String {
 /// so that a fixture never silently holds `&#...;` escapes.
 pub fn windows_1256(text: &str) -> Vec<u8> {
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
-    assert!(!unmappable, "fixture text has characters Windows-1256 cannot hold: {text}");
-    assert!(std::str::from_utf8(&bytes).is_err(), "Windows-1256 fixture must not also be valid UTF-8");
+    assert!(
+        !unmappable,
+        "fixture text has characters Windows-1256 cannot hold: {text}"
+    );
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "Windows-1256 fixture must not also be valid UTF-8"
+    );
     bytes.into_owned()
 }
 
@@ -190,7 +214,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_sandogh")).args(args).output().expect("run sandogh");
+    let out = Command::new(env!("CARGO_BIN_EXE_sandogh"))
+        .args(args)
+        .output()
+        .expect("run sandogh");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -200,12 +227,22 @@ where
 
 /// `sandogh ingest --input <input> --out <out>`.
 pub fn ingest(input: &Path, out: &Path) -> Run {
-    sandogh([OsStr::new("ingest"), OsStr::new("--input"), input.as_os_str(), OsStr::new("--out"), out.as_os_str()])
+    sandogh([
+        OsStr::new("ingest"),
+        OsStr::new("--input"),
+        input.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ])
 }
 
 /// `sandogh validate --input <input>`.
 pub fn validate(input: &Path) -> Run {
-    sandogh([OsStr::new("validate"), OsStr::new("--input"), input.as_os_str()])
+    sandogh([
+        OsStr::new("validate"),
+        OsStr::new("--input"),
+        input.as_os_str(),
+    ])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,8 +251,10 @@ pub fn validate(input: &Path) -> Run {
 /// The ingest report of a lake.
 pub fn report(lake: &Path) -> IngestReport {
     let path = lake.join("ingest-report.json");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{} is not an ingest report: {e}", path.display()))
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{} is not an ingest report: {e}", path.display()))
 }
 
 /// Every regular file under `dir` (symbolic links are not followed), sorted.
@@ -223,7 +262,9 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("cannot list {}: {e}", d.display())) {
+        for entry in
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("cannot list {}: {e}", d.display()))
+        {
             let path = entry.expect("dir entry").path();
             let meta = std::fs::symlink_metadata(&path).expect("metadata");
             if meta.is_dir() {
@@ -239,8 +280,11 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// One Parquet file.
 pub fn read_parquet(path: &Path) -> DataFrame {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
-    ParquetReader::new(file).finish().unwrap_or_else(|e| panic!("cannot read {} as Parquet: {e}", path.display()))
+    let file =
+        std::fs::File::open(path).unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    ParquetReader::new(file)
+        .finish()
+        .unwrap_or_else(|e| panic!("cannot read {} as Parquet: {e}", path.display()))
 }
 
 /// One lake table with its `county` partition column, through the crate's own Hive scan;
@@ -248,29 +292,41 @@ pub fn read_parquet(path: &Path) -> DataFrame {
 pub fn scan(lake: &Path, table: Table) -> Option<DataFrame> {
     sandogh::lake::scan_table(lake, table)
         .unwrap_or_else(|e| panic!("cannot scan {}: {e}", table.name()))
-        .map(|lf| lf.collect().unwrap_or_else(|e| panic!("cannot collect {}: {e}", table.name())))
+        .map(|lf| {
+            lf.collect()
+                .unwrap_or_else(|e| panic!("cannot collect {}: {e}", table.name()))
+        })
 }
 
 /// A column as optional strings.
 pub fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-    let col = df.column(name).unwrap_or_else(|e| panic!("no column {name}: {e}"));
+    let col = df
+        .column(name)
+        .unwrap_or_else(|e| panic!("no column {name}: {e}"));
     col.str()
         .unwrap_or_else(|e| panic!("column {name} is not text: {e}"))
-        .into_iter()
+        .iter()
         .map(|v| v.map(str::to_owned))
         .collect()
 }
 
 /// A column as optional i64 (ints; dates as days since 1970-01-01).
 pub fn ints(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
-    let col = df.column(name).unwrap_or_else(|e| panic!("no column {name}: {e}"));
-    let col = col.cast(&DataType::Int64).unwrap_or_else(|e| panic!("column {name} is not numeric: {e}"));
-    col.i64().expect("cast to i64").into_iter().collect()
+    let col = df
+        .column(name)
+        .unwrap_or_else(|e| panic!("no column {name}: {e}"));
+    let col = col
+        .cast(&DataType::Int64)
+        .unwrap_or_else(|e| panic!("column {name} is not numeric: {e}"));
+    col.i64().expect("cast to i64").iter().collect()
 }
 
 /// The column names of a frame.
 pub fn column_names(df: &DataFrame) -> Vec<String> {
-    df.get_column_names().into_iter().map(|n| n.to_string()).collect()
+    df.get_column_names()
+        .into_iter()
+        .map(|n| n.to_string())
+        .collect()
 }
 
 /// Days since 1970-01-01 of a Gregorian date.
@@ -303,7 +359,9 @@ impl RejectRow {
             "{} › {} › {}",
             self.source_file.as_deref().unwrap_or("?"),
             self.source_sheet.as_deref().unwrap_or("(csv)"),
-            self.source_row.map(|r| r.to_string()).unwrap_or_else(|| "?".into())
+            self.source_row
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "?".into())
         )
     }
 }
@@ -349,5 +407,10 @@ pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Fails with every problem found, one per line, when there is any.
 pub fn assert_no_problems(what: &str, problems: &[String]) {
-    assert!(problems.is_empty(), "{what}: {} problem(s):\n  - {}", problems.len(), problems.join("\n  - "));
+    assert!(
+        problems.is_empty(),
+        "{what}: {} problem(s):\n  - {}",
+        problems.len(),
+        problems.join("\n  - ")
+    );
 }
