@@ -26,3 +26,14 @@ funds20 = con.execute(
 assert funds20 == 20, funds20
 rejects = con.execute(f"select count(*) from read_parquet('{lake}/rejects/*.parquet')").fetchone()[0]
 print(f"rejects       {rejects:>7} rows; funds established by 1399/07/23: {funds20}")
+
+# The indicators table, as DuckDB sees it (value is decimal(38,4)).
+indicators = lake.parent / "indicators" / "indicators.parquet"
+if indicators.exists():
+    rows = con.execute(
+        f"select indicator, value from read_parquet('{indicators}') "
+        "where quarter = '1399Q3' and level = 'province' and indicator in ('funds_active', 'financing_total')"
+    ).fetchall()
+    got = {name: float(value) for name, value in rows}
+    assert got == {"funds_active": 20.0, "financing_total": 9e9}, got
+    print(f"indicators    1399Q3 province: {got}")
