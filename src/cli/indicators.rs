@@ -67,6 +67,12 @@ pub fn indicators_stage(out: &Path, calendar: CalendarKind, quarter: Option<Quar
                 "  {} quarters ({} to {}), {} rows: {} fund, {} county and {} province rows per indicator",
                 done.quarters, done.first, done.last, done.rows, done.fund_rows, done.county_rows, done.province_rows
             );
+            let steps: Vec<String> = done
+                .timings
+                .iter()
+                .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
+                .collect();
+            println!("  time: {}", steps.join(", "));
             EXIT_OK
         }
         Err(

@@ -403,6 +403,8 @@ pub struct Done {
     pub county_rows: usize,
     /// Province × quarter rows.
     pub province_rows: usize,
+    /// Time spent per step.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Computes every indicator from `lake` and writes `dest` (replacing it atomically).
@@ -416,12 +418,21 @@ pub fn run(
     let first = periods.quarters[0].0;
     let last = periods.quarters[periods.quarters.len() - 1].0;
     let quarters = periods.quarters.len();
+    let clock = std::time::Instant::now();
     let c = components(lake, periods)?;
+    let computed = clock.elapsed();
     let rows = output::rows(&c)?;
+    let rounded = clock.elapsed() - computed;
     let tmp = crate::lake::staging_dir(dest)?;
     output::write(&rows, &tmp)?;
     crate::lake::commit(&tmp, dest)?;
+    let written = clock.elapsed() - computed - rounded;
     Ok(Done {
+        timings: vec![
+            ("components", computed),
+            ("rounding", rounded),
+            ("writing", written),
+        ],
         dir: dest.to_owned(),
         chosen,
         quarters,
