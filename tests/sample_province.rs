@@ -56,6 +56,32 @@ fn every_row_is_landed_rejected_or_skipped() {
             );
             sheets += 1;
         }
+        let per_file = |k: &str| f[k].as_u64().unwrap_or(0);
+        let sum_of_sheets = |k: &str| -> u64 {
+            f["sheets"]
+                .as_array()
+                .map_or(0, |a| a.iter().map(|s| s[k].as_u64().unwrap_or(0)).sum())
+        };
+        for k in [
+            "rows_read",
+            "landed",
+            "rejected",
+            "skipped_blank",
+            "skipped_total",
+            "skipped_duplicate",
+        ] {
+            assert_eq!(per_file(k), sum_of_sheets(k), "{} {k}", f["path"]);
+        }
+        assert_eq!(
+            per_file("rows_read"),
+            per_file("landed")
+                + per_file("rejected")
+                + per_file("skipped_blank")
+                + per_file("skipped_total")
+                + per_file("skipped_duplicate"),
+            "{}",
+            f["path"]
+        );
     }
     assert!(
         sheets >= 30,

@@ -92,6 +92,9 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// Sheets in workbook order.
     pub sheets: Vec<SheetReport>,
+    /// Row counts of all its sheets together.
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 /// Rows of one table in one county.
@@ -298,6 +301,10 @@ pub fn build(
             format: f.format.map(|x| format!("{x:?}").to_lowercase()),
             reason: f.found.skip.clone().or_else(|| f.quarantined.clone()),
             notes: f.notes.clone(),
+            counts: sheets.iter().fold(Counts::default(), |mut c, s| {
+                c.add(&s.counts);
+                c
+            }),
             sheets,
         });
     }
@@ -453,6 +460,23 @@ pub fn summary(r: &IngestReport) -> String {
             c.rejected,
             c.skipped(),
             c.warned
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{:>8} {:>8} {:>8} {:>8}  file",
+        "read", "landed", "rejected", "skipped"
+    );
+    for f in r.files.iter().filter(|f| f.status == "read") {
+        let c = &f.counts;
+        let _ = writeln!(
+            s,
+            "{:>8} {:>8} {:>8} {:>8}  {}",
+            c.rows_read,
+            c.landed,
+            c.rejected,
+            c.skipped(),
+            f.path
         );
     }
     let not_read: Vec<&FileReport> = r.files.iter().filter(|f| f.status != "read").collect();
