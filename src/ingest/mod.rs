@@ -214,11 +214,16 @@ fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowConte
         }
     };
     out.format = Some(format);
-    let sheets = if format == Format::Csv {
-        read::read_csv(&bytes).map(|s| vec![s])
-    } else {
-        read::read_workbook(bytes, format)
-    };
+    // A reader library that panics on a malformed file must not end the run: the file is
+    // quarantined like any other unreadable one.
+    let sheets = std::panic::catch_unwind(move || {
+        if format == Format::Csv {
+            read::read_csv(&bytes).map(|s| vec![s])
+        } else {
+            read::read_workbook(bytes, format)
+        }
+    })
+    .unwrap_or_else(|_| Err("the file is malformed in a way the spreadsheet reader could not handle; open and re-save it".into()));
     let sheets = match sheets {
         Ok(s) => s,
         Err(why) => {

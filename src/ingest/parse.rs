@@ -90,8 +90,8 @@ pub fn parse_amount(cell: &Cell, column_unit: Option<Unit>) -> Result<Option<i64
         Cell::Empty => return Ok(None),
         Cell::Int(i) => (i128::from(*i), 0u32, column_unit),
         Cell::Number(f) => {
-            if !f.is_finite() {
-                return Err("the number is not finite".into());
+            if !f.is_finite() || f.abs() > 1e18 {
+                return Err("the number is too large to be an amount; check the cell".into());
             }
             // Spreadsheets store decimals as binary floats: 4 decimal places is all a money cell
             // can mean, and rounding there undoes float noise such as 1200.4999999.
@@ -433,6 +433,10 @@ mod tests {
             .contains("whole number of rials"));
         assert!(a(Cell::Number(120.05), Some(Unit::Toman)).is_err());
         assert!(a(Cell::Number(10.5), None).is_err());
+        assert!(
+            a(Cell::Number(1e300), Some(Unit::Toman)).is_err(),
+            "no overflow"
+        );
         assert!(a(text("-500"), None).unwrap_err().contains("negative"));
         assert!(a(text("(500)"), None).unwrap_err().contains("negative"));
         assert!(a(Cell::Number(-1.0), None)
