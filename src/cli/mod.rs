@@ -10,6 +10,7 @@
 pub mod explain;
 pub mod indicators;
 pub mod ingest;
+pub mod report;
 pub mod run;
 pub mod sample;
 pub mod validate;
@@ -51,6 +52,8 @@ pub enum Command {
     Ingest(ingest::Args),
     /// Compute every indicator for every quarter from the lake.
     Indicators(indicators::Args),
+    /// Write the quarter's workbooks (fa, en) and chart images from the indicators table.
+    Report(report::Args),
     /// Trace one figure: definition, numerator, denominator and contributing rows.
     Explain(explain::Args),
     /// Check county exports and print every problem by file; writes no lake.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Run(a) => run::run(a),
         Command::Ingest(a) => ingest::run(a),
         Command::Indicators(a) => indicators::run(a),
+        Command::Report(a) => report::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::SampleData(a) => sample::run(a),

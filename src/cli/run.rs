@@ -1,7 +1,7 @@
 //! `sandogh run [PIPELINE.toml] [--input DIR] [--out DIR]`
 //!
 //! Runs every stage of a pipeline. With no arguments it runs `pipelines/quarterly.toml` on
-//! `sample-data/` into `out/`. Flags win over the pipeline file. Stages so far: ingest, indicators. A partial ingest (files quarantined) still runs the
+//! `sample-data/` into `out/`. Flags win over the pipeline file. Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
 //! later stages and ends with exit code 3.
 
 use super::{check_input, pick, EXIT_USAGE};
@@ -22,6 +22,9 @@ pub struct Args {
     /// Last quarter to compute, e.g. 1403Q2 (overrides the pipeline's `quarter`).
     #[arg(long)]
     pub quarter: Option<String>,
+    /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
+    #[arg(long, value_delimiter = ',')]
+    pub lang: Vec<String>,
 }
 
 /// Runs `sandogh run`.
@@ -58,6 +61,11 @@ pub fn run(a: Args) -> i32 {
     let indicators = super::indicators::indicators_stage(&out, pipeline.calendar, quarter);
     if indicators != super::EXIT_OK {
         return indicators;
+    }
+    println!();
+    let report = super::report::report_stage(&out, &pipeline, quarter, &a.lang);
+    if report != super::EXIT_OK {
+        return report;
     }
     ingest
 }

@@ -16,6 +16,7 @@ pub const REPORT_FILE: &str = "ingest-report.json";
 
 /// Rows of one sheet by outcome. `rows_read = landed + rejected + skipped_*` always.
 #[derive(Debug, Default, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Counts {
     /// Data rows under the header.
     pub rows_read: u64,

@@ -1,1 +1,215 @@
-//! Stage 3, reports (being written).
+//! Stage 3, reports: the indicators table → one workbook per language and the charts as images,
+//! in `<out>/reports/<quarter>/`:
+//!
+//! ```text
+//! sandogh-<quarter>-fa.xlsx, sandogh-<quarter>-en.xlsx   Summary (with native charts), Counties,
+//!                                                        Funds, Trends, Data quality, Definitions
+//! charts/<chart>-<lang>.svg, .png                        the Summary's charts as images
+//! ```
+//!
+//! What a report holds is defined by a report file (`reports/quarterly.toml`, see [`config`]):
+//! sheets, indicators and their order, charts, thresholds and every label in Persian and English.
+//!
+//! What it reads: the indicators table and, for the Data quality sheet, the ingest report beside
+//! the lake. Two lookups read the lake itself (see [`data`]): the funds table for each fund's
+//! name, village, type and establishment date (the indicators table has only fund ids), and the
+//! trainings table for the one chart the indicators table cannot give, participants by course
+//! type (the table has `training_participants_q` but no course-type breakdown; the chart sums the
+//! same courses, so its bars add up to the province's `training_participants_q`).
+//!
+//! The folder is written beside its destination and moved into place when complete (as every
+//! stage does), and holds the languages of the last run. Identical inputs give byte-identical
+//! files: workbooks carry a fixed creation date (the quarter's last day), images no timestamps.
+
+pub mod charts;
+pub mod config;
+pub mod data;
+pub mod excel;
+pub mod i18n;
+pub mod png;
+pub mod svg;
+
+use crate::calendar::Quarter;
+use crate::config::Pipeline;
+use config::ReportDef;
+use data::DataError;
+use i18n::Lang;
+use std::path::{Path, PathBuf};
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The inputs are missing or the quarter is not in them (a usage error).
+    #[error("{0}")]
+    Usage(String),
+    /// A table could not be read.
+    #[error(transparent)]
+    Data(DataError),
+    /// A workbook could not be written.
+    #[error("cannot write the {lang} workbook: {source}")]
+    Xlsx {
+        /// The workbook's language.
+        lang: &'static str,
+        /// Why.
+        source: rust_xlsxwriter::XlsxError,
+    },
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] png::ChartError),
+    /// Files could not be written or moved into place.
+    #[error(transparent)]
+    Lake(#[from] crate::lake::LakeError),
+}
+
+impl From<DataError> for ReportError {
+    fn from(e: DataError) -> Self {
+        match e {
+            DataError::Missing(m) | DataError::Quarter(m) => ReportError::Usage(m),
+            other => ReportError::Data(other),
+        }
+    }
+}
+
+/// What a report run wrote.
+#[derive(Debug, Clone)]
+pub struct ReportDone {
+    /// `<out>/reports/<quarter>`.
+    pub dir: PathBuf,
+    /// The quarter reported.
+    pub quarter: Quarter,
+    /// Why this quarter.
+    pub chosen: String,
+    /// Files written, relative to `dir`, in order.
+    pub files: Vec<String>,
+}
+
+/// Writes the report of quarter `quarter` (default: the latest quarter in the indicators table)
+/// for each language into `<out>/reports/<quarter>/`.
+pub fn run(
+    out: &Path,
+    pipeline: &Pipeline,
+    def: &ReportDef,
+    quarter: Option<Quarter>,
+    langs: &[Lang],
+) -> Result<ReportDone, ReportError> {
+    let quarters = data::table_quarters(out)?;
+    let (q, chosen) = match (quarter, quarters.last()) {
+        (_, None) => {
+            return Err(ReportError::Usage(format!(
+                "the indicators table in {} has no rows; run `sandogh indicators` first",
+                out.display()
+            )))
+        }
+        (Some(q), Some(_)) if quarters.contains(&q) => (q, format!("quarter {q}: as asked")),
+        (Some(q), Some(last)) => {
+            let hint = if q > *last {
+                format!("; run `sandogh indicators --out {} --quarter {q}` first if the lake has data for it", out.display())
+            } else {
+                String::new()
+            };
+            return Err(ReportError::Usage(format!(
+                "the indicators table has no quarter {q}; it has {} to {last}{hint}",
+                quarters[0]
+            )));
+        }
+        (None, Some(last)) => (
+            *last,
+            format!("quarter {last}: the latest quarter in the indicators table"),
+        ),
+    };
+    let figures = data::read_indicators(out, q)?;
+    let funds = data::read_funds(out)?;
+    let training = data::read_training_by_course(out, q, pipeline.calendar)?;
+    let ingest = data::read_ingest_report(out)?;
+
+    let dest = out.join("reports").join(q.to_string());
+    let staged = crate::lake::staging_dir(&dest)?;
+    let written = write_all(
+        &staged,
+        &excel::WorkbookInputs {
+            def,
+            pipeline,
+            calendar: pipeline.calendar,
+            data: &figures,
+            funds: &funds,
+            ingest: ingest.as_ref(),
+            quarter: q,
+        },
+        training.as_ref(),
+        langs,
+    );
+    let files = match written {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+    };
+    crate::lake::commit(&staged, &dest)?;
+    Ok(ReportDone {
+        dir: dest,
+        quarter: q,
+        chosen,
+        files,
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    std::fs::write(path, bytes).map_err(|source| {
+        ReportError::Lake(crate::lake::LakeError::Io {
+            action: "cannot write",
+            path: path.to_owned(),
+            source,
+        })
+    })
+}
+
+/// Writes the charts and workbook of each language into `dir`; returns the files written.
+fn write_all(
+    dir: &Path,
+    inp: &excel::WorkbookInputs<'_>,
+    training: Option<&std::collections::BTreeMap<String, i64>>,
+    langs: &[Lang],
+) -> Result<Vec<String>, ReportError> {
+    let chart_dir = dir.join("charts");
+    std::fs::create_dir_all(&chart_dir).map_err(|source| {
+        ReportError::Lake(crate::lake::LakeError::Io {
+            action: "cannot create",
+            path: chart_dir.clone(),
+            source,
+        })
+    })?;
+    let renderer = png::Renderer::new();
+    let chart_inputs = charts::ChartInputs {
+        def: inp.def,
+        pipeline: inp.pipeline,
+        data: inp.data,
+        quarter: inp.quarter,
+        training,
+    };
+    let mut files = Vec::new();
+    for &lang in langs {
+        let built = charts::build(&chart_inputs, lang);
+        for chart in &built {
+            let drawn = renderer.draw(&chart.name, &svg::render(chart))?;
+            for (ext, bytes) in [("svg", drawn.svg.as_bytes()), ("png", drawn.png.as_slice())] {
+                let name = format!("{}-{}.{ext}", chart.name, lang.code());
+                write_file(&chart_dir.join(&name), bytes)?;
+                files.push(format!("charts/{name}"));
+            }
+        }
+        let bytes = excel::workbook(inp, lang, &built).map_err(|source| ReportError::Xlsx {
+            lang: lang.code(),
+            source,
+        })?;
+        let name = workbook_name(inp.quarter, lang);
+        write_file(&dir.join(&name), &bytes)?;
+        files.push(name);
+    }
+    Ok(files)
+}
+
+/// The file name of a workbook: `sandogh-1403Q4-fa.xlsx`.
+pub fn workbook_name(q: Quarter, lang: Lang) -> String {
+    format!("sandogh-{q}-{}.xlsx", lang.code())
+}

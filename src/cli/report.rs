@@ -1,0 +1,141 @@
+//! `sandogh report --out DIR [--quarter Q] [--lang fa|en] [--pipeline FILE] [--report FILE]`
+//!
+//! Reads `<out>/indicators/indicators.parquet` (and `<out>/lake/ingest-report.json` for the Data
+//! quality sheet) and writes `<out>/reports/<quarter>/`: `sandogh-<quarter>-fa.xlsx` and
+//! `-en.xlsx`, and the Summary's charts as `charts/<chart>-<lang>.svg` and `.png`. Q defaults to
+//! the latest quarter in the indicators table; the languages to `--lang` (repeatable, or
+//! `fa,en`), else the pipeline's `languages`, else both. What the workbooks hold comes from the
+//! report file: `--report`, else the pipeline's `report` (default `reports/quarterly.toml`), else
+//! the built-in copy of `reports/quarterly.toml`.
+
+use super::{load_pipeline, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::calendar::Quarter;
+use crate::config::Pipeline;
+use crate::report::config::ReportDef;
+use crate::report::i18n::Lang;
+use crate::report::ReportError;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `sandogh report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output folder holding the indicators (and the lake); reports go to <out>/reports.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Quarter to report, e.g. 1403Q4 (default: the latest in the indicators table).
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// Language of the workbook and charts: fa or en (repeat, or write fa,en, for both).
+    #[arg(long, value_delimiter = ',')]
+    pub lang: Vec<String>,
+    /// Pipeline file (counties, languages, report file); default: the built-in pipeline.
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
+    /// Report definition file (default: the pipeline's, else the built-in one).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// Runs `sandogh report`.
+pub fn run(a: Args) -> i32 {
+    let mut pipeline = match load_pipeline(a.pipeline.as_deref()) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(r) = a.report {
+        if !r.is_file() {
+            eprintln!(
+                "error: the report file {} does not exist; pass an existing file to --report, or leave it out to use the built-in report",
+                r.display()
+            );
+            return EXIT_USAGE;
+        }
+        pipeline.report = Some(r);
+    }
+    let quarter = match super::indicators::parse_quarter(a.quarter.as_deref()) {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    report_stage(&a.out, &pipeline, quarter, &a.lang)
+}
+
+/// The languages asked for: the flags, else the pipeline's, else both; an unknown code is a
+/// usage error.
+fn languages(flags: &[String], pipeline: &Pipeline) -> Result<Vec<Lang>, i32> {
+    let codes = if flags.is_empty() {
+        &pipeline.languages
+    } else {
+        flags
+    };
+    let mut langs = Vec::new();
+    for code in codes {
+        match Lang::parse(code) {
+            Some(l) if !langs.contains(&l) => langs.push(l),
+            Some(_) => {}
+            None => {
+                eprintln!("error: «{code}» is not a report language; use fa or en");
+                return Err(EXIT_USAGE);
+            }
+        }
+    }
+    if langs.is_empty() {
+        langs = Lang::ALL.to_vec();
+    }
+    Ok(langs)
+}
+
+/// The report definition: the pipeline's file when it exists, else the built-in one.
+fn report_def(pipeline: &Pipeline) -> Result<ReportDef, i32> {
+    let loaded = match &pipeline.report {
+        Some(path) if path.is_file() => ReportDef::load(path),
+        Some(path) => {
+            eprintln!(
+                "note: the report file {} was not found; using the built-in reports/quarterly.toml",
+                path.display()
+            );
+            ReportDef::builtin()
+        }
+        None => ReportDef::builtin(),
+    };
+    loaded.map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })
+}
+
+/// The report as a stage of a run: writes the workbooks and charts of `quarter` (default: the
+/// latest quarter in the indicators table) in `langs` (default: the pipeline's languages, else
+/// fa and en); returns the exit code.
+pub fn report_stage(
+    out: &Path,
+    pipeline: &Pipeline,
+    quarter: Option<Quarter>,
+    langs: &[String],
+) -> i32 {
+    let langs = match languages(langs, pipeline) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let def = match report_def(pipeline) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    match crate::report::run(out, pipeline, &def, quarter, &langs) {
+        Ok(done) => {
+            println!("report → {}", done.dir.display());
+            println!("  {}", done.chosen);
+            for f in &done.files {
+                println!("  {f}");
+            }
+            EXIT_OK
+        }
+        Err(ReportError::Usage(m)) => {
+            eprintln!("error: {m}");
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
