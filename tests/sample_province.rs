@@ -365,7 +365,10 @@ fn identical_inputs_give_identical_outputs() {
         .expect("run");
     assert_eq!(status.code(), Some(0));
     let a: Vec<PathBuf> = walk(out());
-    assert!(a.iter().any(|p| p.to_string_lossy().ends_with("-fa.xlsx")), "the reports are compared too");
+    assert!(
+        a.iter().any(|p| p.to_string_lossy().ends_with("-fa.xlsx")),
+        "the reports are compared too"
+    );
     for pa in a {
         let rel = pa.strip_prefix(out()).expect("rel");
         let pb = second.path().join(rel);
