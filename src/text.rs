@@ -122,6 +122,24 @@ pub fn match_key(raw: &str) -> String {
     out
 }
 
+/// Escapes text for XML content and attributes (the SVG charts, the sample's ODS files);
+/// control characters other than tab and line breaks, which XML 1.0 forbids, are dropped.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes ASCII digits as Persian digits, for Persian labels.
 pub fn to_persian_digits(text: &str) -> String {
     text.chars()
@@ -227,6 +245,14 @@ mod tests {
         assert_eq!(strip_continuation("اقساط ۲"), "اقساط");
         assert_eq!(strip_continuation("savings"), "savings");
         assert_eq!(strip_continuation("2024"), "2024");
+    }
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(
+            xml_escape("a<b & \"c\" 'd'\u{1}"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;"
+        );
     }
 
     #[test]

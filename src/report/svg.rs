@@ -167,21 +167,6 @@ fn has_arabic_letters(s: &str) -> bool {
         .any(|c| matches!(c, '\u{0620}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' | '\u{FB50}'..='\u{FEFC}'))
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Rough advance of a text in the embedded font, for laying out legends and fitting labels.
 fn text_width(s: &str, size: f64) -> f64 {
     s.chars()
@@ -247,9 +232,9 @@ impl Canvas {
             (Align::End, false) | (Align::Start, true) => "end",
         };
         let body = if self.rtl && has_arabic_letters(s) {
-            format!("\u{202B}{}\u{202C}", escape(s))
+            format!("\u{202B}{}\u{202C}", crate::text::xml_escape(s))
         } else {
-            escape(s)
+            crate::text::xml_escape(s)
         };
         let _ = writeln!(
             self.out,

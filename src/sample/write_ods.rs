@@ -93,7 +93,7 @@ fn table(xml: &mut String, sheet: &Sheet) {
     let _ = write!(
         xml,
         r#"<table:table table:name="{}" table:style-name="{style}"><table:table-column table:style-name="co1" table:number-columns-repeated="{}"/>"#,
-        escape(&sheet.name),
+        crate::text::xml_escape(&sheet.name),
         sheet.header.len().max(1)
     );
     xml.push('\n');
@@ -120,7 +120,7 @@ fn row<'a>(xml: &mut String, cells: impl Iterator<Item = &'a Cell>) {
                 let _ = write!(
                     xml,
                     r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
-                    escape(s)
+                    crate::text::xml_escape(s)
                 );
             }
             Cell::Number(v) => {
@@ -140,20 +140,4 @@ fn row<'a>(xml: &mut String, cells: impl Iterator<Item = &'a Cell>) {
         }
     }
     xml.push_str("</table:table-row>\n");
-}
-
-/// XML text and attribute escaping.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
