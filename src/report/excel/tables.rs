@@ -168,14 +168,7 @@ pub(crate) fn funds(ws: &mut Worksheet, ctx: &Ctx<'_>) -> Result<(), XlsxError> 
         }
     }
     let last = (funds.len() as u32).max(1);
-    add_table(ws, ctx, "Funds", &headers, last)?;
-    for (c, ind) in list.iter().enumerate() {
-        add_flags(ws, ctx, ind, (1, last), fixed + c as u16)?;
-    }
-    ws.set_freeze_panes(1, 2)?;
-    print_setup(ws, ctx, Some(0));
-    wide_print(ws, &widths, 1);
-    Ok(())
+    finish_wide_table(ws, ctx, "Funds", &headers, (last, fixed), list, &widths)
 }
 
 /// The Trends sheet: the province, then each county, every quarter up to the report's.
@@ -225,13 +218,28 @@ pub(crate) fn trends(ws: &mut Worksheet, ctx: &Ctx<'_>) -> Result<(), XlsxError>
         }
     }
     let last = row.max(1);
-    add_table(ws, ctx, "Trends", &headers, last)?;
+    finish_wide_table(ws, ctx, "Trends", &headers, (last, fixed), list, &widths)
+}
+
+/// Closes a sheet of one row per entity and one column per indicator (Funds, Trends): the
+/// Excel table over rows 1..=last, threshold flags on the indicator columns from `fixed` on,
+/// name columns frozen and repeated in print, and the wide print setup.
+fn finish_wide_table(
+    ws: &mut Worksheet,
+    ctx: &Ctx<'_>,
+    name: &str,
+    headers: &[String],
+    (last, fixed): (u32, u16),
+    list: &[String],
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    add_table(ws, ctx, name, headers, last)?;
     for (c, ind) in list.iter().enumerate() {
         add_flags(ws, ctx, ind, (1, last), fixed + c as u16)?;
     }
     ws.set_freeze_panes(1, 2)?;
     print_setup(ws, ctx, Some(0));
-    wide_print(ws, &widths, 1);
+    wide_print(ws, widths, 1);
     Ok(())
 }
 
