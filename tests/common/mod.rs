@@ -2,7 +2,7 @@
 //! encodings, raw bytes) in a temp folder, running the `sandogh` binary, and reading what it
 //! wrote (the ingest report, the rejects table, the lake) back.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use polars::prelude::*;
 use sandogh::ingest::report::IngestReport;
@@ -414,3 +414,104 @@ pub fn assert_no_problems(what: &str, problems: &[String]) {
         problems.join("\n  - ")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Committed expectations
+
+/// Every row of every Parquet file under `lake` as text: the lake compared as data, whatever
+/// the codec or row group sizes. Per file (in path order): a line `# <path under lake>` and its
+/// column names, then its rows sorted, values tab-separated and cast to text (`∅` for null).
+pub fn lake_dump(lake: &Path) -> String {
+    let mut out = String::new();
+    for path in files_under(lake) {
+        if path.extension() != Some(OsStr::new("parquet")) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(lake)
+            .expect("under the lake")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let df = read_parquet(&path);
+        let mut names = Vec::new();
+        let cols: Vec<Vec<Option<String>>> = df
+            .columns()
+            .iter()
+            .map(|c| {
+                names.push(c.name().to_string());
+                let text = c
+                    .cast(&DataType::String)
+                    .unwrap_or_else(|e| panic!("{rel}: column {} as text: {e}", c.name()));
+                text.str()
+                    .expect("cast to text")
+                    .iter()
+                    .map(|v| v.map(str::to_owned))
+                    .collect()
+            })
+            .collect();
+        let mut lines: Vec<String> = (0..df.height())
+            .map(|row| {
+                cols.iter()
+                    .map(|values| values[row].as_deref().unwrap_or("∅"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .collect();
+        lines.sort();
+        out.push_str(&format!("# {rel}\t{}\n", names.join("\t")));
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Compares `actual` with the committed file `tests/expected/<name>`, or writes it there when
+/// `SANDOGH_BLESS=1` (only after a change that is meant to alter outputs). On a difference the
+/// actual text is kept beside it as `<name>.actual` and the first differing line is shown.
+pub fn assert_matches_expected(name: &str, actual: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expected")
+        .join(name);
+    if std::env::var("SANDOGH_BLESS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create expected dir");
+        std::fs::write(&path, actual).expect("write expectation");
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the expectation {}: {e} (SANDOGH_BLESS=1 writes it)",
+            path.display()
+        )
+    });
+    if expected == actual {
+        return;
+    }
+    let actual_path = path.with_extension(format!(
+        "{}.actual",
+        path.extension().map(|e| e.to_string_lossy()).unwrap_or_default()
+    ));
+    let _ = std::fs::write(&actual_path, actual);
+    let exp = String::from_utf8_lossy(&expected);
+    let act = String::from_utf8_lossy(actual);
+    let first = exp
+        .lines()
+        .zip(act.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b);
+    match first {
+        Some((i, (e, a))) => panic!(
+            "{name} differs from its committed expectation at line {}:\nexpected: {e}\nactual:   {a}\n(actual kept in {})",
+            i + 1,
+            actual_path.display()
+        ),
+        None => panic!(
+            "{name} differs from its committed expectation in length ({} lines expected, {} actual; actual kept in {})",
+            exp.lines().count(),
+            act.lines().count(),
+            actual_path.display()
+        ),
+    }
+}
+
