@@ -1589,3 +1589,30 @@ fn the_fixture_outputs_match_their_committed_expectations() {
     assert_matches_expected("bad-inputs/ingest-report.json", &report);
 }
 
+/// The project's xlsx reader reads every workbook of the fixture that calamine reads, cell for
+/// cell as calamine does.
+#[test]
+fn the_xlsx_reader_reads_the_fixture_workbooks_as_calamine_does() {
+    let f = fixture();
+    let mut compared = 0;
+    for p in files_under(&f.input) {
+        let Ok(bytes) = std::fs::read(&p) else {
+            continue;
+        };
+        if sandogh::ingest::read::sniff_workbook(&bytes) != Ok(sandogh::ingest::read::Format::Xlsx)
+        {
+            continue;
+        }
+        if sandogh::ingest::read::read_workbook(bytes.clone(), sandogh::ingest::read::Format::Xlsx)
+            .is_err()
+        {
+            continue;
+        }
+        same_as_calamine(&p.display().to_string(), &bytes);
+        compared += 1;
+    }
+    assert!(
+        compared >= 3,
+        "abhar, zanjan and tarom's workbooks: {compared}"
+    );
+}

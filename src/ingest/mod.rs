@@ -27,6 +27,7 @@ pub mod read;
 pub mod report;
 pub mod rows;
 pub mod validate;
+pub mod xlsx;
 
 use crate::config::Pipeline;
 use crate::schema::Table;

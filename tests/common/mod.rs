@@ -490,7 +490,9 @@ pub fn assert_matches_expected(name: &str, actual: &[u8]) {
     }
     let actual_path = path.with_extension(format!(
         "{}.actual",
-        path.extension().map(|e| e.to_string_lossy()).unwrap_or_default()
+        path.extension()
+            .map(|e| e.to_string_lossy())
+            .unwrap_or_default()
     ));
     let _ = std::fs::write(&actual_path, actual);
     let exp = String::from_utf8_lossy(&expected);
@@ -515,3 +517,43 @@ pub fn assert_matches_expected(name: &str, actual: &[u8]) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The xlsx reader against calamine
+
+/// Asserts that both readers read `bytes` alike; returns the number of cells compared.
+pub fn same_as_calamine(what: &str, bytes: &[u8]) -> usize {
+    let oracle: Vec<sandogh::ingest::read::Sheet> =
+        sandogh::ingest::read::read_workbook(bytes.to_vec(), sandogh::ingest::read::Format::Xlsx)
+            .unwrap_or_else(|e| panic!("{what}: calamine cannot read it: {e}"));
+    let ours = match sandogh::ingest::xlsx::read_all(bytes) {
+        Ok(s) => s,
+        Err(sandogh::ingest::xlsx::ReadError::Unsupported(why))
+        | Err(sandogh::ingest::xlsx::ReadError::Limit(why)) => {
+            panic!("{what}: the xlsx reader does not read it: {why}")
+        }
+    };
+    let names =
+        |s: &[sandogh::ingest::read::Sheet]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ours), names(&oracle), "{what}: sheet names");
+    let mut cells = 0;
+    for (a, b) in ours.iter().zip(&oracle) {
+        let sheet = a.name.as_deref().unwrap_or("");
+        assert_eq!(
+            a.rows.len(),
+            b.rows.len(),
+            "{what} › {sheet}: rows (ours {:?}…, calamine {:?}…)",
+            a.rows.first().map(|r| r.number),
+            b.rows.first().map(|r| r.number)
+        );
+        for (ra, rb) in a.rows.iter().zip(&b.rows) {
+            assert_eq!(ra.number, rb.number, "{what} › {sheet}: row number");
+            assert_eq!(
+                ra.cells, rb.cells,
+                "{what} › {sheet} › row {}: cells",
+                ra.number
+            );
+            cells += ra.cells.len();
+        }
+    }
+    cells
+}

@@ -1,0 +1,594 @@
+//! The sheet scanner: the inflated bytes of a worksheet part, read in chunks into one reused
+//! buffer, cut into `<row>` elements and their `<c>` cells, each cell typed as calamine types it
+//! (the differential tests hold the two readers to the same cells). Only the row being read is
+//! held: memory is bounded by the longest row, never by the sheet or its declared dimension.
+
+use super::numfmt::NumberKind;
+use super::xml::{self, XmlResult};
+use crate::calendar::epoch_day;
+use crate::ingest::read::{Cell, Row};
+use memchr::memmem;
+use std::io::Read;
+
+/// Bytes inflated at a time.
+const CHUNK: usize = 256 * 1024;
+
+/// What a sheet's cells need from the rest of the workbook.
+pub struct Context<'a> {
+    /// Shared strings.
+    pub strings: &'a [String],
+    /// Number kind per style index.
+    pub styles: &'a [NumberKind],
+    /// The 1904 date system.
+    pub date1904: bool,
+}
+
+/// Limits the scanner enforces while it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanLimits {
+    /// Inflated bytes of the part.
+    pub part_bytes: u64,
+    /// Bytes of one `<row>` element.
+    pub row_bytes: usize,
+    /// Columns of a row (16,384 in Excel).
+    pub columns: usize,
+}
+
+/// Why a sheet could not be scanned: the part breaks a limit (quarantine the file), or holds
+/// something this reader does not handle (read the file with calamine instead).
+#[derive(Debug)]
+pub enum ScanError {
+    /// A limit was exceeded.
+    Limit(String),
+    /// Not handled here.
+    Unsupported(String),
+}
+
+impl From<String> for ScanError {
+    fn from(s: String) -> ScanError {
+        ScanError::Unsupported(s)
+    }
+}
+
+impl From<&str> for ScanError {
+    fn from(s: &str) -> ScanError {
+        ScanError::Unsupported(s.to_owned())
+    }
+}
+
+struct Input<R> {
+    src: R,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Input<R> {
+    /// Reads another chunk, keeping `buf[pos..]`. Returns false at the end of the part.
+    fn more(&mut self) -> Result<bool, ScanError> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + CHUNK, 0);
+        let mut filled = 0;
+        while filled < CHUNK {
+            match self.src.read(&mut self.buf[old + filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(old + filled);
+                    return Err(ScanError::Unsupported(format!(
+                        "the sheet cannot be inflated ({e})"
+                    )));
+                }
+            }
+        }
+        self.buf.truncate(old + filled);
+        self.read += filled as u64;
+        if self.read > self.limit {
+            return Err(ScanError::Limit(format!(
+                "a sheet inflates to more than {} MB",
+                self.limit / 1_000_000
+            )));
+        }
+        Ok(filled > 0)
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+}
+
+/// Reads the rows of one worksheet part, calling `row` for each, from the first row with a
+/// value to the last (blank rows between them included, with no cells), as calamine's range does.
+pub fn scan<R: Read>(
+    src: R,
+    ctx: &Context<'_>,
+    limits: ScanLimits,
+    mut row: impl FnMut(Row),
+) -> Result<(), ScanError> {
+    let mut input = Input {
+        src,
+        buf: Vec::with_capacity(CHUNK * 2),
+        pos: 0,
+        eof: false,
+        read: 0,
+        limit: limits.part_bytes,
+    };
+    if !seek_sheet_data(&mut input)? {
+        return Ok(());
+    }
+    let mut rows = RowState::default();
+    loop {
+        // The next element inside sheetData.
+        let Some(lt) = memchr::memchr(b'<', input.rest()) else {
+            input.pos = input.buf.len();
+            if !input.more()? {
+                return Err("the sheet ends inside its data".into());
+            }
+            continue;
+        };
+        input.pos += lt;
+        let rest = input.rest();
+        if rest.len() < 12 && !input.eof {
+            input.more()?;
+            continue;
+        }
+        if rest.starts_with(b"</sheetData") {
+            return Ok(());
+        }
+        if xml::starts_element(rest, 0, b"row") {
+            let Some(len) = row_len(rest) else {
+                if rest.len() > limits.row_bytes {
+                    return Err(ScanError::Limit(format!(
+                        "a row is longer than {} MB of XML",
+                        limits.row_bytes / 1_000_000
+                    )));
+                }
+                if !input.more()? {
+                    return Err("the sheet ends inside a row".into());
+                }
+                continue;
+            };
+            let element = &input.buf[input.pos..input.pos + len];
+            rows.read(element, ctx, limits, &mut row)?;
+            input.pos += len;
+            continue;
+        }
+        if rest.starts_with(b"<!--") {
+            match memmem::find(rest, b"-->") {
+                Some(end) => input.pos += end + 3,
+                None => {
+                    if !input.more()? {
+                        return Err("the sheet ends inside a comment".into());
+                    }
+                }
+            }
+            continue;
+        }
+        return Err(ScanError::Unsupported(format!(
+            "an unexpected element «{}» among the rows",
+            String::from_utf8_lossy(&rest[..rest.len().min(16)])
+        )));
+    }
+}
+
+/// Moves past `<sheetData>`; false when the sheet has none or it closes itself.
+fn seek_sheet_data<R: Read>(input: &mut Input<R>) -> Result<bool, ScanError> {
+    loop {
+        if let Some(i) = memmem::find(input.rest(), b"<sheetData") {
+            input.pos += i;
+            let rest = input.rest();
+            if let Some(gt) = memchr::memchr(b'>', rest) {
+                let empty = rest[gt - 1] == b'/';
+                input.pos += gt + 1;
+                return Ok(!empty);
+            }
+        } else {
+            // Keep a tail in case the tag is cut between chunks.
+            input.pos = input.buf.len().saturating_sub(16).max(input.pos);
+        }
+        if !input.more()? {
+            return Ok(false);
+        }
+    }
+}
+
+/// The length of the `<row>` element at the start of `b`, if it is complete in `b`.
+fn row_len(b: &[u8]) -> Option<usize> {
+    let gt = memchr::memchr(b'>', b)?;
+    if b[gt - 1] == b'/' {
+        return Some(gt + 1);
+    }
+    let end = xml::content(b, gt + 1, b"row")?.1;
+    Some(end)
+}
+
+/// Rows seen so far: the next row index and the blank rows waiting for a row with a value.
+#[derive(Default)]
+struct RowState {
+    /// 0-based index of the next row without an `r`.
+    next: u32,
+    /// Whether a row with a value has been emitted.
+    started: bool,
+    /// 0-based index of the last emitted row.
+    last: u32,
+    cells: Vec<Cell>,
+}
+
+impl RowState {
+    fn read(
+        &mut self,
+        element: &[u8],
+        ctx: &Context<'_>,
+        limits: ScanLimits,
+        emit: &mut impl FnMut(Row),
+    ) -> Result<(), ScanError> {
+        let tag = xml::tag_at(element, 0, 3).ok_or("a cut row")?;
+        let index = match xml::attribute(tag.attrs, b"r") {
+            Some(r) => row_number(r)?,
+            None => self.next,
+        };
+        self.cells.clear();
+        if !tag.empty {
+            let body = &element[tag.end..];
+            read_cells(body, index, ctx, limits, &mut self.cells)?;
+        }
+        self.next = index.saturating_add(1);
+        while matches!(self.cells.last(), Some(Cell::Empty)) {
+            self.cells.pop();
+        }
+        if self.cells.is_empty() {
+            return Ok(());
+        }
+        if self.started && index <= self.last {
+            return Err("rows out of order".into());
+        }
+        if self.started {
+            for blank in self.last + 1..index {
+                emit(Row {
+                    number: blank + 1,
+                    cells: Vec::new(),
+                });
+            }
+        }
+        self.started = true;
+        self.last = index;
+        emit(Row {
+            number: index + 1,
+            cells: std::mem::take(&mut self.cells),
+        });
+        Ok(())
+    }
+}
+
+/// `r="12"` → 11.
+fn row_number(r: &[u8]) -> Result<u32, ScanError> {
+    let n = parse_u32(r).ok_or("a row number that is not a number")?;
+    n.checked_sub(1).ok_or_else(|| "row number 0".into())
+}
+
+fn parse_u32(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 10 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(c - b'0');
+    }
+    u32::try_from(n).ok()
+}
+
+/// `B12` → (row 11, column 1).
+fn cell_ref(r: &[u8]) -> Result<(u32, u32), ScanError> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return Err("a cell reference without a column".into());
+    }
+    let mut col = 0u32;
+    for &c in &r[..letters] {
+        col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
+    }
+    let row = row_number(&r[letters..])?;
+    Ok((row, col - 1))
+}
+
+fn read_cells(
+    body: &[u8],
+    row: u32,
+    ctx: &Context<'_>,
+    limits: ScanLimits,
+    cells: &mut Vec<Cell>,
+) -> Result<(), ScanError> {
+    let mut col = 0u32;
+    let mut at = 0usize;
+    while let Some(lt) = memchr::memchr(b'<', &body[at..]) {
+        let i = at + lt;
+        if body[i..].starts_with(b"</row") {
+            break;
+        }
+        if !xml::starts_element(body, i, b"c") {
+            return Err(ScanError::Unsupported(format!(
+                "an unexpected element «{}» in a row",
+                String::from_utf8_lossy(&body[i..body.len().min(i + 16)])
+            )));
+        }
+        let tag = xml::tag_at(body, i, 1).ok_or("a cut cell")?;
+        let (mut r, mut s, mut t) = (None, None, None);
+        for (name, value) in xml::attributes(tag.attrs) {
+            match name {
+                b"r" => r = Some(value),
+                b"s" => s = Some(value),
+                b"t" => t = Some(value),
+                _ => {}
+            }
+        }
+        if let Some(r) = r {
+            let (cell_row, c) = cell_ref(r)?;
+            if cell_row != row {
+                return Err("a cell whose reference names another row".into());
+            }
+            col = c;
+        }
+        let (value, next) = if tag.empty {
+            (Cell::Empty, tag.end)
+        } else {
+            let (content, next) = xml::content(body, tag.end, b"c").ok_or("a cut cell")?;
+            (cell_value(content, s, t, ctx)?, next)
+        };
+        at = next;
+        let index = col as usize;
+        if index >= limits.columns {
+            return Err(ScanError::Limit(format!(
+                "a row has a cell beyond column {}",
+                limits.columns
+            )));
+        }
+        if !matches!(value, Cell::Empty) {
+            if cells.len() <= index {
+                cells.resize(index + 1, Cell::Empty);
+            }
+            cells[index] = value;
+        }
+        col = col.saturating_add(1);
+    }
+    Ok(())
+}
+
+/// The value of a `<c>` from its children: the last of `<v>`, `<f>` (no value) and `<is>` decides.
+fn cell_value(
+    content: &[u8],
+    s: Option<&[u8]>,
+    t: Option<&[u8]>,
+    ctx: &Context<'_>,
+) -> Result<Cell, ScanError> {
+    let mut value = Cell::Empty;
+    let mut at = 0usize;
+    while let Some(lt) = memchr::memchr(b'<', &content[at..]) {
+        let i = at + lt;
+        let (name_len, kind) = if xml::starts_element(content, i, b"v") {
+            (1, b'v')
+        } else if xml::starts_element(content, i, b"f") {
+            (1, b'f')
+        } else if xml::starts_element(content, i, b"is") {
+            (2, b'i')
+        } else {
+            return Err(ScanError::Unsupported(format!(
+                "an unexpected element «{}» in a cell",
+                String::from_utf8_lossy(&content[i..content.len().min(i + 16)])
+            )));
+        };
+        let tag = xml::tag_at(content, i, name_len).ok_or("a cut cell value")?;
+        let name: &[u8] = match kind {
+            b'v' => b"v",
+            b'f' => b"f",
+            _ => b"is",
+        };
+        let (inner, next) = if tag.empty {
+            (&[][..], tag.end)
+        } else {
+            xml::content(content, tag.end, name).ok_or("a cut cell value")?
+        };
+        at = next;
+        value = match kind {
+            b'i' => Cell::Text(xml::rich_text(inner)?),
+            b'f' => Cell::Empty,
+            _ => v_value(inner, s, t, ctx)?,
+        };
+    }
+    Ok(value)
+}
+
+/// A `<v>` by the cell's type attribute, as calamine reads it.
+fn v_value(
+    raw: &[u8],
+    s: Option<&[u8]>,
+    t: Option<&[u8]>,
+    ctx: &Context<'_>,
+) -> Result<Cell, ScanError> {
+    match t {
+        Some(b"inlineStr" | b"is") => Ok(Cell::Empty),
+        Some(b"n" | b"s" | b"b" | b"e") | None => {
+            // Only the text before any reference counts (these values never hold one).
+            let text = &raw[..memchr::memchr(b'&', raw).unwrap_or(raw.len())];
+            let text = std::str::from_utf8(text).map_err(|_| "a value that is not UTF-8")?;
+            plain_value(text, s, t, ctx)
+        }
+        Some(b"str") => Ok(Cell::Text(xml::unescape_excel(xml::decode_text(raw)?))),
+        Some(b"d") => Ok(Cell::Text(xml::decode_text(raw)?)),
+        Some(other) => Err(ScanError::Unsupported(format!(
+            "the cell type «{}»",
+            String::from_utf8_lossy(other)
+        ))),
+    }
+}
+
+fn plain_value(
+    v: &str,
+    s: Option<&[u8]>,
+    t: Option<&[u8]>,
+    ctx: &Context<'_>,
+) -> Result<Cell, ScanError> {
+    match t {
+        Some(b"s") => {
+            if v.is_empty() {
+                return Ok(Cell::Empty);
+            }
+            let idx = v.parse::<usize>().unwrap_or(0);
+            ctx.strings
+                .get(idx)
+                .map(|s| Cell::Text(s.clone()))
+                .ok_or_else(|| "a shared string index beyond the table".into())
+        }
+        Some(b"b") => match v.trim() {
+            "" => Ok(Cell::Empty),
+            x if x == "0" || x.eq_ignore_ascii_case("false") => Ok(Cell::Bool(false)),
+            x if x == "1" || x.eq_ignore_ascii_case("true") => Ok(Cell::Bool(true)),
+            _ => Err("a boolean cell that is neither 0 nor 1".into()),
+        },
+        Some(b"e") => match v {
+            "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" => {
+                Ok(Cell::Error(v.to_owned()))
+            }
+            _ => Err(format!("the unknown error value «{v}»").into()),
+        },
+        _ => {
+            if v.is_empty() {
+                return Ok(Cell::Empty);
+            }
+            let Ok(n) = fast_float2::parse::<f64, _>(v.as_bytes()) else {
+                return match t {
+                    None => Ok(Cell::Text(v.to_owned())),
+                    _ => Err(format!("the number «{v}» cannot be read").into()),
+                };
+            };
+            let kind = match s {
+                None => Some(NumberKind::Number),
+                Some(s) => ctx.styles.get(parse_style(s)).copied(),
+            };
+            Ok(match kind {
+                Some(NumberKind::Date) => excel_date(n, ctx.date1904)
+                    .map(Cell::Date)
+                    .unwrap_or(Cell::Number(n)),
+                _ => Cell::Number(n),
+            })
+        }
+    }
+}
+
+fn parse_style(s: &[u8]) -> usize {
+    std::str::from_utf8(s)
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0)
+}
+
+/// The day (since 1970-01-01) of an Excel serial date-time, as calamine converts it (the 1900
+/// system counts a false 1900-02-29; times are rounded to the millisecond).
+fn excel_date(serial: f64, date1904: bool) -> Option<i32> {
+    let f = if date1904 { serial + 1462.0 } else { serial };
+    let f = if f >= 60.0 { f } else { f + 1.0 };
+    let ms = (f * 86_400_000.0).round();
+    if !ms.is_finite() || ms.abs() > 9.0e18 {
+        return None;
+    }
+    let delta = chrono::TimeDelta::try_milliseconds(ms as i64)?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(chrono::NaiveTime::MIN);
+    let t = epoch.checked_add_signed(delta)?;
+    Some(epoch_day(t.date()))
+}
+
+/// Reads every row of a part held in memory (for tests).
+pub fn scan_bytes(xml: &[u8], ctx: &Context<'_>, limits: ScanLimits) -> XmlResult<Vec<Row>> {
+    let mut rows = Vec::new();
+    scan(xml, ctx, limits, |r| rows.push(r)).map_err(|e| match e {
+        ScanError::Limit(s) | ScanError::Unsupported(s) => s,
+    })?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: ScanLimits = ScanLimits {
+        part_bytes: 1 << 30,
+        row_bytes: 1 << 20,
+        columns: 16_384,
+    };
+
+    #[test]
+    fn rows_cells_types_and_blank_rows() {
+        let strings = vec!["کد".to_string(), "x".to_string()];
+        let styles = vec![NumberKind::Number, NumberKind::Date];
+        let ctx = Context {
+            strings: &strings,
+            styles: &styles,
+            date1904: false,
+        };
+        let xml = br#"<worksheet><dimension ref="A1:XFD1048576"/><sheetData>
+<row r="2"><c r="B2" t="s"><v>0</v></c><c r="C2" s="1"><v>43831</v></c><c r="D2"><v>12.5</v></c></row>
+<row r="3" spans="1:3"/>
+<row r="5"><c t="inlineStr"><is><t>a&amp;b</t></is></c><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="str"><f>A1</f><v>z</v></c></row>
+<row r="6"><c r="A6" s="1"/></row>
+</sheetData><mergeCells/></worksheet>"#;
+        let rows = scan_bytes(xml, &ctx, LIMITS).unwrap();
+        assert_eq!(rows.len(), 4, "rows 2 to 5; row 6 holds no value");
+        assert_eq!(rows[0].number, 2);
+        assert_eq!(
+            rows[0].cells,
+            vec![
+                Cell::Empty,
+                Cell::Text("کد".into()),
+                Cell::Date(18262),
+                Cell::Number(12.5)
+            ]
+        );
+        assert_eq!((rows[1].number, rows[1].cells.len()), (3, 0));
+        assert_eq!((rows[2].number, rows[2].cells.len()), (4, 0));
+        assert_eq!(
+            rows[3].cells,
+            vec![
+                Cell::Text("a&b".into()),
+                Cell::Bool(true),
+                Cell::Error("#N/A".into()),
+                Cell::Text("z".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_and_unsupported() {
+        let ctx = Context {
+            strings: &[],
+            styles: &[],
+            date1904: false,
+        };
+        let wide = b"<sheetData><row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row></sheetData>";
+        assert!(matches!(
+            scan(&wide[..], &ctx, LIMITS, |_| {}),
+            Err(ScanError::Limit(_)) | Err(ScanError::Unsupported(_))
+        ));
+        let shuffled = b"<sheetData><row r=\"3\"><c><v>1</v></c></row><row r=\"2\"><c><v>1</v></c></row></sheetData>";
+        assert!(matches!(
+            scan(&shuffled[..], &ctx, LIMITS, |_| {}),
+            Err(ScanError::Unsupported(_))
+        ));
+        let cut = b"<sheetData><row r=\"1\"><c><v>1</v>";
+        assert!(scan(&cut[..], &ctx, LIMITS, |_| {}).is_err());
+    }
+}
