@@ -137,7 +137,9 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
     }
     let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
     ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
+        .with_compression(ParquetCompression::Zstd(
+            polars::polars_utils::compression::ZstdLevel::try_new(1).ok(),
+        ))
         .finish(df)
         .map_err(|source| LakeError::Polars {
             path: path.to_owned(),
@@ -157,7 +159,7 @@ pub fn write_tables(
         let rows = landed.get(&table).map(Vec::as_slice).unwrap_or(&[]);
         let mut parts: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
         for r in rows {
-            parts.entry(r.county.as_str()).or_default().push(r);
+            parts.entry(&*r.county).or_default().push(r);
         }
         for (county, rows) in parts {
             let path = lake

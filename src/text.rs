@@ -14,6 +14,9 @@ const ZWNJ: char = '\u{200c}';
 /// assert_eq!(sandogh::text::normalize(" صندوقهاي  خرد\u{200f} ۱۲ "), "صندوقهای خرد 12");
 /// ```
 pub fn normalize(raw: &str) -> String {
+    if is_normal_ascii(raw) {
+        return raw.to_owned();
+    }
     let mut chars: Vec<char> = Vec::with_capacity(raw.len());
     for c in raw.nfkc() {
         let c = match c {
@@ -50,6 +53,38 @@ pub fn normalize(raw: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whether `raw` normalizes to nothing (a blank cell), without normalizing it when a byte
+/// already shows that it does not: ASCII other than whitespace is never removed.
+pub fn is_blank(raw: &str) -> bool {
+    for b in raw.bytes() {
+        if b >= 0x80 {
+            return normalize(raw).is_empty();
+        }
+        if !char::from(b).is_whitespace() {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether `raw` is already normal: printable ASCII (which NFKC and every folding above leave
+/// as it is) with single spaces between words and none at the ends. Most cells of a ledger
+/// (codes, numbers written as text, English words) are, and skip the full normalization.
+fn is_normal_ascii(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous_space = false;
+    for &c in b {
+        if !(0x20..0x7f).contains(&c) || (c == b' ' && previous_space) {
+            return false;
+        }
+        previous_space = c == b' ';
+    }
+    true
 }
 
 /// Unit words that a header or amount cell may carry; they are dropped when names are matched.
@@ -200,6 +235,35 @@ mod tests {
         assert_eq!(normalize("\u{fee9}"), "ه");
         // The rial sign is a compatibility form of the word
         assert_eq!(normalize("﷼"), "ریال");
+    }
+
+    #[test]
+    fn the_ascii_shortcut_agrees_with_the_full_normalization() {
+        for s in [
+            "ZNJ-0001", "deposit", "a b", "a  b", " a", "a ", "", "x\ty", "1,200",
+        ] {
+            let full = {
+                // The full path, forced by a character that normalizes to nothing.
+                let with_mark = format!("\u{200e}{s}");
+                normalize(&with_mark)
+            };
+            assert_eq!(normalize(s), full, "{s:?}");
+        }
+        for s in [
+            "",
+            " ",
+            "\t\u{0b}",
+            "\u{200c}\u{200f}",
+            "\u{a0}",
+            "x",
+            " \u{1} ",
+            "ـ",
+            "۰",
+        ] {
+            assert_eq!(is_blank(s), normalize(s).is_empty(), "{s:?}");
+        }
+        assert!(is_normal_ascii("ZNJ-0001 x"));
+        assert!(!is_normal_ascii("a  b") && !is_normal_ascii(" a") && !is_normal_ascii("a\tb"));
     }
 
     #[test]

@@ -27,10 +27,7 @@ fn sample_data_outputs_match_their_committed_expectations() {
         String::from_utf8_lossy(&run.stderr)
     );
     let lake = out.path().join("lake");
-    common::assert_matches_expected(
-        "sample-data/lake.tsv",
-        common::lake_dump(&lake).as_bytes(),
-    );
+    common::assert_matches_expected("sample-data/lake.tsv", common::lake_dump(&lake).as_bytes());
     let report = std::fs::read(lake.join("ingest-report.json")).expect("ingest report");
     common::assert_matches_expected("sample-data/ingest-report.json", &report);
     let csv = std::fs::read(out.path().join("indicators/indicators.csv")).expect("indicators.csv");

@@ -50,6 +50,7 @@ pub fn ingest_stage(
             return EXIT_FAILURE;
         }
     };
+    let clock = std::time::Instant::now();
     let lake = match crate::ingest::write(&ingested, out) {
         Ok(l) => l,
         Err(e) => {
@@ -65,6 +66,14 @@ pub fn ingest_stage(
             lake.join("rejects").join("rejects.parquet").display(),
             lake.join(crate::ingest::report::REPORT_FILE).display()
         );
+        let steps: Vec<String> = ingested
+            .timings
+            .iter()
+            .copied()
+            .chain([("writing the lake", clock.elapsed())])
+            .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
+            .collect();
+        println!("time: {}", steps.join(", "));
     }
     if ingested.report.partial() {
         eprintln!("partial: some files or sheets were quarantined (listed above); the rest landed");

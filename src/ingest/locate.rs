@@ -5,7 +5,7 @@ use super::read::{Cell, Row};
 use crate::config::Pipeline;
 use crate::schema::Table;
 use crate::text::{match_key, normalize, strip_continuation, unit_of, Unit};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How many rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -21,7 +21,7 @@ pub struct Matchers {
 impl Matchers {
     /// Builds the lookups.
     pub fn new(pipeline: &Pipeline) -> Matchers {
-        let mut sheet_names = HashMap::new();
+        let mut sheet_names = HashMap::default();
         for t in Table::ALL {
             sheet_names.insert(match_key(t.name()), t);
             for a in t.sheet_aliases() {
@@ -31,7 +31,7 @@ impl Matchers {
         let headers = Table::ALL
             .iter()
             .map(|&t| {
-                let mut map = HashMap::new();
+                let mut map = HashMap::default();
                 for (i, f) in t.fields().iter().enumerate() {
                     let names = std::iter::once(f.name)
                         .chain(f.aliases.iter().copied())
@@ -197,9 +197,24 @@ fn find_header(
 
 /// Decides what a sheet holds. `name` is the sheet name, or the CSV file's stem.
 pub fn plan(name: &str, rows: &[Row], m: &Matchers) -> Plan {
-    if rows.iter().all(|r| r.cells.iter().all(Cell::is_blank)) {
-        return Plan::Skip("the sheet is empty".into());
+    if rows.iter().all(row_is_blank) {
+        return Plan::Skip(EMPTY_SHEET.into());
     }
+    plan_from_head(name, rows, m)
+}
+
+/// Why an empty sheet is skipped.
+pub const EMPTY_SHEET: &str = "the sheet is empty";
+
+/// Whether every cell of a row is blank.
+pub fn row_is_blank(row: &Row) -> bool {
+    row.cells.iter().all(Cell::is_blank)
+}
+
+/// Decides what a sheet holds from its first rows alone (at least its first
+/// [`HEADER_SEARCH_ROWS`] rows with cells, or all of them), for a sheet that is not blank.
+/// The caller tells an empty sheet from the rest of its rows (see [`plan`]).
+pub fn plan_from_head(name: &str, rows: &[Row], m: &Matchers) -> Plan {
     if let Some(table) = m.table_by_name(name) {
         return match find_header(rows, table, m) {
             Ok((pos, matched)) => layout(table, pos, matched, rows, true),

@@ -26,6 +26,7 @@ pub mod parse;
 pub mod read;
 pub mod report;
 pub mod rows;
+pub mod sheet;
 pub mod validate;
 pub mod xlsx;
 
@@ -37,6 +38,7 @@ use rayon::prelude::*;
 use read::Format;
 use report::IngestReport;
 use rows::{ParsedRows, RowContext};
+use sheet::SheetBuilder;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use validate::{Decided, Places};
@@ -99,6 +101,8 @@ pub struct Ingested {
     pub rejects: Vec<Reject>,
     /// The counts and lists of the ingest report.
     pub report: IngestReport,
+    /// Time spent per step.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Reads and checks every file under `input`; writes nothing.
@@ -109,6 +113,7 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
     })?;
     let matchers = Matchers::new(pipeline);
     let ctx = RowContext::new(pipeline.county_names());
+    let clock = std::time::Instant::now();
     let files: Vec<FileOutcome> = found
         .into_par_iter()
         .enumerate()
@@ -137,19 +142,27 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
             }
         }
     }
+    let read = clock.elapsed();
     let mut decided = validate::decide(candidates, &mut early, &places);
+    let checked = clock.elapsed();
     decided.warnings.append(&mut row_warnings);
     decided.warnings.sort_by_key(|w| w.origin);
     let mut rejects = early;
     rejects.append(&mut decided.rejects);
     rejects.sort_by_key(|r| r.origin);
     let report = report::build(input, &files, &places, &decided, &rejects);
+    let timings = vec![
+        ("read and parse", read),
+        ("cross-row checks", checked - read),
+        ("report", clock.elapsed() - checked),
+    ];
     Ok(Ingested {
         files,
         places,
         decided,
         rejects,
         report,
+        timings,
     })
 }
 
@@ -215,41 +228,88 @@ fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowConte
         }
     };
     out.format = Some(format);
-    // A reader library that panics on a malformed file must not end the run: the file is
-    // quarantined like any other unreadable one.
-    let sheets = std::panic::catch_unwind(move || {
-        if format == Format::Csv {
-            read::read_csv(&bytes).map(|s| vec![s])
-        } else {
-            read::read_workbook(bytes, format)
-        }
-    })
-    .unwrap_or_else(|_| Err("the file is malformed in a way the spreadsheet reader could not handle; open and re-save it".into()));
-    let sheets = match sheets {
-        Ok(s) => s,
-        Err(why) => {
-            out.quarantined = Some(why);
-            return out;
-        }
-    };
     let stem = Path::new(&out.found.rel)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    for (si, sheet) in sheets.into_iter().enumerate() {
-        let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.clone());
-        let plan = locate::plan(&name_for_match, &sheet.rows, m);
-        let parsed = match &plan {
-            Plan::Read(layout) => rows::parse_rows(index, si as u32, &sheet.rows, layout, ctx),
-            _ => ParsedRows::default(),
-        };
-        out.sheets.push(SheetOutcome {
-            name: sheet.name,
-            plan,
-            parsed,
-        });
+    // A reader library that panics on a malformed file must not end the run: the file is
+    // quarantined like any other unreadable one.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheets(index, &bytes, format, &stem, m, ctx)
+    }))
+    .unwrap_or_else(|_| Err("the file is malformed in a way the spreadsheet reader could not handle; open and re-save it".into()));
+    match read {
+        Ok((sheets, mut notes)) => {
+            out.sheets = sheets;
+            out.notes.append(&mut notes);
+        }
+        Err(why) => out.quarantined = Some(why),
     }
     out
+}
+
+/// Reads a file's sheets into their outcomes, row by row: xlsx with the project's own sheet
+/// reader ([`xlsx`]), falling back to calamine (with a note) for what that reader does not
+/// handle; .xls and .ods with calamine; CSV with the csv crate. Returns the sheets and notes.
+fn read_sheets(
+    index: u32,
+    bytes: &[u8],
+    format: Format,
+    stem: &str,
+    m: &Matchers,
+    ctx: &RowContext,
+) -> Result<(Vec<SheetOutcome>, Vec<String>), String> {
+    let mut notes = Vec::new();
+    if format == Format::Xlsx {
+        let mut done: Vec<SheetOutcome> = Vec::new();
+        let mut current: Option<SheetBuilder> = None;
+        let read = xlsx::read(bytes, xlsx::Budgets::default(), |event| match event {
+            xlsx::Event::Sheet(name) => {
+                done.extend(current.take().map(SheetBuilder::finish));
+                let si = done.len() as u32;
+                current = Some(SheetBuilder::new(
+                    Some(name.clone()),
+                    name,
+                    (index, si),
+                    m,
+                    ctx,
+                ));
+            }
+            xlsx::Event::Row(row) => {
+                if let Some(b) = current.as_mut() {
+                    b.push(row);
+                }
+            }
+        });
+        match read {
+            Ok(()) => {
+                done.extend(current.take().map(SheetBuilder::finish));
+                return Ok((done, notes));
+            }
+            Err(xlsx::ReadError::Limit(why)) => return Err(format!("{why}; the file is over a reading limit, so it was not read. Check that it is a real export")),
+            Err(xlsx::ReadError::Unsupported(why)) => notes.push(format!(
+                "read with the general spreadsheet reader (calamine): the fast xlsx reader does not handle {why}"
+            )),
+        }
+    }
+    let sheets = if format == Format::Csv {
+        vec![read::read_csv(bytes)?]
+    } else {
+        read::read_workbook(bytes.to_vec(), format)?
+    };
+    let outcomes = sheets
+        .into_iter()
+        .enumerate()
+        .map(|(si, sheet)| {
+            let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.to_owned());
+            let mut b = SheetBuilder::new(sheet.name, name_for_match, (index, si as u32), m, ctx);
+            for row in sheet.rows {
+                b.push(row);
+            }
+            b.finish()
+        })
+        .collect();
+    Ok((outcomes, notes))
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 pub enum Value {
     /// Blank.
     Null,
-    /// Text, ids and enum values (normalized).
-    Str(String),
+    /// Text, ids and enum values (normalized); shared by the rows that hold the same value.
+    Str(std::sync::Arc<str>),
     /// Whole numbers and amounts in rials.
     Int(i64),
     /// A day as days since 1970-01-01.
@@ -25,7 +25,7 @@ impl Value {
     /// The text, for ids and enums.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Str(s) => Some(s),
+            Value::Str(s) => Some(s.as_ref()),
             _ => None,
         }
     }

@@ -29,7 +29,7 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => crate::text::normalize(s).is_empty(),
+            Cell::Text(s) => crate::text::is_blank(s),
             _ => false,
         }
     }

@@ -6,8 +6,9 @@ use super::locate::Plan;
 use super::model::{Origin, Reject};
 use super::validate::{Decided, Places};
 use super::FileOutcome;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -193,8 +194,8 @@ pub fn build(
     rejects: &[Reject],
 ) -> IngestReport {
     // Row outcomes by sheet, and the county of each row where it can be told.
-    let mut per_sheet: HashMap<(u32, u32), Counts> = HashMap::new();
-    let mut row_county: HashMap<Origin, String> = HashMap::new();
+    let mut per_sheet: HashMap<(u32, u32), Counts> = HashMap::default();
+    let mut row_county: HashMap<Origin, String> = HashMap::default();
     let warned_rows: BTreeSet<Origin> = decided
         .warnings
         .iter()
@@ -210,9 +211,9 @@ pub fn build(
             if warned_rows.contains(&r.record.origin) {
                 c.warned += 1;
             }
-            row_county.insert(r.record.origin, r.county.clone());
         }
     }
+    // Landed rows need no entry: the map is consulted for rejected and duplicate rows only.
     for r in rejects {
         per_sheet
             .entry((r.origin.file, r.origin.sheet))
@@ -361,15 +362,19 @@ pub fn build(
 
 /// Row outcomes per sheet and county, in one pass: each landed, rejected or duplicate row by its
 /// own county, `None` where no county can be told.
-type SheetCounties = HashMap<(u32, u32), BTreeMap<Option<String>, Counts>>;
+type SheetCounties<'a> = HashMap<(u32, u32), BTreeMap<Option<&'a str>, Counts>>;
 
-fn counts_by_sheet_and_county(
-    decided: &Decided,
+fn counts_by_sheet_and_county<'a>(
+    decided: &'a Decided,
     rejects: &[Reject],
-    row_county: &HashMap<Origin, String>,
+    row_county: &'a HashMap<Origin, String>,
     warned: &BTreeSet<Origin>,
-) -> SheetCounties {
-    fn slot<'a>(out: &'a mut SheetCounties, o: &Origin, county: Option<String>) -> &'a mut Counts {
+) -> SheetCounties<'a> {
+    fn slot<'a, 'b>(
+        out: &'b mut SheetCounties<'a>,
+        o: &Origin,
+        county: Option<&'a str>,
+    ) -> &'b mut Counts {
         let c = out
             .entry((o.file, o.sheet))
             .or_default()
@@ -378,10 +383,10 @@ fn counts_by_sheet_and_county(
         c.rows_read += 1;
         c
     }
-    let mut out: SheetCounties = HashMap::new();
+    let mut out: SheetCounties = HashMap::default();
     for rows in decided.landed.values() {
         for r in rows {
-            let c = slot(&mut out, &r.record.origin, Some(r.county.clone()));
+            let c = slot(&mut out, &r.record.origin, Some(&r.county));
             c.landed += 1;
             if warned.contains(&r.record.origin) {
                 c.warned += 1;
@@ -389,10 +394,15 @@ fn counts_by_sheet_and_county(
         }
     }
     for r in rejects {
-        slot(&mut out, &r.origin, row_county.get(&r.origin).cloned()).rejected += 1;
+        slot(
+            &mut out,
+            &r.origin,
+            row_county.get(&r.origin).map(String::as_str),
+        )
+        .rejected += 1;
     }
     for o in &decided.duplicates {
-        slot(&mut out, o, row_county.get(o).cloned()).skipped_duplicate += 1;
+        slot(&mut out, o, row_county.get(o).map(String::as_str)).skipped_duplicate += 1;
     }
     out
 }
@@ -402,7 +412,7 @@ fn counts_by_sheet_and_county(
 fn attribute_to_counties(
     table: &str,
     counts: &Counts,
-    mut by_county: BTreeMap<Option<String>, Counts>,
+    mut by_county: BTreeMap<Option<&str>, Counts>,
     out: &mut BTreeMap<(String, String), Counts>,
 ) {
     let mut unknown = by_county.remove(&None).unwrap_or_default();
@@ -412,11 +422,11 @@ fn attribute_to_counties(
     let main = by_county
         .iter()
         .max_by_key(|(_, c)| c.rows_read)
-        .and_then(|(k, _)| k.clone())
-        .unwrap_or_else(|| "unknown".into());
+        .and_then(|(k, _)| *k)
+        .unwrap_or("unknown");
     by_county.entry(Some(main)).or_default().add(&unknown);
     for (county, c) in by_county {
-        out.entry((table.to_owned(), county.unwrap_or_default()))
+        out.entry((table.to_owned(), county.unwrap_or_default().to_owned()))
             .or_default()
             .add(&c);
     }

@@ -8,7 +8,7 @@ use super::read::{Cell, Row};
 use crate::config::CountyNames;
 use crate::schema::{EnumKind, Field, Kind, Table, TOTAL_WORDS};
 use crate::text::match_key;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 
 /// Lookups a row needs: counties and enum vocabularies.
@@ -28,7 +28,7 @@ fn kind_key(k: EnumKind) -> EnumKindKey {
 impl RowContext {
     /// Builds the lookups for a province's counties.
     pub fn new(counties: CountyNames) -> RowContext {
-        let mut vocab = HashMap::new();
+        let mut vocab = HashMap::default();
         for k in [
             EnumKind::FundType,
             EnumKind::Gender,
@@ -95,6 +95,68 @@ pub struct ParsedRows {
     pub skipped_blank: u64,
     /// Totals rows.
     pub skipped_total: u64,
+    /// Values already parsed in this sheet.
+    cache: ValueCache,
+}
+
+/// The values of the text and number cells already parsed in a sheet, per column: a value
+/// repeated down a column (a fund's code, an enum word, a member number) is normalized, matched
+/// and parsed once, and its rows share one string. Personal fields are never kept here.
+#[derive(Debug, Default)]
+struct ValueCache {
+    /// By sheet column, then cell text.
+    text: HashMap<usize, HashMap<Box<str>, Value>>,
+    /// By sheet column and the number's bits.
+    numbers: HashMap<(usize, u64), Value>,
+    kept: usize,
+}
+
+/// Distinct values kept per sheet; past this, cells are parsed without the cache.
+const CACHE_LIMIT: usize = 200_000;
+
+impl ValueCache {
+    fn parse(
+        &mut self,
+        field: &Field,
+        cell: &Cell,
+        col: &Column,
+        ctx: &RowContext,
+    ) -> Result<Value, (&'static str, String)> {
+        let cacheable =
+            !field.personal && matches!(field.kind, Kind::Id | Kind::Text | Kind::Enum(_));
+        if !cacheable {
+            return parse_cell(field, cell, col, ctx);
+        }
+        match cell {
+            Cell::Text(t) => {
+                if let Some(v) = self.text.get(&col.index).and_then(|m| m.get(t.as_str())) {
+                    return Ok(v.clone());
+                }
+                let v = parse_cell(field, cell, col, ctx)?;
+                if self.kept < CACHE_LIMIT {
+                    self.kept += 1;
+                    self.text
+                        .entry(col.index)
+                        .or_default()
+                        .insert(t.as_str().into(), v.clone());
+                }
+                Ok(v)
+            }
+            Cell::Number(n) => {
+                let key = (col.index, n.to_bits());
+                if let Some(v) = self.numbers.get(&key) {
+                    return Ok(v.clone());
+                }
+                let v = parse_cell(field, cell, col, ctx)?;
+                if self.kept < CACHE_LIMIT {
+                    self.kept += 1;
+                    self.numbers.insert(key, v.clone());
+                }
+                Ok(v)
+            }
+            _ => parse_cell(field, cell, col, ctx),
+        }
+    }
 }
 
 /// Parses every data row under the header.
@@ -107,26 +169,46 @@ pub fn parse_rows(
 ) -> ParsedRows {
     let mut out = ParsedRows::default();
     for row in &rows[layout.header_pos + 1..] {
-        out.rows_read += 1;
+        out.push(file, sheet, row, layout, ctx);
+    }
+    out.finish();
+    out
+}
+
+impl ParsedRows {
+    /// Drops what was kept only to parse the sheet's rows (its value cache).
+    pub fn finish(&mut self) {
+        self.cache = ValueCache::default();
+    }
+
+    /// Parses one data row under the header into a record, a reject or a skip.
+    pub fn push(&mut self, file: u32, sheet: u32, row: &Row, layout: &Layout, ctx: &RowContext) {
+        self.rows_read += 1;
         if row.cells.iter().all(Cell::is_blank) {
-            out.skipped_blank += 1;
-            continue;
+            self.skipped_blank += 1;
+            return;
         }
         if is_totals_row(row, layout, ctx) {
-            out.skipped_total += 1;
-            continue;
+            self.skipped_total += 1;
+            return;
         }
         let origin = Origin {
             file,
             sheet,
             row: row.number,
         };
-        match parse_row(origin, row, layout, ctx, &mut out.warnings) {
-            Ok(record) => out.records.push(record),
-            Err(reject) => out.rejects.push(*reject),
+        match parse_row(
+            origin,
+            row,
+            layout,
+            ctx,
+            &mut self.cache,
+            &mut self.warnings,
+        ) {
+            Ok(record) => self.records.push(record),
+            Err(reject) => self.rejects.push(*reject),
         }
     }
-    out
 }
 
 /// A totals row: its first non-blank cell is a total word and its id and date fields are blank.
@@ -134,7 +216,16 @@ fn is_totals_row(row: &Row, layout: &Layout, ctx: &RowContext) -> bool {
     let Some((first_col, first)) = row.cells.iter().enumerate().find(|(_, c)| !c.is_blank()) else {
         return false;
     };
-    if !ctx.total_words.contains(&match_key(&first.display())) {
+    // Only text can be a total word; a text with a digit outside brackets cannot (its match key
+    // keeps the digit), which spares the match key of nearly every row.
+    let Cell::Text(text) = first else {
+        return false;
+    };
+    let bracketed = text.contains(['(', '[', '{', '（']);
+    if !bracketed && text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if !ctx.total_words.contains(&match_key(text)) {
         return false;
     }
     layout.columns.iter().all(|col| {
@@ -159,6 +250,7 @@ fn parse_row(
     row: &Row,
     layout: &Layout,
     ctx: &RowContext,
+    cache: &mut ValueCache,
     warnings: &mut Vec<Warning>,
 ) -> Result<Record, Box<Reject>> {
     let table = layout.table;
@@ -167,11 +259,11 @@ fn parse_row(
     let mut faults: Vec<Fault> = Vec::new();
     // Warnings are kept only if the row lands: a rejected row is reported once, as a reject.
     let mut row_warnings: Vec<Warning> = Vec::new();
-    let mut personal = std::collections::hash_map::DefaultHasher::new();
+    let mut personal = rustc_hash::FxHasher::default();
     for col in &layout.columns {
         let field = &fields[col.field];
         let cell = row.cells.get(col.index).unwrap_or(&Cell::Empty);
-        match parse_cell(field, cell, col, ctx) {
+        match cache.parse(field, cell, col, ctx) {
             Ok(v) if field.personal => {
                 if let (Value::Str(s), "national_id") = (&v, field.name) {
                     if !parse::national_id_is_valid(s) {
@@ -287,11 +379,11 @@ fn default_value(field: &Field) -> Value {
     match (field.name, field.kind) {
         (_, Kind::Enum(k)) => k
             .default_value()
-            .map(|v| Value::Str(v.to_owned()))
+            .map(|v| Value::Str(v.into()))
             .unwrap_or(Value::Null),
         (_, Kind::Bool) => Value::Bool(false),
         ("paid_amount", _) => Value::Int(0),
-        ("source", _) => Value::Str("omid".to_owned()),
+        ("source", _) => Value::Str("omid".into()),
         _ => Value::Null,
     }
 }
@@ -305,8 +397,8 @@ fn parse_cell(
     let v = match field.kind {
         Kind::Id => parse::parse_id(cell)
             .map_err(|e| ("bad_id", e))?
-            .map(Value::Str),
-        Kind::Text => parse::parse_text(cell).map(Value::Str),
+            .map(|s| Value::Str(s.into())),
+        Kind::Text => parse::parse_text(cell).map(|s| Value::Str(s.into())),
         Kind::Int { min } => match parse::parse_int(cell).map_err(|e| ("bad_number", e))? {
             Some(i) if i < min => {
                 return Err((
@@ -339,7 +431,7 @@ fn parse_cell(
         Kind::Enum(kind) => match parse::parse_text(cell) {
             None => None,
             Some(text) => match ctx.resolve_enum(kind, &text) {
-                Some(v) => Some(Value::Str(v)),
+                Some(v) => Some(Value::Str(v.into())),
                 None => {
                     return Err((
                         "unknown_value",

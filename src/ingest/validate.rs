@@ -6,7 +6,10 @@
 use super::model::{Origin, Record, Reject, Warning};
 use super::parse::Value;
 use crate::schema::{Table, PROVINCE_PARTITION};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Names files and sheets in messages.
 #[derive(Debug, Clone, Default)]
@@ -48,10 +51,10 @@ impl Places {
 pub struct Landed {
     /// The parsed row.
     pub record: Record,
-    /// The county partition (`_province` for province trainings).
-    pub county: String,
+    /// The county partition (`_province` for province trainings), shared by the rows of a fund.
+    pub county: Arc<str>,
     /// For installments: the fund of the loan.
-    pub fund_id: Option<String>,
+    pub fund_id: Option<Arc<str>>,
 }
 
 /// What the cross-row checks decided.
@@ -68,10 +71,43 @@ pub struct Decided {
 }
 
 struct Parent {
-    county: String,
+    county: Arc<str>,
     date: Option<i32>,
-    fund_id: String,
+    fund_id: Arc<str>,
     origin: Origin,
+}
+
+/// Rows of every table by key, looked up without building a key to look with.
+struct ByTable<X> {
+    maps: Vec<HashMap<String, X>>,
+}
+
+impl<X> ByTable<X> {
+    fn new() -> ByTable<X> {
+        ByTable {
+            maps: Table::ALL.iter().map(|_| HashMap::default()).collect(),
+        }
+    }
+
+    fn slot(t: Table) -> usize {
+        Table::ALL.iter().position(|x| *x == t).unwrap_or(0)
+    }
+
+    fn map(&mut self, t: Table) -> &mut HashMap<String, X> {
+        &mut self.maps[Self::slot(t)]
+    }
+
+    fn get(&self, t: Table, key: &str) -> Option<&X> {
+        self.maps[Self::slot(t)].get(key)
+    }
+
+    fn get_mut(&mut self, t: Table, key: &str) -> Option<&mut X> {
+        self.maps[Self::slot(t)].get_mut(key)
+    }
+
+    fn insert(&mut self, t: Table, key: String, x: X) {
+        self.map(t).insert(key, x);
+    }
 }
 
 /// Why a parent is not there: its location and reason, and its county when known.
@@ -80,30 +116,59 @@ struct Gone {
     county: Option<String>,
 }
 
-fn s(v: &Value) -> String {
+/// A value as messages and keys show it (Jalali dates).
+fn shown(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::Null => String::new(),
-        Value::Str(s) => s.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Date(d) => crate::calendar::JalaliDate::from_epoch_day(*d)
-            .map(|j| j.to_string())
-            .unwrap_or_default(),
-        Value::Bool(b) => b.to_string(),
+        Value::Null => Cow::Borrowed(""),
+        Value::Str(s) => Cow::Borrowed(s),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Date(d) => Cow::Owned(
+            crate::calendar::JalaliDate::from_epoch_day(*d)
+                .map(|j| j.to_string())
+                .unwrap_or_default(),
+        ),
+        Value::Bool(b) => Cow::Owned(b.to_string()),
     }
 }
 
+fn s(v: &Value) -> String {
+    shown(v).into_owned()
+}
+
+/// The row's key, `a / b` for a two-part key; `None` when a part is blank.
 fn key_of(table: Table, values: &[Value]) -> Option<String> {
     let fields = table.fields();
-    let parts: Option<Vec<String>> = table
-        .key()
-        .iter()
-        .map(|k| {
-            let i = fields.iter().position(|f| f.name == *k)?;
-            let v = s(values.get(i)?);
-            (!v.is_empty()).then_some(v)
-        })
-        .collect();
-    parts.map(|p| p.join(" / "))
+    let mut key = String::new();
+    for (n, k) in table.key().iter().enumerate() {
+        let i = fields.iter().position(|f| f.name == *k)?;
+        let v = values.get(i)?;
+        if n > 0 {
+            key.push_str(" / ");
+        }
+        let before = key.len();
+        match v {
+            // Whole numbers are written straight into the key (no string of their own).
+            Value::Int(x) => {
+                use std::fmt::Write;
+                let _ = write!(key, "{x}");
+            }
+            other => key.push_str(&shown(other)),
+        }
+        if key.len() == before {
+            return None;
+        }
+    }
+    (!key.is_empty()).then_some(key)
+}
+
+/// `fund / member`, the key of a member.
+fn member_key(fund: &str, member: &Value) -> String {
+    let member = shown(member);
+    let mut key = String::with_capacity(fund.len() + 3 + member.len());
+    key.push_str(fund);
+    key.push_str(" / ");
+    key.push_str(&member);
+    key
 }
 
 fn idx(table: Table, name: &str) -> usize {
@@ -126,21 +191,21 @@ pub fn decide(
     places: &Places,
 ) -> Decided {
     let mut d = Decided::default();
-    let mut gone: HashMap<(Table, String), Gone> = HashMap::new();
+    let mut gone: ByTable<Gone> = ByTable::new();
     for r in early.iter() {
         if let Some(k) = key_of(r.table, &r.values) {
-            gone.entry((r.table, k)).or_insert(Gone {
+            gone.map(r.table).entry(k).or_insert(Gone {
                 why: format!("{}: {}", places.at(r.origin), r.reason),
                 county: None,
             });
         }
     }
-    let mut parents: HashMap<(Table, String), Parent> = HashMap::new();
+    let mut parents: ByTable<Parent> = ByTable::new();
 
     for table in Table::ALL {
         for r in early.iter_mut().filter(|r| r.table == table) {
             r.county = county_of_values(table, &r.values, &parents, &gone);
-            if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(&(table, k))) {
+            if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(table, &k)) {
                 if g.county.is_none() {
                     g.county = r.county.clone();
                 }
@@ -151,11 +216,10 @@ pub fn decide(
         for r in rows {
             match check_parent(table, &r, &parents, &gone, places) {
                 Ok((county, fund_id)) => {
-                    if let Some(k) = key_of(table, &r.values) {
-                        parents.insert(
-                            (table, k),
-                            parent_of(table, &r, &county, fund_id.as_deref()),
-                        );
+                    // Only funds, members and loans are looked up as parents.
+                    let is_parent = matches!(table, Table::Funds | Table::Members | Table::Loans);
+                    if let Some(k) = is_parent.then(|| key_of(table, &r.values)).flatten() {
+                        parents.insert(table, k, parent_of(table, &r, &county, fund_id.as_ref()));
                     }
                     d.landed.entry(table).or_default().push(Landed {
                         record: r,
@@ -168,7 +232,8 @@ pub fn decide(
                         county.or_else(|| county_of_values(table, &r.values, &parents, &gone));
                     if let Some(k) = key_of(table, &r.values) {
                         gone.insert(
-                            (table, k),
+                            table,
+                            k,
                             Gone {
                                 // A cascade names only its own parent, not the whole chain.
                                 why: if rule == "rejected_parent" {
@@ -196,22 +261,19 @@ pub fn decide(
     d
 }
 
-fn parent_of(table: Table, r: &Record, county: &str, fund_id: Option<&str>) -> Parent {
+fn parent_of(table: Table, r: &Record, county: &Arc<str>, fund_id: Option<&Arc<str>>) -> Parent {
     let date = match table {
         Table::Funds => get(r, table, "established_on").as_date(),
         Table::Members => get(r, table, "joined_on").as_date(),
         Table::Loans => get(r, table, "disbursed_on").as_date(),
         _ => None,
     };
-    let fund = match table {
-        Table::Installments => fund_id.unwrap_or_default().to_owned(),
-        _ => get(r, table, "fund_id")
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
+    let fund = match (table, fund_id) {
+        (Table::Installments, Some(f)) => f.clone(),
+        _ => Arc::from(get(r, table, "fund_id").as_str().unwrap_or_default()),
     };
     Parent {
-        county: county.to_owned(),
+        county: county.clone(),
         date,
         fund_id: fund,
         origin: r.origin,
@@ -254,27 +316,45 @@ fn dedupe(
     table: Table,
     rows: Vec<Record>,
     d: &mut Decided,
-    gone: &mut HashMap<(Table, String), Gone>,
-    parents: &HashMap<(Table, String), Parent>,
+    gone: &mut ByTable<Gone>,
+    parents: &ByTable<Parent>,
     places: &Places,
 ) -> Vec<Record> {
     if table.key().is_empty() {
         return rows;
     }
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    // Each key's first row; only keys seen twice, or shared with a rejected row, form a group.
+    let mut first_of: HashMap<String, usize> =
+        HashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let any_gone = !gone.map(table).is_empty();
+    let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
-        if let Some(k) = key_of(table, &r.values) {
-            groups.entry(k).or_default().push(i);
+        let Some(k) = key_of(table, &r.values) else {
+            continue;
+        };
+        match first_of.get(&k) {
+            Some(&first) => groups
+                .entry(first)
+                .or_insert_with(|| (k, vec![first]))
+                .1
+                .push(i),
+            None => {
+                if any_gone && gone.get(table, &k).is_some() {
+                    groups.insert(i, (k.clone(), vec![i]));
+                }
+                first_of.insert(k, i);
+            }
         }
     }
-    let mut drop = vec![false; rows.len()];
+    drop(first_of);
+    let mut dropped = vec![false; rows.len()];
     let mut conflicting: Vec<(usize, String)> = Vec::new();
-    for (key, members) in &groups {
+    for (key, members) in groups.values() {
         let Some((&first, rest)) = members.split_first() else {
             continue;
         };
         // A row with the same key that was rejected on its own is a different row too.
-        let rejected_twin = gone.get(&(table, key.clone())).map(|g| g.why.clone());
+        let rejected_twin = gone.get(table, key).map(|g| g.why.clone());
         if rest.is_empty() && rejected_twin.is_none() {
             continue;
         }
@@ -285,7 +365,7 @@ fn dedupe(
             });
         if same {
             for &i in rest {
-                drop[i] = true;
+                dropped[i] = true;
                 d.duplicates.push(rows[i].origin);
                 d.warnings.push(Warning {
                     origin: rows[i].origin,
@@ -300,7 +380,7 @@ fn dedupe(
             }
         } else {
             for &i in members {
-                drop[i] = true;
+                dropped[i] = true;
                 let others: Vec<String> = members
                     .iter()
                     .filter(|&&j| j != i)
@@ -323,7 +403,8 @@ fn dedupe(
             if let Some(k) = key_of(table, &r.values) {
                 let county = county_of_values(table, &r.values, parents, gone);
                 gone.insert(
-                    (table, k.clone()),
+                    table,
+                    k.clone(),
                     Gone {
                         why: format!("{}: conflicting duplicate", places.at(r.origin)),
                         county: county.clone(),
@@ -341,7 +422,7 @@ fn dedupe(
                     county,
                 ));
             }
-        } else if !drop[i] {
+        } else if !dropped[i] {
             kept.push(r);
         }
     }
@@ -350,18 +431,13 @@ fn dedupe(
 
 type Fail = (&'static str, String, &'static str, String, Option<String>);
 
-fn missing(
-    parent: Table,
-    field: &'static str,
-    key: &str,
-    gone: &HashMap<(Table, String), Gone>,
-) -> Fail {
+fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) -> Fail {
     let noun = match parent {
         Table::Funds => "fund",
         Table::Members => "member",
         _ => "loan",
     };
-    match gone.get(&(parent, key.to_owned())) {
+    match gone.get(parent, key) {
         Some(g) => (
             field,
             key.to_owned(),
@@ -389,49 +465,39 @@ fn missing(
 fn check_parent(
     table: Table,
     r: &Record,
-    parents: &HashMap<(Table, String), Parent>,
-    gone: &HashMap<(Table, String), Gone>,
+    parents: &ByTable<Parent>,
+    gone: &ByTable<Gone>,
     places: &Places,
-) -> Result<(String, Option<String>), Fail> {
+) -> Result<(Arc<str>, Option<Arc<str>>), Fail> {
     let _ = places;
-    let fund = || {
-        get(r, table, "fund_id")
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let lookup = |parent: Table, field: &'static str, key: String| -> Result<&Parent, Fail> {
+    let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
+    let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
         parents
-            .get(&(parent, key.clone()))
-            .ok_or_else(|| missing(parent, field, &key, gone))
+            .get(parent, key)
+            .ok_or_else(|| missing(parent, field, key, gone))
     };
     match table {
         Table::Funds => Ok((
-            get(r, table, "county")
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+            Arc::from(get(r, table, "county").as_str().unwrap_or_default()),
             None,
         )),
         Table::Members | Table::Financing => {
             lookup(Table::Funds, "fund_id", fund()).map(|p| (p.county.clone(), None))
         }
         Table::Savings | Table::Loans => {
-            let key = format!("{} / {}", fund(), s(get(r, table, "member_id")));
-            lookup(Table::Members, "member_id", key).map(|p| (p.county.clone(), None))
+            let key = member_key(fund(), get(r, table, "member_id"));
+            lookup(Table::Members, "member_id", &key).map(|p| (p.county.clone(), None))
         }
         Table::Installments => {
-            let loan = s(get(r, table, "loan_id"));
-            lookup(Table::Loans, "loan_id", loan)
+            let loan = shown(get(r, table, "loan_id"));
+            lookup(Table::Loans, "loan_id", &loan)
                 .map(|p| (p.county.clone(), Some(p.fund_id.clone())))
         }
         Table::Trainings => {
-            let own = get(r, table, "county").as_str().map(str::to_owned);
+            let own = get(r, table, "county").as_str();
             match get(r, table, "fund_id").as_str() {
-                Some(f) => {
-                    lookup(Table::Funds, "fund_id", f.to_owned()).map(|p| (p.county.clone(), None))
-                }
-                None => Ok((own.unwrap_or_else(|| PROVINCE_PARTITION.to_owned()), None)),
+                Some(f) => lookup(Table::Funds, "fund_id", f).map(|p| (p.county.clone(), None)),
+                None => Ok((Arc::from(own.unwrap_or(PROVINCE_PARTITION)), None)),
             }
         }
     }
@@ -440,8 +506,8 @@ fn check_parent(
 fn county_of_values(
     table: Table,
     values: &[Value],
-    parents: &HashMap<(Table, String), Parent>,
-    gone: &HashMap<(Table, String), Gone>,
+    parents: &ByTable<Parent>,
+    gone: &ByTable<Gone>,
 ) -> Option<String> {
     let field = |name: &str| {
         table
@@ -454,9 +520,9 @@ fn county_of_values(
     };
     let via = |t: Table, k: String| {
         parents
-            .get(&(t, k.clone()))
-            .map(|p| p.county.clone())
-            .or_else(|| gone.get(&(t, k)).and_then(|g| g.county.clone()))
+            .get(t, &k)
+            .map(|p| p.county.to_string())
+            .or_else(|| gone.get(t, &k).and_then(|g| g.county.clone()))
     };
     if let Some(c) = field("county") {
         return Some(c);
@@ -484,26 +550,24 @@ fn warn(
     });
 }
 
+/// A savings row for the balance check: day, whether a withdrawal, where, amount.
+type Transaction = (i32, bool, Origin, i64);
+
 /// Warnings between related rows: loans before joining, payments before the loan, schedules
 /// short of the principal, withdrawals below a zero balance, a training's county that is not its
 /// fund's.
-fn warn_row_relations(
-    d: &mut Decided,
-    parents: &HashMap<(Table, String), Parent>,
-    places: &Places,
-) {
+fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Places) {
     let empty = Vec::new();
     let loans = d.landed.get(&Table::Loans).unwrap_or(&empty);
     let mut notes: Vec<(Origin, Table, &'static str, &'static str, String)> = Vec::new();
     for l in loans {
         let t = Table::Loans;
-        let key = format!(
-            "{} / {}",
-            s(get(&l.record, t, "fund_id")),
-            s(get(&l.record, t, "member_id"))
+        let key = member_key(
+            get(&l.record, t, "fund_id").as_str().unwrap_or_default(),
+            get(&l.record, t, "member_id"),
         );
         let (Some(m), Some(on)) = (
-            parents.get(&(Table::Members, key)),
+            parents.get(Table::Members, &key),
             get(&l.record, t, "disbursed_on").as_date(),
         ) else {
             continue;
@@ -515,14 +579,19 @@ fn warn_row_relations(
             )));
         }
     }
-    let mut due_sums: HashMap<String, i64> = HashMap::new();
+    let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
     for i in d.landed.get(&Table::Installments).unwrap_or(&empty) {
         let t = Table::Installments;
-        let loan = s(get(&i.record, t, "loan_id"));
-        *due_sums.entry(loan.clone()).or_default() +=
-            get(&i.record, t, "due_amount").as_int().unwrap_or(0);
+        let loan = shown(get(&i.record, t, "loan_id"));
+        let due = get(&i.record, t, "due_amount").as_int().unwrap_or(0);
+        match due_sums.get_mut(&loan) {
+            Some(sum) => *sum += due,
+            None => {
+                due_sums.insert(loan.clone(), due);
+            }
+        }
         let (Some(p), Some(paid)) = (
-            parents.get(&(Table::Loans, loan.clone())),
+            parents.get(Table::Loans, &loan),
             get(&i.record, t, "paid_on").as_date(),
         ) else {
             continue;
@@ -542,7 +611,7 @@ fn warn_row_relations(
         }
     }
     for l in loans {
-        let loan = s(get(&l.record, Table::Loans, "loan_id"));
+        let loan = shown(get(&l.record, Table::Loans, "loan_id"));
         let principal = get(&l.record, Table::Loans, "principal")
             .as_int()
             .unwrap_or(0);
@@ -555,13 +624,12 @@ fn warn_row_relations(
         }
     }
     // Savings balances, per member, day by day (deposits of a day before its withdrawals).
-    let mut by_member: BTreeMap<String, Vec<(i32, bool, Origin, i64)>> = BTreeMap::new();
+    let mut by_member: HashMap<(&str, Cow<str>), Vec<Transaction>> = HashMap::default();
     for r in d.landed.get(&Table::Savings).unwrap_or(&empty) {
         let t = Table::Savings;
-        let key = format!(
-            "{} / {}",
-            s(get(&r.record, t, "fund_id")),
-            s(get(&r.record, t, "member_id"))
+        let key = (
+            get(&r.record, t, "fund_id").as_str().unwrap_or_default(),
+            shown(get(&r.record, t, "member_id")),
         );
         let withdrawal = get(&r.record, t, "kind").as_str() == Some("withdrawal");
         by_member.entry(key).or_default().push((
@@ -571,7 +639,8 @@ fn warn_row_relations(
             get(&r.record, t, "amount").as_int().unwrap_or(0),
         ));
     }
-    for (member, mut txs) in by_member {
+    for ((fund, member), mut txs) in by_member {
+        let member = format!("{fund} / {member}");
         txs.sort();
         let mut balance: i64 = 0;
         for (day, withdrawal, origin, amount) in txs {
@@ -590,7 +659,7 @@ fn warn_row_relations(
     }
     for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty) {
         let own = get(&tr.record, Table::Trainings, "county").as_str();
-        if let Some(own) = own.filter(|o| *o != tr.county) {
+        if let Some(own) = own.filter(|o| *o != &*tr.county) {
             notes.push((
                 tr.record.origin,
                 Table::Trainings,
@@ -612,15 +681,12 @@ fn warn_row_relations(
 /// twice: warn (contract §4).
 fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
     for table in [Table::Savings, Table::Financing, Table::Trainings] {
-        let mut files: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
-        let mut first: HashMap<String, Origin> = HashMap::new();
+        let mut files: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        let mut first: HashMap<&str, Origin> = HashMap::default();
         for r in d.landed.get(&table).map(Vec::as_slice).unwrap_or(&[]) {
             if let Some(f) = get(&r.record, table, "fund_id").as_str() {
-                files
-                    .entry(f.to_owned())
-                    .or_default()
-                    .insert(r.record.origin.file);
-                first.entry(f.to_owned()).or_insert(r.record.origin);
+                files.entry(f).or_default().insert(r.record.origin.file);
+                first.entry(f).or_insert(r.record.origin);
             }
         }
         for (fund, set) in files.into_iter().filter(|(_, s)| s.len() > 1) {
