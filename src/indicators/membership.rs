@@ -5,7 +5,7 @@
 //! active at D). Stocks are running sums of +1/−1 events, so adding quarters adds no work per
 //! member.
 
-use super::periods::{clamp0, with_quarter};
+use super::periods::{clamp0, grouped_cum_sum, grouped_previous, with_quarter};
 use polars::prelude::*;
 
 /// Members with their active interval: fund_id, member_id, household_id, gender,
@@ -132,11 +132,15 @@ pub fn state_changes(
         }
     }
     sort_by.push("qi".into());
-    let sorted = summed.sort(sort_by, SortMultipleOptions::default());
+    let sorted = summed.sort(sort_by.clone(), SortMultipleOptions::default());
+    let names: Vec<&str> = sort_by[..sort_by.len() - 1]
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
     let running: Vec<Expr> = sums
         .iter()
-        .map(|(d, running)| Ok(col(*d).cum_sum(false).over(key)?.alias(*running)))
-        .collect::<PolarsResult<_>>()?;
+        .map(|(d, running)| grouped_cum_sum(col(*d), &names).alias(*running))
+        .collect();
     let mut on = lit(true);
     for (_, running) in sums {
         on = on.and(col(*running).gt(lit(0)));
@@ -146,10 +150,7 @@ pub fn state_changes(
         .with_column(on.cast(DataType::Int64).alias("flag"))
         .with_column(
             (col("flag")
-                - col("flag")
-                    .shift(lit(1))
-                    .over(key)?
-                    .fill_null(lit(0i64).cast(DataType::Int64)))
+                - grouped_previous(col("flag"), &names).fill_null(lit(0i64).cast(DataType::Int64)))
             .alias("change"),
         )
         .select([col("fund_id"), col("qi"), col("change")]))

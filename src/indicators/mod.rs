@@ -235,11 +235,21 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
     .with_column(periods::clamp0(col("q_est")).alias("q_est"));
     let grid = funds.cross_join(quarters.clone().select([col("qi")]), None);
 
-    let members = membership::intervals(scan(Table::Members)?, &days);
-    let installments = scan(Table::Installments)?;
-    let loans = portfolio::loans(scan(Table::Loans)?, &installments, &days);
-    let payments = portfolio::payments(&installments, &loans, &days)?;
-    let inst = repayment::installments(installments, &days);
+    // The frames that several components read are computed once, not once per reader.
+    let days = days.collect()?.lazy();
+    let members = membership::intervals(scan(Table::Members)?, &days)
+        .collect()?
+        .lazy();
+    let installments = scan(Table::Installments)?.collect()?.lazy();
+    let loans = portfolio::loans(scan(Table::Loans)?, &installments, &days)
+        .collect()?
+        .lazy();
+    let payments = portfolio::payments(&installments, &loans, &days)?
+        .collect()?
+        .lazy();
+    let inst = repayment::installments(installments, &days)
+        .collect()?
+        .lazy();
     let (savings_d, savings_f) = savings::components(scan(Table::Savings)?, &days);
     let (fin_d, fin_f) = financing::components(scan(Table::Financing)?, &days);
     let courses = training::courses(scan(Table::Trainings)?, &days);
@@ -308,7 +318,6 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
                 .alias("funds_disability"),
         ])
         .collect()?;
-
     let mut sums: Vec<Expr> = STOCK_COLUMNS
         .iter()
         .chain(POINT_COLUMNS.iter())

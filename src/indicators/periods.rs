@@ -107,3 +107,36 @@ pub fn with_quarter(lf: LazyFrame, date: &str, out: &str, days: &LazyFrame) -> L
 pub fn clamp0(e: Expr) -> Expr {
     when(e.clone().lt(lit(0))).then(lit(0)).otherwise(e)
 }
+
+/// The running sum of `x` within each run of equal `keys`, in a frame sorted by `keys` (then by
+/// the order to sum in): what `x.cum_sum().over(keys)` gives, computed as one running sum of the
+/// whole column less its value where each run starts, instead of group by group. Integer columns
+/// only (a float column would pick up rounding from the other runs).
+pub fn grouped_cum_sum(x: Expr, keys: &[&str]) -> Expr {
+    let total = x.clone().cum_sum(false);
+    let base = when(run_starts(keys))
+        .then(total.clone() - x)
+        .otherwise(lit(NULL).cast(DataType::Int64))
+        .fill_null_with_strategy(FillNullStrategy::Forward(None))
+        .fill_null(lit(0i64).cast(DataType::Int64));
+    total - base
+}
+
+/// The previous row's `x` within each run of equal `keys` (null on a run's first row): what
+/// `x.shift(1).over(keys)` gives in a frame sorted by `keys`.
+pub fn grouped_previous(x: Expr, keys: &[&str]) -> Expr {
+    when(run_starts(keys))
+        .then(lit(NULL).cast(DataType::Int64))
+        .otherwise(x.shift(lit(1)))
+}
+
+/// Whether a row starts a run of equal `keys` (nulls equal each other, as in a group). The first
+/// row counts as a start unless its keys are null; callers treat rows before the first start as
+/// the first run.
+fn run_starts(keys: &[&str]) -> Expr {
+    let mut starts = lit(false);
+    for k in keys {
+        starts = starts.or(col(*k).neq_missing(col(*k).shift(lit(1))));
+    }
+    starts
+}

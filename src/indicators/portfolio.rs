@@ -16,7 +16,7 @@
 //! never over every quarter of every loan.
 
 use super::membership::{interval_events, state_changes};
-use super::periods::{clamp0, with_quarter};
+use super::periods::{clamp0, grouped_cum_sum, with_quarter};
 use polars::lazy::dsl;
 use polars::prelude::*;
 
@@ -85,12 +85,7 @@ pub fn payments(
     let t = col("total_due");
     let capped = |e: Expr| when(e.clone().lt(t.clone())).then(e).otherwise(t.clone());
     Ok(sorted
-        .with_column(
-            col("amount")
-                .cum_sum(false)
-                .over([col("loan_id")])?
-                .alias("cum"),
-        )
+        .with_column(grouped_cum_sum(col("amount"), &["loan_id"]).alias("cum"))
         .with_column((col("cum") - col("amount")).alias("prev"))
         .with_columns([
             (capped(col("cum")) - capped(col("prev"))).alias("clipped"),
