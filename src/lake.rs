@@ -105,7 +105,10 @@ fn table_frame(table: Table, rows: &[&Landed], places: &Places) -> PolarsResult<
         };
         cols.push(col.into_column());
         if table == Table::Installments && f.name == "loan_id" {
-            let funds: Vec<Option<&str>> = rows.iter().map(|r| r.fund_id.as_deref()).collect();
+            let funds: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| r.fund_id.as_deref().map(String::as_str))
+                .collect();
             cols.push(Series::new("fund_id".into(), funds).into_column());
         }
     }
@@ -159,7 +162,7 @@ pub fn write_tables(
         let rows = landed.get(&table).map(Vec::as_slice).unwrap_or(&[]);
         let mut parts: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
         for r in rows {
-            parts.entry(&*r.county).or_default().push(r);
+            parts.entry(r.county.as_str()).or_default().push(r);
         }
         for (county, rows) in parts {
             let path = lake

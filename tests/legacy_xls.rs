@@ -30,7 +30,7 @@ fn a_biff8_xls_export_is_read() {
     assert_eq!(funds.len(), 2);
     assert_eq!(
         funds[0].record.values[0],
-        Value::Str("3101".into()),
+        Value::text("3101"),
         "a number code loses no digits and gains no .0"
     );
     assert_eq!(

@@ -130,6 +130,17 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
     let mut early: Vec<Reject> = Vec::new();
     let mut row_warnings: Vec<Warning> = Vec::new();
     let mut files = files;
+    let mut sizes: BTreeMap<Table, usize> = BTreeMap::new();
+    for f in &files {
+        for s in &f.sheets {
+            if let Plan::Read(layout) = &s.plan {
+                *sizes.entry(layout.table).or_default() += s.parsed.records.len();
+            }
+        }
+    }
+    for (table, n) in sizes {
+        candidates.entry(table).or_default().reserve_exact(n);
+    }
     for f in &mut files {
         for s in &mut f.sheets {
             if let Plan::Read(layout) = &s.plan {

@@ -21,7 +21,7 @@ pub struct Record {
     /// Where it came from.
     pub origin: Origin,
     /// Values in `table.fields()` order.
-    pub values: Vec<Value>,
+    pub values: Box<[Value]>,
     /// A hash of the personal values, so that exact duplicates can be told apart without
     /// keeping the values themselves.
     pub personal_hash: u64,

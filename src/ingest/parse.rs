@@ -12,7 +12,7 @@ pub enum Value {
     /// Blank.
     Null,
     /// Text, ids and enum values (normalized); shared by the rows that hold the same value.
-    Str(std::sync::Arc<str>),
+    Str(Text),
     /// Whole numbers and amounts in rials.
     Int(i64),
     /// A day as days since 1970-01-01.
@@ -21,11 +21,20 @@ pub enum Value {
     Bool(bool),
 }
 
+/// Shared text: one allocation for every row that holds the same value, and a thin pointer, so
+/// that a [`Value`] takes 16 bytes.
+pub type Text = std::sync::Arc<String>;
+
 impl Value {
+    /// A text value.
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Str(Text::new(s.into()))
+    }
+
     /// The text, for ids and enums.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Str(s) => Some(s.as_ref()),
+            Value::Str(s) => Some(s.as_str()),
             _ => None,
         }
     }

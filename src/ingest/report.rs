@@ -386,7 +386,7 @@ fn counts_by_sheet_and_county<'a>(
     let mut out: SheetCounties = HashMap::default();
     for rows in decided.landed.values() {
         for r in rows {
-            let c = slot(&mut out, &r.record.origin, Some(&r.county));
+            let c = slot(&mut out, &r.record.origin, Some(r.county.as_str()));
             c.landed += 1;
             if warned.contains(&r.record.origin) {
                 c.warned += 1;

@@ -334,7 +334,7 @@ fn parse_row(
         warnings.append(&mut row_warnings);
         return Ok(Record {
             origin,
-            values,
+            values: values.into_boxed_slice(),
             personal_hash: personal.finish(),
         });
     }
@@ -377,13 +377,10 @@ pub fn raw_row(row: &Row, layout: &Layout) -> Vec<(String, String)> {
 
 fn default_value(field: &Field) -> Value {
     match (field.name, field.kind) {
-        (_, Kind::Enum(k)) => k
-            .default_value()
-            .map(|v| Value::Str(v.into()))
-            .unwrap_or(Value::Null),
+        (_, Kind::Enum(k)) => k.default_value().map(Value::text).unwrap_or(Value::Null),
         (_, Kind::Bool) => Value::Bool(false),
         ("paid_amount", _) => Value::Int(0),
-        ("source", _) => Value::Str("omid".into()),
+        ("source", _) => Value::text("omid"),
         _ => Value::Null,
     }
 }
@@ -397,8 +394,8 @@ fn parse_cell(
     let v = match field.kind {
         Kind::Id => parse::parse_id(cell)
             .map_err(|e| ("bad_id", e))?
-            .map(|s| Value::Str(s.into())),
-        Kind::Text => parse::parse_text(cell).map(|s| Value::Str(s.into())),
+            .map(Value::text),
+        Kind::Text => parse::parse_text(cell).map(Value::text),
         Kind::Int { min } => match parse::parse_int(cell).map_err(|e| ("bad_number", e))? {
             Some(i) if i < min => {
                 return Err((
@@ -431,7 +428,7 @@ fn parse_cell(
         Kind::Enum(kind) => match parse::parse_text(cell) {
             None => None,
             Some(text) => match ctx.resolve_enum(kind, &text) {
-                Some(v) => Some(Value::Str(v.into())),
+                Some(v) => Some(Value::text(v)),
                 None => {
                     return Err((
                         "unknown_value",
@@ -553,7 +550,7 @@ mod tests {
         assert_eq!(r.records.len(), 1);
         let rec = &r.records[0];
         assert!(rec.values[3].is_null() && rec.values[4].is_null() && rec.values[5].is_null());
-        assert_eq!(rec.values[6], Value::Str("female".into()));
+        assert_eq!(rec.values[6], Value::text("female"));
         assert_eq!(r.warnings.len(), 1);
         assert!(!r.warnings[0].message.contains("1234567890"));
         assert_eq!(r.rejects[0].rule, "unknown_value");
@@ -570,12 +567,12 @@ mod tests {
             row(2, &["بافندگی", "1400/01/10", "12"]),
         ];
         let r = run("آموزش", &rows);
-        assert_eq!(r.records[0].values[0], Value::Str("other".into()));
+        assert_eq!(r.records[0].values[0], Value::text("other"));
         let rows = vec![
             row(1, &["fund_id", "member_id", "date", "amount"]),
             row(2, &["Z1", "1", "1400/01/10", "5"]),
         ];
         let r = run("savings", &rows);
-        assert_eq!(r.records[0].values[4], Value::Str("deposit".into()));
+        assert_eq!(r.records[0].values[4], Value::text("deposit"));
     }
 }

@@ -4,12 +4,11 @@
 //! on how files were read in parallel.
 
 use super::model::{Origin, Record, Reject, Warning};
-use super::parse::Value;
+use super::parse::{Text, Value};
 use crate::schema::{Table, PROVINCE_PARTITION};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 /// Names files and sheets in messages.
 #[derive(Debug, Clone, Default)]
@@ -52,9 +51,9 @@ pub struct Landed {
     /// The parsed row.
     pub record: Record,
     /// The county partition (`_province` for province trainings), shared by the rows of a fund.
-    pub county: Arc<str>,
+    pub county: Text,
     /// For installments: the fund of the loan.
-    pub fund_id: Option<Arc<str>>,
+    pub fund_id: Option<Text>,
 }
 
 /// What the cross-row checks decided.
@@ -71,9 +70,9 @@ pub struct Decided {
 }
 
 struct Parent {
-    county: Arc<str>,
+    county: Text,
     date: Option<i32>,
-    fund_id: Arc<str>,
+    fund_id: Text,
     origin: Origin,
 }
 
@@ -120,7 +119,7 @@ struct Gone {
 fn shown(v: &Value) -> Cow<'_, str> {
     match v {
         Value::Null => Cow::Borrowed(""),
-        Value::Str(s) => Cow::Borrowed(s),
+        Value::Str(s) => Cow::Borrowed(s.as_str()),
         Value::Int(i) => Cow::Owned(i.to_string()),
         Value::Date(d) => Cow::Owned(
             crate::calendar::JalaliDate::from_epoch_day(*d)
@@ -213,6 +212,7 @@ pub fn decide(
         }
         let rows = candidates.remove(&table).unwrap_or_default();
         let rows = dedupe(table, rows, &mut d, &mut gone, &parents, places);
+        d.landed.entry(table).or_default().reserve_exact(rows.len());
         for r in rows {
             match check_parent(table, &r, &parents, &gone, places) {
                 Ok((county, fund_id)) => {
@@ -261,7 +261,7 @@ pub fn decide(
     d
 }
 
-fn parent_of(table: Table, r: &Record, county: &Arc<str>, fund_id: Option<&Arc<str>>) -> Parent {
+fn parent_of(table: Table, r: &Record, county: &Text, fund_id: Option<&Text>) -> Parent {
     let date = match table {
         Table::Funds => get(r, table, "established_on").as_date(),
         Table::Members => get(r, table, "joined_on").as_date(),
@@ -270,7 +270,12 @@ fn parent_of(table: Table, r: &Record, county: &Arc<str>, fund_id: Option<&Arc<s
     };
     let fund = match (table, fund_id) {
         (Table::Installments, Some(f)) => f.clone(),
-        _ => Arc::from(get(r, table, "fund_id").as_str().unwrap_or_default()),
+        _ => Text::new(
+            get(r, table, "fund_id")
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        ),
     };
     Parent {
         county: county.clone(),
@@ -305,7 +310,7 @@ fn reject(
         rule,
         reason,
         raw_row,
-        values: r.values,
+        values: r.values.into_vec(),
         county,
     }
 }
@@ -396,37 +401,42 @@ fn dedupe(
         }
     }
     conflicting.sort_by_key(|(i, _)| *i);
-    let mut kept = Vec::with_capacity(rows.len());
     let mut reasons: HashMap<usize, String> = conflicting.into_iter().collect();
-    for (i, r) in rows.into_iter().enumerate() {
-        if let Some(reason) = reasons.remove(&i) {
-            if let Some(k) = key_of(table, &r.values) {
-                let county = county_of_values(table, &r.values, parents, gone);
-                gone.insert(
-                    table,
-                    k.clone(),
-                    Gone {
-                        why: format!("{}: conflicting duplicate", places.at(r.origin)),
-                        county: county.clone(),
-                    },
-                );
-                let field = table.key()[0];
-                let value = k;
-                d.rejects.push(reject(
-                    table,
-                    r,
-                    field,
-                    value,
-                    "conflicting_duplicate",
-                    reason,
-                    county,
-                ));
+    // Collected into the same allocation (no second vector of the table's rows).
+    rows.into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            if let Some(reason) = reasons.remove(&i) {
+                if let Some(k) = key_of(table, &r.values) {
+                    let county = county_of_values(table, &r.values, parents, gone);
+                    gone.insert(
+                        table,
+                        k.clone(),
+                        Gone {
+                            why: format!("{}: conflicting duplicate", places.at(r.origin)),
+                            county: county.clone(),
+                        },
+                    );
+                    let field = table.key()[0];
+                    let value = k;
+                    d.rejects.push(reject(
+                        table,
+                        r,
+                        field,
+                        value,
+                        "conflicting_duplicate",
+                        reason,
+                        county,
+                    ));
+                }
+                None
+            } else if dropped[i] {
+                None
+            } else {
+                Some(r)
             }
-        } else if !dropped[i] {
-            kept.push(r);
-        }
-    }
-    kept
+        })
+        .collect()
 }
 
 type Fail = (&'static str, String, &'static str, String, Option<String>);
@@ -468,7 +478,7 @@ fn check_parent(
     parents: &ByTable<Parent>,
     gone: &ByTable<Gone>,
     places: &Places,
-) -> Result<(Arc<str>, Option<Arc<str>>), Fail> {
+) -> Result<(Text, Option<Text>), Fail> {
     let _ = places;
     let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
     let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
@@ -478,7 +488,12 @@ fn check_parent(
     };
     match table {
         Table::Funds => Ok((
-            Arc::from(get(r, table, "county").as_str().unwrap_or_default()),
+            Text::new(
+                get(r, table, "county")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
             None,
         )),
         Table::Members | Table::Financing => {
@@ -497,7 +512,10 @@ fn check_parent(
             let own = get(r, table, "county").as_str();
             match get(r, table, "fund_id").as_str() {
                 Some(f) => lookup(Table::Funds, "fund_id", f).map(|p| (p.county.clone(), None)),
-                None => Ok((Arc::from(own.unwrap_or(PROVINCE_PARTITION)), None)),
+                None => Ok((
+                    Text::new(own.unwrap_or(PROVINCE_PARTITION).to_owned()),
+                    None,
+                )),
             }
         }
     }
@@ -659,7 +677,7 @@ fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Place
     }
     for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty) {
         let own = get(&tr.record, Table::Trainings, "county").as_str();
-        if let Some(own) = own.filter(|o| *o != &*tr.county) {
+        if let Some(own) = own.filter(|o| *o != tr.county.as_str()) {
             notes.push((
                 tr.record.origin,
                 Table::Trainings,
