@@ -157,14 +157,20 @@ pub fn write_tables(
     landed: &BTreeMap<Table, Vec<Landed>>,
     places: &Places,
 ) -> Result<Vec<PathBuf>, LakeError> {
-    let mut written = Vec::new();
+    let mut parts: Vec<(Table, &str, Vec<&Landed>)> = Vec::new();
     for table in Table::ALL {
         let rows = landed.get(&table).map(Vec::as_slice).unwrap_or(&[]);
-        let mut parts: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
+        let mut by_county: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
         for r in rows {
-            parts.entry(r.county.as_str()).or_default().push(r);
+            by_county.entry(r.county.as_str()).or_default().push(r);
         }
-        for (county, rows) in parts {
+        parts.extend(by_county.into_iter().map(|(c, rows)| (table, c, rows)));
+    }
+    // One partition at a time, on this thread: written in parallel they took 0.2 s less at scale
+    // 1 but 240 MB more memory (other threads' allocator arenas do not reuse what ingest freed).
+    let written = parts
+        .into_iter()
+        .map(|(table, county, rows)| {
             let path = lake
                 .join(table.name())
                 .join(format!("county={county}"))
@@ -174,9 +180,9 @@ pub fn write_tables(
                 source,
             })?;
             write_parquet(&path, &mut df)?;
-            written.push(path);
-        }
-    }
+            Ok(path)
+        })
+        .collect::<Result<Vec<PathBuf>, LakeError>>()?;
     Ok(written)
 }
 

@@ -136,11 +136,22 @@ fn s(v: &Value) -> String {
 
 /// The row's key, `a / b` for a two-part key; `None` when a part is blank.
 fn key_of(table: Table, values: &[Value]) -> Option<String> {
-    let fields = table.fields();
     let mut key = String::new();
+    key_into(&mut key, table, values).then_some(key)
+}
+
+/// [`key_of`] written into `key` (cleared first); false when a part is blank.
+fn key_into(key: &mut String, table: Table, values: &[Value]) -> bool {
+    key.clear();
+    let fields = table.fields();
     for (n, k) in table.key().iter().enumerate() {
-        let i = fields.iter().position(|f| f.name == *k)?;
-        let v = values.get(i)?;
+        let Some(v) = fields
+            .iter()
+            .position(|f| f.name == *k)
+            .and_then(|i| values.get(i))
+        else {
+            return false;
+        };
         if n > 0 {
             key.push_str(" / ");
         }
@@ -154,20 +165,30 @@ fn key_of(table: Table, values: &[Value]) -> Option<String> {
             other => key.push_str(&shown(other)),
         }
         if key.len() == before {
-            return None;
+            return false;
         }
     }
-    (!key.is_empty()).then_some(key)
+    !key.is_empty()
+}
+
+fn hash_of(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(key)
 }
 
 /// `fund / member`, the key of a member.
 fn member_key(fund: &str, member: &Value) -> String {
-    let member = shown(member);
-    let mut key = String::with_capacity(fund.len() + 3 + member.len());
-    key.push_str(fund);
-    key.push_str(" / ");
-    key.push_str(&member);
+    let mut key = String::new();
+    member_key_into(&mut key, fund, member);
     key
+}
+
+/// [`member_key`] written into `buf` (reused from row to row: no allocation per row).
+fn member_key_into(buf: &mut String, fund: &str, member: &Value) {
+    buf.clear();
+    buf.push_str(fund);
+    buf.push_str(" / ");
+    buf.push_str(&shown(member));
 }
 
 fn idx(table: Table, name: &str) -> usize {
@@ -200,6 +221,7 @@ pub fn decide(
         }
     }
     let mut parents: ByTable<Parent> = ByTable::new();
+    let mut key_buf = String::new();
 
     for table in Table::ALL {
         for r in early.iter_mut().filter(|r| r.table == table) {
@@ -214,7 +236,7 @@ pub fn decide(
         let rows = dedupe(table, rows, &mut d, &mut gone, &parents, places);
         d.landed.entry(table).or_default().reserve_exact(rows.len());
         for r in rows {
-            match check_parent(table, &r, &parents, &gone, places) {
+            match check_parent(table, &r, &parents, &gone, &mut key_buf) {
                 Ok((county, fund_id)) => {
                     // Only funds, members and loans are looked up as parents.
                     let is_parent = matches!(table, Table::Funds | Table::Members | Table::Loans);
@@ -328,30 +350,53 @@ fn dedupe(
     if table.key().is_empty() {
         return rows;
     }
-    // Each key's first row; only keys seen twice, or shared with a rejected row, form a group.
-    let mut first_of: HashMap<String, usize> =
+    // Each key's first row, found by the key's hash (keys are compared in full when hashes
+    // meet); only keys seen twice, or shared with a rejected row, form a group.
+    let mut first_of: HashMap<u64, usize> =
         HashMap::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut collided: HashMap<String, usize> = HashMap::default();
     let any_gone = !gone.map(table).is_empty();
     let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
+    let mut k = String::new();
     for (i, r) in rows.iter().enumerate() {
-        let Some(k) = key_of(table, &r.values) else {
+        if !key_into(&mut k, table, &r.values) {
             continue;
+        }
+        let first = match first_of.entry(hash_of(&k)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let f = *e.get();
+                if key_of(table, &rows[f].values).as_deref() == Some(k.as_str()) {
+                    Some(f)
+                } else {
+                    match collided.get(&k) {
+                        Some(&f) => Some(f),
+                        None => {
+                            collided.insert(k.clone(), i);
+                            None
+                        }
+                    }
+                }
+            }
         };
-        match first_of.get(&k) {
-            Some(&first) => groups
-                .entry(first)
-                .or_insert_with(|| (k, vec![first]))
+        match first {
+            Some(f) => groups
+                .entry(f)
+                .or_insert_with(|| (k.clone(), vec![f]))
                 .1
                 .push(i),
             None => {
                 if any_gone && gone.get(table, &k).is_some() {
                     groups.insert(i, (k.clone(), vec![i]));
                 }
-                first_of.insert(k, i);
             }
         }
     }
     drop(first_of);
+    drop(collided);
     let mut dropped = vec![false; rows.len()];
     let mut conflicting: Vec<(usize, String)> = Vec::new();
     for (key, members) in groups.values() {
@@ -477,9 +522,8 @@ fn check_parent(
     r: &Record,
     parents: &ByTable<Parent>,
     gone: &ByTable<Gone>,
-    places: &Places,
+    key_buf: &mut String,
 ) -> Result<(Text, Option<Text>), Fail> {
-    let _ = places;
     let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
     let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
         parents
@@ -500,8 +544,8 @@ fn check_parent(
             lookup(Table::Funds, "fund_id", fund()).map(|p| (p.county.clone(), None))
         }
         Table::Savings | Table::Loans => {
-            let key = member_key(fund(), get(r, table, "member_id"));
-            lookup(Table::Members, "member_id", &key).map(|p| (p.county.clone(), None))
+            member_key_into(key_buf, fund(), get(r, table, "member_id"));
+            lookup(Table::Members, "member_id", key_buf).map(|p| (p.county.clone(), None))
         }
         Table::Installments => {
             let loan = shown(get(r, table, "loan_id"));
