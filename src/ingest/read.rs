@@ -10,8 +10,8 @@ use std::io::Cursor;
 pub enum Cell {
     /// Nothing in the cell.
     Empty,
-    /// Text as written (not yet normalized).
-    Text(String),
+    /// Text as written (not yet normalized); a shared string's cells share one copy.
+    Text(std::sync::Arc<str>),
     /// A number.
     Number(f64),
     /// A whole number (old .xls files and ODS store some numbers this way).
@@ -38,7 +38,7 @@ impl Cell {
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(n) => {
                 if n.fract() == 0.0 && n.abs() < 1e15 {
                     format!("{}", *n as i64)
@@ -237,7 +237,7 @@ fn range_rows(range: &calamine::Range<Data>) -> Vec<Row> {
 fn cell_of(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
+        Data::String(s) => Cell::Text(s.as_str().into()),
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Int(*i),
         Data::Bool(b) => Cell::Bool(*b),
@@ -246,7 +246,7 @@ fn cell_of(d: &Data) -> Cell {
             None => Cell::Number(dt.as_f64()),
         },
         Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.as_str().into()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }
@@ -303,7 +303,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
                 if s.trim().is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(s.to_owned())
+                    Cell::Text(s.into())
                 }
             })
             .collect();

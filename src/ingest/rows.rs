@@ -129,7 +129,7 @@ impl ValueCache {
         }
         match cell {
             Cell::Text(t) => {
-                if let Some(v) = self.text.get(&col.index).and_then(|m| m.get(t.as_str())) {
+                if let Some(v) = self.text.get(&col.index).and_then(|m| m.get(&**t)) {
                     return Ok(v.clone());
                 }
                 let v = parse_cell(field, cell, col, ctx)?;
@@ -138,7 +138,7 @@ impl ValueCache {
                     self.text
                         .entry(col.index)
                         .or_default()
-                        .insert(t.as_str().into(), v.clone());
+                        .insert((&**t).into(), v.clone());
                 }
                 Ok(v)
             }

@@ -130,7 +130,7 @@ fn section<'a>(doc: &'a [u8], name: &'a [u8]) -> Option<&'a [u8]> {
 
 /// The shared strings, in order. Grows with the items actually read, never from the count the
 /// part declares.
-pub fn shared_strings(sst_xml: &[u8]) -> XmlResult<Vec<String>> {
+pub fn shared_strings(sst_xml: &[u8]) -> XmlResult<Vec<std::sync::Arc<str>>> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while let Some(i) = memchr::memmem::find(&sst_xml[at..], b"<si") {
@@ -141,12 +141,12 @@ pub fn shared_strings(sst_xml: &[u8]) -> XmlResult<Vec<String>> {
         }
         let tag = xml::tag_at(sst_xml, i, 2).ok_or("a cut shared string")?;
         if tag.empty {
-            out.push(String::new());
+            out.push("".into());
             at = tag.end;
             continue;
         }
         let (item, next) = xml::content(sst_xml, tag.end, b"si").ok_or("a cut shared string")?;
-        out.push(xml::rich_text(item)?);
+        out.push(xml::rich_text(item)?.into());
         at = next;
     }
     Ok(out)

@@ -16,7 +16,7 @@ const CHUNK: usize = 256 * 1024;
 /// What a sheet's cells need from the rest of the workbook.
 pub struct Context<'a> {
     /// Shared strings.
-    pub strings: &'a [String],
+    pub strings: &'a [std::sync::Arc<str>],
     /// Number kind per style index.
     pub styles: &'a [NumberKind],
     /// The 1904 date system.
@@ -225,6 +225,8 @@ struct RowState {
     /// 0-based index of the last emitted row.
     last: u32,
     cells: Vec<Cell>,
+    /// Cells of the last row with a value, to size the next row's vector.
+    width: usize,
 }
 
 impl RowState {
@@ -265,9 +267,11 @@ impl RowState {
         }
         self.started = true;
         self.last = index;
+        self.width = self.cells.len();
+        let cells = std::mem::replace(&mut self.cells, Vec::with_capacity(self.width));
         emit(Row {
             number: index + 1,
-            cells: std::mem::take(&mut self.cells),
+            cells,
         });
         Ok(())
     }
@@ -405,7 +409,7 @@ fn cell_value(
         };
         at = next;
         value = match kind {
-            b'i' => Cell::Text(xml::rich_text(inner)?),
+            b'i' => Cell::Text(xml::rich_text(inner)?.into()),
             b'f' => Cell::Empty,
             _ => v_value(inner, s, t, ctx)?,
         };
@@ -425,11 +429,31 @@ fn v_value(
         Some(b"n" | b"s" | b"b" | b"e") | None => {
             // Only the text before any reference counts (these values never hold one).
             let text = &raw[..memchr::memchr(b'&', raw).unwrap_or(raw.len())];
+            // Numbers and shared-string indexes are ASCII: read straight from the bytes.
+            match t {
+                None | Some(b"n") if !text.is_empty() => {
+                    if let Ok(n) = fast_float2::parse::<f64, _>(text) {
+                        return Ok(number_cell(n, s, ctx));
+                    }
+                }
+                Some(b"s") => {
+                    if let Some(i) = parse_u32(text) {
+                        return ctx
+                            .strings
+                            .get(i as usize)
+                            .map(|s| Cell::Text(s.clone()))
+                            .ok_or_else(|| "a shared string index beyond the table".into());
+                    }
+                }
+                _ => {}
+            }
             let text = std::str::from_utf8(text).map_err(|_| "a value that is not UTF-8")?;
             plain_value(text, s, t, ctx)
         }
-        Some(b"str") => Ok(Cell::Text(xml::unescape_excel(xml::decode_text(raw)?))),
-        Some(b"d") => Ok(Cell::Text(xml::decode_text(raw)?)),
+        Some(b"str") => Ok(Cell::Text(
+            xml::unescape_excel(xml::decode_text(raw)?).into(),
+        )),
+        Some(b"d") => Ok(Cell::Text(xml::decode_text(raw)?.into())),
         Some(other) => Err(ScanError::Unsupported(format!(
             "the cell type «{}»",
             String::from_utf8_lossy(other)
@@ -472,21 +496,26 @@ fn plain_value(
             }
             let Ok(n) = fast_float2::parse::<f64, _>(v.as_bytes()) else {
                 return match t {
-                    None => Ok(Cell::Text(v.to_owned())),
+                    None => Ok(Cell::Text(v.into())),
                     _ => Err(format!("the number «{v}» cannot be read").into()),
                 };
             };
-            let kind = match s {
-                None => Some(NumberKind::Number),
-                Some(s) => ctx.styles.get(parse_style(s)).copied(),
-            };
-            Ok(match kind {
-                Some(NumberKind::Date) => excel_date(n, ctx.date1904)
-                    .map(Cell::Date)
-                    .unwrap_or(Cell::Number(n)),
-                _ => Cell::Number(n),
-            })
+            Ok(number_cell(n, s, ctx))
         }
+    }
+}
+
+/// A number cell, a date when its style's number format is a date format.
+fn number_cell(n: f64, s: Option<&[u8]>, ctx: &Context<'_>) -> Cell {
+    let kind = match s {
+        None => Some(NumberKind::Number),
+        Some(s) => ctx.styles.get(parse_style(s)).copied(),
+    };
+    match kind {
+        Some(NumberKind::Date) => excel_date(n, ctx.date1904)
+            .map(Cell::Date)
+            .unwrap_or(Cell::Number(n)),
+        _ => Cell::Number(n),
     }
 }
 
@@ -533,7 +562,7 @@ mod tests {
 
     #[test]
     fn rows_cells_types_and_blank_rows() {
-        let strings = vec!["کد".to_string(), "x".to_string()];
+        let strings: Vec<std::sync::Arc<str>> = vec!["کد".into(), "x".into()];
         let styles = vec![NumberKind::Number, NumberKind::Date];
         let ctx = Context {
             strings: &strings,
