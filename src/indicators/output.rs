@@ -65,24 +65,47 @@ impl Columns {
     }
 
     /// A component at row `i`: whole rials plus its carried fraction, if it has one.
-    fn get(&self, name: &str, i: usize) -> Decimal {
+    /// The columns a component is read from, looked up once per level rather than per row.
+    fn source(&self, name: &str) -> Source<'_> {
         if name == "loanable_funds" {
-            return self.get("savings_balance", i) + self.get("financing_total", i);
+            return Source {
+                parts: vec![self.part("savings_balance"), self.part("financing_total")],
+            };
         }
-        let whole = self
-            .ints
-            .get(name)
-            .and_then(|v| v.get(i))
-            .copied()
-            .unwrap_or(0);
-        let frac = self
-            .fracs
-            .get(&format!("{name}_frac"))
-            .and_then(|v| v.get(i))
-            .copied()
-            .unwrap_or(0.0);
-        // The fraction carries sub-rial remainders; 10 decimals keep it and drop float noise.
-        Decimal::from(whole) + round(Decimal::from_f64_retain(frac).unwrap_or_default(), 10)
+        Source {
+            parts: vec![self.part(name)],
+        }
+    }
+
+    fn part(&self, name: &str) -> Part<'_> {
+        (
+            self.ints.get(name).map(Vec::as_slice),
+            self.fracs.get(&format!("{name}_frac")).map(Vec::as_slice),
+        )
+    }
+}
+
+/// A component's whole-rial column and its fraction column, when it has them.
+type Part<'a> = (Option<&'a [i64]>, Option<&'a [f64]>);
+
+/// A component's columns (two components summed for `loanable_funds`).
+struct Source<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+impl Source<'_> {
+    fn at(&self, i: usize) -> Decimal {
+        let mut sum = Decimal::ZERO;
+        for (ints, fracs) in &self.parts {
+            let whole = ints.and_then(|v| v.get(i)).copied().unwrap_or(0);
+            let frac = fracs.and_then(|v| v.get(i)).copied().unwrap_or(0.0);
+            // The fraction carries sub-rial remainders; 10 decimals keep it and drop float noise.
+            sum += Decimal::from(whole);
+            if frac != 0.0 {
+                sum += round(Decimal::from_f64_retain(frac).unwrap_or_default(), 10);
+            }
+        }
+        sum
     }
 }
 
@@ -113,18 +136,28 @@ pub fn rows(c: &Components) -> PolarsResult<Vec<IndicatorRow>> {
         } else {
             vec![None; df.height()]
         };
+        let sources: Vec<(Source, Option<Source>)> = INDICATORS
+            .iter()
+            .map(|ind| {
+                (
+                    cols.source(ind.numerator),
+                    ind.denominator.map(|d| cols.source(d)),
+                )
+            })
+            .collect();
         for i in 0..df.height() {
             let Some(&(quarter, s, d)) = qi.get(i).and_then(|q| c.periods.quarters.get(q as usize))
             else {
                 continue;
             };
-            for ind in INDICATORS {
-                let num = cols.get(ind.numerator, i);
-                let (value, numerator, denominator) = match (ind.kind, ind.denominator) {
+            let quarter = quarter.to_string();
+            for (ind, (num_src, den_src)) in INDICATORS.iter().zip(&sources) {
+                let num = num_src.at(i);
+                let (value, numerator, denominator) = match (ind.kind, den_src) {
                     (IndicatorKind::Count, _) => (Some(num), None, None),
                     (IndicatorKind::Amount, _) => (Some(round(num, 0)), None, None),
-                    (kind, Some(den_name)) => {
-                        let den = cols.get(den_name, i);
+                    (kind, Some(den_src)) => {
+                        let den = den_src.at(i);
                         let dp = if kind == IndicatorKind::Ratio { 4 } else { 0 };
                         let value = (!den.is_zero()).then(|| round(num / den, dp));
                         (value, Some(round(num, 4)), Some(round(den, 4)))
@@ -132,7 +165,7 @@ pub fn rows(c: &Components) -> PolarsResult<Vec<IndicatorRow>> {
                     (_, None) => (Some(num), None, None),
                 };
                 out.push(IndicatorRow {
-                    quarter: quarter.to_string(),
+                    quarter: quarter.clone(),
                     period_start: s,
                     period_end: d,
                     level,
