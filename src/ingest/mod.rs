@@ -114,11 +114,19 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
     let matchers = Matchers::new(pipeline);
     let ctx = RowContext::new(pipeline.county_names());
     let clock = std::time::Instant::now();
-    let files: Vec<FileOutcome> = found
+    // Largest files first, so that the last one to finish is a small one; outcomes are put back
+    // in path order, which everything after this depends on.
+    let mut queue: Vec<(usize, discover::Found)> = found.into_iter().enumerate().collect();
+    queue.sort_by_cached_key(|(i, f)| {
+        let size = std::fs::symlink_metadata(&f.path).map_or(0, |m| m.len());
+        (std::cmp::Reverse(size), *i)
+    });
+    let mut done: Vec<(usize, FileOutcome)> = queue
         .into_par_iter()
-        .enumerate()
-        .map(|(i, f)| process_file(i as u32, f, &matchers, &ctx))
+        .map(|(i, f)| (i, process_file(i as u32, f, &matchers, &ctx)))
         .collect();
+    done.sort_by_key(|(i, _)| *i);
+    let files: Vec<FileOutcome> = done.into_iter().map(|(_, f)| f).collect();
     let places = Places {
         files: files.iter().map(|f| f.found.rel.clone()).collect(),
         sheets: files
