@@ -1,11 +1,14 @@
 //! Stage 1, ingest: county exports → Parquet lake + rejects + ingest report
 //! (DATA-CONTRACT.md §1–6).
 //!
-//! Steps, each its own module: [`discover`] lists the files; [`read`] turns each into sheets of
-//! raw cells (files are read in parallel); [`locate`] finds each sheet's table, header row and
-//! columns; [`rows`] parses data rows into typed records or rejects; [`validate`] applies the rules
-//! that span rows and files (keys, references and cascades, warnings) in input order; the
-//! [`report`] counts what became of every row, and [`crate::lake`] writes the lake.
+//! Steps, each its own module: [`discover`] lists the files; [`xlsx`] (the project's sheet
+//! reader) and [`read`] (calamine for .xls/.ods and as the fallback, CSV) turn each file into
+//! rows of raw cells as they stream (files are read in parallel, largest first); a
+//! [`sheet::SheetBuilder`] takes each sheet's rows: [`locate`] finds its table, header row and
+//! columns from the first rows, then [`rows`] parses every later row into a typed record or a
+//! reject as it arrives; [`validate`] applies the rules that span rows and files (keys,
+//! references and cascades, warnings) in input order; the [`report`] counts what became of
+//! every row, and [`crate::lake`] writes the lake.
 //!
 //! Choices where the contract is silent:
 //! - "rows read" of a sheet are the rows under its header, blank ones included; title rows above
