@@ -1,17 +1,15 @@
-//! The Parquet lake: Hive-partitioned tables (`<table>/county=<slug>/part-0.parquet`) with
-//! lineage columns, the rejects table, and the atomic replacement of a stage's output folder.
+//! The Parquet lake's storage: Hive-partitioned tables (`<table>/county=<slug>/part-0.parquet`)
+//! with lineage columns, Parquet writing, the atomic replacement of a stage's output folder, and
+//! scanning. It knows the lake's schema but nothing of how a stage builds its rows (ingest's
+//! frames are built in `crate::ingest::sink`).
 //!
 //! A stage writes into a temporary sibling folder and renames it into place only when every file
 //! is complete, so a reader (or a nightly job that dies half way) never sees a half-written lake.
 //! Rows are written in input order (file path, sheet order, row), so identical inputs give
 //! identical files.
 
-use crate::ingest::model::Reject;
-use crate::ingest::parse::Value;
-use crate::ingest::validate::{Landed, Places};
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A lake that cannot be written or read.
@@ -46,7 +44,7 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
 }
 
 /// Whether a field is a lake column (personal fields and the partition key are not).
-fn stored(table: Table, name: &str, personal: bool) -> bool {
+pub fn stored(table: Table, name: &str, personal: bool) -> bool {
     let partition_key = name == "county" && matches!(table, Table::Funds | Table::Trainings);
     !(personal || partition_key)
 }
@@ -66,73 +64,6 @@ pub fn columns(table: Table) -> Vec<&'static str> {
     cols
 }
 
-fn table_frame(table: Table, rows: &[&Landed], places: &Places) -> PolarsResult<DataFrame> {
-    let mut cols: Vec<Column> = Vec::new();
-    for (i, f) in table.fields().iter().enumerate() {
-        if !stored(table, f.name, f.personal) {
-            continue;
-        }
-        let name: PlSmallStr = f.name.into();
-        let col = match f.kind {
-            Kind::Int { .. } | Kind::Amount { .. } => Series::new(
-                name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_int())
-                    .collect::<Vec<_>>(),
-            ),
-            Kind::Date => Series::new(
-                name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_date())
-                    .collect::<Vec<_>>(),
-            )
-            .cast(&DataType::Date)?,
-            Kind::Bool => Series::new(
-                name,
-                rows.iter()
-                    .map(|r| match r.record.values[i] {
-                        Value::Bool(b) => Some(b),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-            Kind::Id | Kind::Text | Kind::Enum(_) => Series::new(
-                name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_str())
-                    .collect::<Vec<_>>(),
-            ),
-        };
-        cols.push(col.into_column());
-        if table == Table::Installments && f.name == "loan_id" {
-            let funds: Vec<Option<&str>> = rows
-                .iter()
-                .map(|r| r.fund_id.as_deref().map(String::as_str))
-                .collect();
-            cols.push(Series::new("fund_id".into(), funds).into_column());
-        }
-    }
-    let files: Vec<&str> = rows
-        .iter()
-        .map(|r| {
-            places
-                .files
-                .get(r.record.origin.file as usize)
-                .map(String::as_str)
-                .unwrap_or("")
-        })
-        .collect();
-    let sheets: Vec<Option<&str>> = rows.iter().map(|r| places.sheet(r.record.origin)).collect();
-    let lines: Vec<i64> = rows
-        .iter()
-        .map(|r| i64::from(r.record.origin.row))
-        .collect();
-    cols.push(Series::new("source_file".into(), files).into_column());
-    cols.push(Series::new("source_sheet".into(), sheets).into_column());
-    cols.push(Series::new("source_row".into(), lines).into_column());
-    DataFrame::new(rows.len(), cols)
-}
-
 /// Writes one DataFrame as a zstd-compressed Parquet file, creating its folder.
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
     if let Some(parent) = path.parent() {
@@ -149,118 +80,6 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
             source,
         })?;
     Ok(())
-}
-
-/// Writes every landed table under `lake`, one file per county partition. Returns the files.
-pub fn write_tables(
-    lake: &Path,
-    landed: &BTreeMap<Table, Vec<Landed>>,
-    places: &Places,
-) -> Result<Vec<PathBuf>, LakeError> {
-    let mut parts: Vec<(Table, &str, Vec<&Landed>)> = Vec::new();
-    for table in Table::ALL {
-        let rows = landed.get(&table).map(Vec::as_slice).unwrap_or(&[]);
-        let mut by_county: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
-        for r in rows {
-            by_county.entry(r.county.as_str()).or_default().push(r);
-        }
-        parts.extend(by_county.into_iter().map(|(c, rows)| (table, c, rows)));
-    }
-    // One partition at a time, on this thread: written in parallel they took 0.2 s less at scale
-    // 1 but 240 MB more memory (other threads' allocator arenas do not reuse what ingest freed).
-    let written = parts
-        .into_iter()
-        .map(|(table, county, rows)| {
-            let path = lake
-                .join(table.name())
-                .join(format!("county={county}"))
-                .join("part-0.parquet");
-            let mut df = table_frame(table, &rows, places).map_err(|source| LakeError::Polars {
-                path: path.clone(),
-                source,
-            })?;
-            write_parquet(&path, &mut df)?;
-            Ok(path)
-        })
-        .collect::<Result<Vec<PathBuf>, LakeError>>()?;
-    Ok(written)
-}
-
-/// Writes `lake/rejects/rejects.parquet`: every rejected row with its reason and raw values.
-pub fn write_rejects(
-    lake: &Path,
-    rejects: &[Reject],
-    places: &Places,
-) -> Result<PathBuf, LakeError> {
-    let path = lake.join("rejects").join("rejects.parquet");
-    let s = |name: &str, v: Vec<Option<String>>| Series::new(name.into(), v).into_column();
-    let raw: Vec<Option<String>> = rejects
-        .iter()
-        .map(|r| {
-            let obj: serde_json::Map<String, serde_json::Value> = r
-                .raw_row
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            serde_json::to_string(&obj).ok()
-        })
-        .collect();
-    let cols = vec![
-        s(
-            "source_file",
-            rejects
-                .iter()
-                .map(|r| places.files.get(r.origin.file as usize).cloned())
-                .collect(),
-        ),
-        s(
-            "source_sheet",
-            rejects
-                .iter()
-                .map(|r| places.sheet(r.origin).map(str::to_owned))
-                .collect(),
-        ),
-        Series::new(
-            "source_row".into(),
-            rejects
-                .iter()
-                .map(|r| i64::from(r.origin.row))
-                .collect::<Vec<_>>(),
-        )
-        .into_column(),
-        s(
-            "table",
-            rejects
-                .iter()
-                .map(|r| Some(r.table.name().to_owned()))
-                .collect(),
-        ),
-        s("county", rejects.iter().map(|r| r.county.clone()).collect()),
-        s(
-            "field",
-            rejects.iter().map(|r| Some(r.field.clone())).collect(),
-        ),
-        s("column", rejects.iter().map(|r| r.column.clone()).collect()),
-        s(
-            "value",
-            rejects.iter().map(|r| Some(r.value.clone())).collect(),
-        ),
-        s(
-            "rule",
-            rejects.iter().map(|r| Some(r.rule.to_owned())).collect(),
-        ),
-        s(
-            "reason",
-            rejects.iter().map(|r| Some(r.reason.clone())).collect(),
-        ),
-        s("raw_row", raw),
-    ];
-    let mut df = DataFrame::new(rejects.len(), cols).map_err(|source| LakeError::Polars {
-        path: path.clone(),
-        source,
-    })?;
-    write_parquet(&path, &mut df)?;
-    Ok(path)
 }
 
 /// A fresh temporary folder beside `dest` for a stage to write into.

@@ -8,7 +8,8 @@
 //! columns from the first rows, then [`rows`] parses every later row into a typed record or a
 //! reject as it arrives; [`validate`] applies the rules that span rows and files (keys,
 //! references and cascades, warnings) in input order; the [`report`] counts what became of
-//! every row, and [`crate::lake`] writes the lake.
+//! every row, and the [`sink`] writes the lake through [`crate::lake`] (storage only, which
+//! imports nothing of ingest).
 //!
 //! Choices where the contract is silent:
 //! - "rows read" of a sheet are the rows under its header, blank ones included; title rows above
@@ -30,6 +31,7 @@ pub mod read;
 pub mod report;
 pub mod rows;
 pub mod sheet;
+pub mod sink;
 pub mod validate;
 pub mod xlsx;
 
@@ -193,8 +195,8 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
 pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
     let dest = out.join("lake");
     let tmp = crate::lake::staging_dir(&dest)?;
-    crate::lake::write_tables(&tmp, &ingested.decided.landed, &ingested.places)?;
-    crate::lake::write_rejects(&tmp, &ingested.rejects, &ingested.places)?;
+    sink::write_tables(&tmp, &ingested.decided.landed, &ingested.places)?;
+    sink::write_rejects(&tmp, &ingested.rejects, &ingested.places)?;
     let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
     let report_path = tmp.join(report::REPORT_FILE);
     std::fs::write(&report_path, json).map_err(|source| crate::lake::LakeError::Io {
