@@ -105,29 +105,16 @@ pub fn read(bytes: &[u8], budgets: Budgets, mut on: impl FnMut(Event)) -> Result
             row_bytes: budgets.row,
             columns: budgets.columns,
         };
-        let mut counted = CountingReader { inner: entry, n: 0 };
-        scan::scan(&mut counted, &ctx, limits, |r| on(Event::Row(r))).map_err(|e| match e {
-            ScanError::Limit(s) => ReadError::Limit(format!("sheet «{}»: {s}", sheet.name)),
-            ScanError::Unsupported(s) => {
-                ReadError::Unsupported(format!("sheet «{}»: {s}", sheet.name))
-            }
-        })?;
-        left = left.saturating_sub(counted.n);
+        let inflated =
+            scan::scan(entry, &ctx, limits, |r| on(Event::Row(r))).map_err(|e| match e {
+                ScanError::Limit(s) => ReadError::Limit(format!("sheet «{}»: {s}", sheet.name)),
+                ScanError::Unsupported(s) => {
+                    ReadError::Unsupported(format!("sheet «{}»: {s}", sheet.name))
+                }
+            })?;
+        left = left.saturating_sub(inflated);
     }
     Ok(())
-}
-
-struct CountingReader<R> {
-    inner: R,
-    n: u64,
-}
-
-impl<R: std::io::Read> std::io::Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.n += n as u64;
-        Ok(n)
-    }
 }
 
 /// Reads every sheet into memory (for tests and the differential check against calamine).

@@ -112,12 +112,13 @@ impl<R: Read> Input<R> {
 
 /// Reads the rows of one worksheet part, calling `row` for each, from the first row with a
 /// value to the last (blank rows between them included, with no cells), as calamine's range does.
+/// Returns the bytes inflated.
 pub fn scan<R: Read>(
     src: R,
     ctx: &Context<'_>,
     limits: ScanLimits,
     mut row: impl FnMut(Row),
-) -> Result<(), ScanError> {
+) -> Result<u64, ScanError> {
     let mut input = Input {
         src,
         buf: Vec::with_capacity(CHUNK * 2),
@@ -127,7 +128,7 @@ pub fn scan<R: Read>(
         limit: limits.part_bytes,
     };
     if !seek_sheet_data(&mut input)? {
-        return Ok(());
+        return Ok(input.read);
     }
     let mut rows = RowState::default();
     loop {
@@ -146,7 +147,7 @@ pub fn scan<R: Read>(
             continue;
         }
         if rest.starts_with(b"</sheetData") {
-            return Ok(());
+            return Ok(input.read);
         }
         if xml::starts_element(rest, 0, b"row") {
             let Some(len) = row_len(rest) else {
@@ -438,11 +439,7 @@ fn v_value(
                 }
                 Some(b"s") => {
                     if let Some(i) = parse_u32(text) {
-                        return ctx
-                            .strings
-                            .get(i as usize)
-                            .map(|s| Cell::Text(s.clone()))
-                            .ok_or_else(|| "a shared string index beyond the table".into());
+                        return shared_string(ctx, i as usize);
                     }
                 }
                 _ => {}
@@ -472,11 +469,7 @@ fn plain_value(
             if v.is_empty() {
                 return Ok(Cell::Empty);
             }
-            let idx = v.parse::<usize>().unwrap_or(0);
-            ctx.strings
-                .get(idx)
-                .map(|s| Cell::Text(s.clone()))
-                .ok_or_else(|| "a shared string index beyond the table".into())
+            shared_string(ctx, v.parse::<usize>().unwrap_or(0))
         }
         Some(b"b") => match v.trim() {
             "" => Ok(Cell::Empty),
@@ -503,6 +496,14 @@ fn plain_value(
             Ok(number_cell(n, s, ctx))
         }
     }
+}
+
+/// The cell of shared string `idx` (sharing the table's copy of the text).
+fn shared_string(ctx: &Context<'_>, idx: usize) -> Result<Cell, ScanError> {
+    ctx.strings
+        .get(idx)
+        .map(|s| Cell::Text(s.clone()))
+        .ok_or_else(|| "a shared string index beyond the table".into())
 }
 
 /// A number cell, a date when its style's number format is a date format.
