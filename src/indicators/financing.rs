@@ -1,25 +1,33 @@
 //! Financing (credit lines to funds): the running total and the quarter's amount.
 
-use super::periods::{clamp0, with_quarter};
-use polars::prelude::*;
+use super::columns;
+use super::grid::{Comp, Funds, Grid};
+use super::periods::{clamp0, DayIndex};
+use super::IndicatorError;
+use crate::schema::Table;
+use std::path::Path;
 
-/// Running-sum deltas (financing_total) and flows (financing_q) per (fund_id, qi).
-pub fn components(financing: LazyFrame, days: &LazyFrame) -> (LazyFrame, LazyFrame) {
-    let f = with_quarter(
-        financing.select([col("fund_id"), col("date"), col("amount")]),
-        "date",
-        "qi_raw",
-        days,
-    )
-    .filter(col("qi_raw").is_not_null());
-    let deltas = f
-        .clone()
-        .with_column(clamp0(col("qi_raw")).alias("qi"))
-        .group_by([col("fund_id"), col("qi")])
-        .agg([col("amount").sum().alias("financing_total")]);
-    let flows = f
-        .filter(col("qi_raw").gt_eq(lit(0)))
-        .group_by([col("fund_id"), col("qi_raw").alias("qi")])
-        .agg([col("amount").sum().alias("financing_q")]);
-    (deltas, flows)
+/// Adds financing_total deltas and financing_q flows of every financing row.
+pub fn add(
+    lake: &Path,
+    funds: &Funds,
+    days: &DayIndex,
+    grid: &mut Grid,
+) -> Result<(), IndicatorError> {
+    let df = columns::load(lake, Table::Financing, &["fund_id", "date", "amount"])?;
+    let fund_ids = columns::text(&df, "fund_id")?;
+    let dates = columns::days(&df, "date")?;
+    let amounts = columns::ints(&df, "amount")?;
+    for i in 0..df.height() {
+        let (Some(fund), Some(qi), Some(amount)) =
+            (funds.get(fund_ids[i]), days.raw(dates[i]), amounts[i])
+        else {
+            continue;
+        };
+        grid.add(Comp::FinancingTotal, fund, clamp0(qi), amount);
+        if qi >= 0 {
+            grid.add(Comp::FinancingQ, fund, qi, amount);
+        }
+    }
+    Ok(())
 }

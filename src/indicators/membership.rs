@@ -5,153 +5,158 @@
 //! active at D). Stocks are running sums of +1/−1 events, so adding quarters adds no work per
 //! member.
 
-use super::periods::{clamp0, grouped_cum_sum, grouped_previous, with_quarter};
-use polars::prelude::*;
+use super::columns;
+use super::grid::{Comp, Funds, Grid};
+use super::periods::{clamp0, DayIndex};
+use super::switches::Switches;
+use super::IndicatorError;
+use polars::prelude::DataFrame;
+use rustc_hash::FxHashMap;
 
-/// Members with their active interval: fund_id, member_id, household_id, gender,
-/// has_disability, joined quarter `qj` (raw), left quarter `ql` (raw), `start`, `end` (null: open).
-pub fn intervals(members: LazyFrame, days: &LazyFrame) -> LazyFrame {
-    let m = members.select([
-        col("fund_id"),
-        col("member_id"),
-        col("household_id"),
-        col("gender"),
-        col("has_disability"),
-        col("joined_on"),
-        col("left_on"),
-    ]);
-    let m = with_quarter(m, "joined_on", "qj", days);
-    let m = with_quarter(m, "left_on", "ql", days);
-    m.filter(col("qj").is_not_null()).with_columns([
-        clamp0(col("qj")).alias("start"),
-        clamp0(col("ql")).alias("end"),
-    ])
+/// The lake columns the family reads.
+pub const COLUMNS: [&str; 7] = [
+    "fund_id",
+    "member_id",
+    "household_id",
+    "gender",
+    "has_disability",
+    "joined_on",
+    "left_on",
+];
+
+/// One member of a fund of the run who joined by the horizon.
+pub struct Member<'a> {
+    /// The fund's index.
+    pub fund: u32,
+    /// member_id.
+    pub id: Option<&'a str>,
+    household: Option<&'a str>,
+    gender: Option<&'a str>,
+    disability: bool,
+    /// Raw quarter of joined_on.
+    joined: i32,
+    /// Raw quarter of left_on (none: still a member, or left after the horizon).
+    left: Option<i32>,
 }
 
-/// +1 at start and −1 at end for intervals that hold at least one quarter end, with the
-/// extra columns `keep` carried along.
-pub fn interval_events(iv: LazyFrame, keep: &[&str]) -> PolarsResult<LazyFrame> {
-    let valid = iv.filter(col("end").is_null().or(col("end").gt(col("start"))));
-    let mut cols_start: Vec<Expr> = keep.iter().map(|k| col(*k)).collect();
-    let mut cols_end = cols_start.clone();
-    cols_start.extend([
-        col("start").alias("qi"),
-        lit(1i64).cast(DataType::Int64).alias("delta"),
-    ]);
-    cols_end.extend([
-        col("end").alias("qi"),
-        lit(-1i64).cast(DataType::Int64).alias("delta"),
-    ]);
-    let starts = valid.clone().select(cols_start);
-    let ends = valid.filter(col("end").is_not_null()).select(cols_end);
-    concat([starts, ends], UnionArgs::default())
+impl Member<'_> {
+    /// First quarter index in which the member is active.
+    pub fn start(&self) -> i32 {
+        clamp0(self.joined)
+    }
+
+    /// First quarter index in which she is no longer active (none: active to the horizon).
+    pub fn end(&self) -> Option<i32> {
+        self.left.map(clamp0)
+    }
+
+    /// Whether the member is active at the end of at least one quarter.
+    pub fn holds_a_quarter(&self) -> bool {
+        self.end().is_none_or(|e| e > self.start())
+    }
 }
 
-/// Running-sum deltas per (fund_id, qi): members_active, members_with_disability,
-/// members_female, members_gender_known.
-pub fn deltas(iv: &LazyFrame) -> PolarsResult<LazyFrame> {
-    let ev = interval_events(iv.clone(), &["fund_id", "gender", "has_disability"])?;
-    let d = col("delta");
-    Ok(ev.group_by([col("fund_id"), col("qi")]).agg([
-        d.clone().sum().alias("members_active"),
-        (d.clone()
-            * col("has_disability")
-                .fill_null(lit(false))
-                .cast(DataType::Int64))
-        .sum()
-        .alias("members_with_disability"),
-        (d.clone()
-            * col("gender")
-                .eq(lit("female"))
-                .fill_null(lit(false))
-                .cast(DataType::Int64))
-        .sum()
-        .alias("members_female"),
-        (d * col("gender").is_not_null().cast(DataType::Int64))
-            .sum()
-            .alias("members_gender_known"),
-    ]))
+/// The members of the run's funds, with an index by (fund, member_id).
+pub struct Members<'a> {
+    /// Every member, in lake order.
+    pub all: Vec<Member<'a>>,
+    index: FxHashMap<(u32, Option<&'a str>), u32>,
 }
 
-/// Flows per (fund_id, qi): members_joined_q, members_left_q.
-pub fn flows(iv: &LazyFrame) -> PolarsResult<LazyFrame> {
-    let joined = iv.clone().filter(col("qj").gt_eq(lit(0))).select([
-        col("fund_id"),
-        col("qj").alias("qi"),
-        lit(1i64).cast(DataType::Int64).alias("j"),
-        lit(0i64).cast(DataType::Int64).alias("l"),
-    ]);
-    let left = iv.clone().filter(col("ql").gt_eq(lit(0))).select([
-        col("fund_id"),
-        col("ql").alias("qi"),
-        lit(0i64).cast(DataType::Int64).alias("j"),
-        lit(1i64).cast(DataType::Int64).alias("l"),
-    ]);
-    Ok(concat([joined, left], UnionArgs::default())?
-        .group_by([col("fund_id"), col("qi")])
-        .agg([
-            col("j").sum().alias("members_joined_q"),
-            col("l").sum().alias("members_left_q"),
-        ]))
+impl<'a> Members<'a> {
+    /// Reads the members frame ([`COLUMNS`]).
+    pub fn read(
+        df: &'a DataFrame,
+        funds: &Funds,
+        days: &DayIndex,
+    ) -> Result<Members<'a>, IndicatorError> {
+        let fund_ids = columns::text(df, "fund_id")?;
+        let ids = columns::text(df, "member_id")?;
+        let households = columns::text(df, "household_id")?;
+        let genders = columns::text(df, "gender")?;
+        let disability = columns::flags(df, "has_disability")?;
+        let joined = columns::days(df, "joined_on")?;
+        let left = columns::days(df, "left_on")?;
+        let mut members = Members {
+            all: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        for i in 0..df.height() {
+            let (Some(fund), Some(qj)) = (funds.get(fund_ids[i]), days.raw(joined[i])) else {
+                continue;
+            };
+            members
+                .index
+                .entry((fund, ids[i]))
+                .or_insert(members.all.len() as u32);
+            members.all.push(Member {
+                fund,
+                id: ids[i],
+                household: households[i],
+                gender: genders[i],
+                disability: disability[i] == Some(true),
+                joined: qj,
+                left: days.raw(left[i]),
+            });
+        }
+        Ok(members)
+    }
+
+    /// The member (fund, member_id), if she is one of the run's.
+    pub fn get(&self, fund: u32, id: Option<&str>) -> Option<u32> {
+        self.index.get(&(fund, id)).copied()
+    }
 }
 
-/// Deltas of households_active per (fund_id, qi). A household (fund_id, household_id, or the
-/// member alone) is active while it has an active member: its member count is a running sum,
-/// and the fund's count changes when a household's count moves between 0 and above 0.
-pub fn household_deltas(iv: &LazyFrame) -> PolarsResult<LazyFrame> {
-    let keyed = iv.clone().with_columns([
-        col("household_id").alias("hh"),
-        when(col("household_id").is_null())
-            .then(col("member_id"))
-            .otherwise(lit(""))
-            .alias("hh_member"),
-    ]);
-    let ev = interval_events(keyed, &["fund_id", "hh", "hh_member"])?;
-    let key = [col("fund_id"), col("hh"), col("hh_member")];
-    Ok(state_changes(ev, &key, &[("delta", "active")])?
-        .group_by([col("fund_id"), col("qi")])
-        .agg([col("change").sum().alias("households_active")]))
-}
-
-/// For entities keyed by `key` with +/− event columns, the change (+1/−1/0) at each event
-/// quarter of the flag "every running sum in `sums` is above 0". Returns fund_id, qi, change.
-pub fn state_changes(
-    ev: LazyFrame,
-    key: &[Expr],
-    sums: &[(&str, &str)],
-) -> PolarsResult<LazyFrame> {
-    let mut group_keys = key.to_vec();
-    group_keys.push(col("qi"));
-    let summed = ev
-        .group_by(group_keys)
-        .agg(sums.iter().map(|(d, _)| col(*d).sum()).collect::<Vec<_>>());
-    let mut sort_by: Vec<PlSmallStr> = Vec::new();
-    for k in key {
-        if let Expr::Column(name) = k {
-            sort_by.push(name.clone());
+/// Adds the membership components of every member to the grid.
+pub fn add(members: &Members, grid: &mut Grid) {
+    let mut households: FxHashMap<(u32, Option<&str>, Option<&str>), u32> = FxHashMap::default();
+    let mut household_fund: Vec<u32> = Vec::new();
+    let mut switches = Switches::default();
+    for m in &members.all {
+        if m.joined >= 0 {
+            grid.add(Comp::MembersJoinedQ, m.fund, m.joined, 1);
+        }
+        if let Some(left) = m.left.filter(|&l| l >= 0) {
+            grid.add(Comp::MembersLeftQ, m.fund, left, 1);
+        }
+        if !m.holds_a_quarter() {
+            continue;
+        }
+        let female = i64::from(m.gender == Some("female"));
+        let known = i64::from(m.gender.is_some());
+        let disabled = i64::from(m.disability);
+        let mut interval = |qi: i32, sign: i64| {
+            grid.add(Comp::MembersActive, m.fund, qi, sign);
+            grid.add(Comp::MembersWithDisability, m.fund, qi, sign * disabled);
+            grid.add(Comp::MembersFemale, m.fund, qi, sign * female);
+            grid.add(Comp::MembersGenderKnown, m.fund, qi, sign * known);
+        };
+        interval(m.start(), 1);
+        if let Some(end) = m.end() {
+            interval(end, -1);
+        }
+        // A household is (fund, household_id), or the member alone when household_id is blank.
+        let key = match m.household {
+            Some(h) => (m.fund, Some(h), Some("")),
+            None => (m.fund, None, m.id),
+        };
+        let next = household_fund.len() as u32;
+        let h = *households.entry(key).or_insert(next);
+        if h == next {
+            household_fund.push(m.fund);
+        }
+        switches.push(h, m.start(), [1, 0]);
+        if let Some(end) = m.end() {
+            switches.push(h, end, [-1, 0]);
         }
     }
-    sort_by.push("qi".into());
-    let sorted = summed.sort(sort_by.clone(), SortMultipleOptions::default());
-    let names: Vec<&str> = sort_by[..sort_by.len() - 1]
-        .iter()
-        .map(|n| n.as_str())
-        .collect();
-    let running: Vec<Expr> = sums
-        .iter()
-        .map(|(d, running)| grouped_cum_sum(col(*d), &names).alias(*running))
-        .collect();
-    let mut on = lit(true);
-    for (_, running) in sums {
-        on = on.and(col(*running).gt(lit(0)));
-    }
-    Ok(sorted
-        .with_columns(running)
-        .with_column(on.cast(DataType::Int64).alias("flag"))
-        .with_column(
-            (col("flag")
-                - grouped_previous(col("flag"), &names).fill_null(lit(0i64).cast(DataType::Int64)))
-            .alias("change"),
-        )
-        .select([col("fund_id"), col("qi"), col("change")]))
+    switches.changes(household_fund.len(), 1, |h, qi, change| {
+        grid.add(
+            Comp::HouseholdsActive,
+            household_fund[h as usize],
+            qi,
+            change,
+        );
+    });
 }

@@ -6,9 +6,13 @@
 //! it away; a disbursement adds its principal, a clipped payment takes its share away), so a run
 //! over 20 quarters costs little more than one over a single quarter; flows are sums of the
 //! events dated in the quarter. County and province rows sum the components of their funds, then
-//! form ratios from summed numerators and denominators, never from averages. All table work is
-//! Polars' lazy API over the lake; only the final rounding of each figure is done in Rust, with
-//! `rust_decimal`, half away from zero as Excel's ROUND does.
+//! form ratios from summed numerators and denominators, never from averages. Polars reads the
+//! lake's columns; the pass itself is plain Rust over them: each family module (`membership`,
+//! `savings`, `portfolio`, `repayment`, `financing`, `training`) adds its events to one dense
+//! fund × quarter grid of components (`grid`), a day's quarter is an array lookup, entities are
+//! grouped by a counting sort, and the running sums are taken once per fund at the end. The
+//! final rounding of each figure is done with `rust_decimal`, half away from zero as Excel's
+//! ROUND does.
 //!
 //! Choices where INDICATORS.md is silent:
 //! - the default quarter is the latest one that ended on or before the latest *event* date in the
@@ -18,19 +22,28 @@
 //!   rows before the first quarter of the run count in the stocks of its first quarter.
 //! - trainings in the `_province` partition have no county.
 
+mod buckets;
+mod columns;
 mod definitions;
 pub mod explain;
 mod financing;
+mod grid;
 mod membership;
 pub mod output;
 mod periods;
 mod portfolio;
 mod repayment;
 mod savings;
+mod switches;
 mod training;
 
 pub use definitions::{find, Family, Indicator, IndicatorKind, INDICATORS};
+pub use grid::Level;
 pub use periods::Periods;
+
+use buckets::Buckets;
+use grid::{Funds, Grid};
+use periods::DayIndex;
 
 use crate::calendar::{CalendarKind, Quarter};
 use crate::lake::scan_or_empty;
@@ -55,56 +68,16 @@ pub enum IndicatorError {
     Lake(#[from] crate::lake::LakeError),
 }
 
-/// Columns that hold running-sum deltas (summed over quarters up to D per fund).
-const STOCK_COLUMNS: [&str; 13] = [
-    "members_active",
-    "members_with_disability",
-    "members_female",
-    "members_gender_known",
-    "households_active",
-    "borrowers_active",
-    "savings_balance",
-    "financing_total",
-    "portfolio_outstanding",
-    "portfolio_outstanding_frac",
-    "unpaid_total",
-    "due_cum",
-    "collected_cum",
-];
-
-/// Columns that hold the quarter's own values.
-const POINT_COLUMNS: [&str; 19] = [
-    "members_joined_q",
-    "members_left_q",
-    "savings_deposits_q",
-    "loans_disbursed_q",
-    "loans_disbursed_amount_q",
-    "due_q",
-    "on_time_paid_q",
-    "collected_q",
-    "financing_q",
-    "par30_outstanding",
-    "par30_outstanding_frac",
-    "par90_outstanding",
-    "par90_outstanding_frac",
-    "arrears_amount",
-    "trainings_q",
-    "training_participants_q",
-    "training_participant_hours_q",
-    "funds_active",
-    "funds_disability",
-];
-
 /// Components per level, quarter and entity, ready to be turned into indicator rows.
 pub struct Components {
     /// The quarters computed.
     pub periods: Periods,
-    /// Fund level: fund_id, county, qi, every component (plus members_active_start).
-    pub funds: DataFrame,
-    /// County level: county, qi, every component.
-    pub counties: DataFrame,
-    /// Province level: qi, every component.
-    pub province: DataFrame,
+    /// Fund level: a row per fund and quarter from its establishment, in fund_id order.
+    pub funds: Level,
+    /// County level: a row per county and quarter with a fund, in county order.
+    pub counties: Level,
+    /// Province level: a row per quarter with a fund.
+    pub province: Level,
 }
 
 /// The quarters of a run: from the first quarter with a fund to `requested`, or to the latest
@@ -211,181 +184,50 @@ fn extreme_day(lake: &Path, latest: bool) -> Result<i32, IndicatorError> {
     })
 }
 
-/// Computes every component for every fund, county and the province.
+/// Computes every component for every fund, county and the province, in one pass over each
+/// table of the lake.
 pub fn components(lake: &Path, periods: Periods) -> Result<Components, IndicatorError> {
-    let days = periods.days_frame(extreme_day(lake, false)?)?.lazy();
-    let quarters = periods.quarters_frame()?.lazy();
-    let last = periods.last_index();
-    let scan = |t: Table| scan_or_empty(lake, t);
+    let days = DayIndex::new(&periods, extreme_day(lake, false)?);
+    let funds_frame = columns::load(
+        lake,
+        Table::Funds,
+        &["fund_id", "county", "fund_type", "established_on"],
+    )?;
+    let funds = Funds::read(&funds_frame, &days)?;
+    drop(funds_frame);
+    let mut grid = Grid::new(funds.len(), periods.quarters.len());
 
-    // The grid: every fund × every quarter of the run (quarters before a fund's establishment are
-    // dropped after the running sums).
-    let funds = periods::with_quarter(
-        scan(Table::Funds)?.select([
-            col("fund_id"),
-            col("county"),
-            col("fund_type"),
-            col("established_on"),
-        ]),
-        "established_on",
-        "q_est",
-        &days,
-    )
-    .filter(col("q_est").is_not_null())
-    .with_column(periods::clamp0(col("q_est")).alias("q_est"));
-    let grid = funds.cross_join(quarters.clone().select([col("qi")]), None);
+    let members_frame = columns::load(lake, Table::Members, &membership::COLUMNS)?;
+    let members = membership::Members::read(&members_frame, &funds, &days)?;
+    membership::add(&members, &mut grid);
+    savings::add(lake, &funds, &days, &mut grid)?;
+    financing::add(lake, &funds, &days, &mut grid)?;
 
-    // The frames that several components read are computed once, not once per reader.
-    let days = days.collect()?.lazy();
-    let members = membership::intervals(scan(Table::Members)?, &days)
-        .collect()?
-        .lazy();
-    let installments = scan(Table::Installments)?.collect()?.lazy();
-    let loans = portfolio::loans(scan(Table::Loans)?, &installments, &days)
-        .collect()?
-        .lazy();
-    let payments = portfolio::payments(&installments, &loans, &days)?
-        .collect()?
-        .lazy();
-    let inst = repayment::installments(installments, &days)
-        .collect()?
-        .lazy();
-    let (savings_d, savings_f) = savings::components(scan(Table::Savings)?, &days);
-    let (fin_d, fin_f) = financing::components(scan(Table::Financing)?, &days);
-    let courses = training::courses(scan(Table::Trainings)?, &days);
+    let loans_frame = columns::load(lake, Table::Loans, &portfolio::COLUMNS)?;
+    let mut loans = portfolio::Loans::read(&loans_frame, &funds, &members, &days)?;
+    let installments = {
+        let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;
+        repayment::Installments::read(&frame, &loans.index, &funds, &days)?
+    };
+    let by_loan = Buckets::new(&installments.loan, loans.all.len());
+    loans.set_total_due(&installments, &by_loan);
+    let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
+    portfolio::add(&loans, &payments, &members, &mut grid);
+    portfolio::add_arrears(
+        &loans,
+        &payments,
+        &installments,
+        &by_loan,
+        &periods,
+        &mut grid,
+    );
+    repayment::add(&installments, &mut grid);
+    let courses = training::add(lake, &funds, &days, periods.quarters.len(), &mut grid)?;
 
-    let stock_parts = [
-        membership::deltas(&members)?,
-        membership::household_deltas(&members)?,
-        portfolio::borrower_deltas(&members, &loans, &payments)?,
-        savings_d,
-        fin_d,
-        portfolio::outstanding_deltas(&loans, &payments)?,
-        repayment::deltas(&inst)?,
-    ];
-    let point_parts = [
-        membership::flows(&members)?,
-        savings_f,
-        portfolio::disbursement_flows(&loans),
-        repayment::flows(&inst),
-        fin_f,
-        portfolio::arrears(&inst, &loans, &payments, &quarters, last)?,
-        training::by_fund(&courses),
-    ];
-    let mut g = grid;
-    for part in stock_parts.into_iter().chain(point_parts) {
-        g = g.join(
-            part,
-            [col("fund_id"), col("qi")],
-            [col("fund_id"), col("qi")],
-            JoinArgs::new(JoinType::Left),
-        );
-    }
-    let fill: Vec<Expr> = STOCK_COLUMNS
-        .iter()
-        .chain(POINT_COLUMNS.iter().filter(|c| !c.starts_with("funds_")))
-        .map(|c| {
-            let zero = if c.ends_with("_frac") {
-                lit(0f64).cast(DataType::Float64)
-            } else {
-                lit(0i64).cast(DataType::Int64)
-            };
-            col(*c).fill_null(zero)
-        })
-        .collect();
-    let running: Vec<Expr> = STOCK_COLUMNS
-        .iter()
-        .map(|c| col(*c).cum_sum(false).over([col("fund_id")]))
-        .collect::<PolarsResult<_>>()?;
-    let fund_level = g
-        .with_columns(fill)
-        .sort(["fund_id", "qi"], SortMultipleOptions::default())
-        .with_columns(running)
-        .with_column(
-            col("members_active")
-                .shift(lit(1))
-                .over([col("fund_id")])?
-                .fill_null(lit(0i64).cast(DataType::Int64))
-                .alias("members_active_start"),
-        )
-        .filter(col("qi").gt_eq(col("q_est")))
-        .with_columns([
-            lit(1i64).cast(DataType::Int64).alias("funds_active"),
-            col("fund_type")
-                .eq(lit("disability"))
-                .fill_null(lit(false))
-                .cast(DataType::Int64)
-                .alias("funds_disability"),
-        ])
-        .collect()?;
-    let mut sums: Vec<Expr> = STOCK_COLUMNS
-        .iter()
-        .chain(POINT_COLUMNS.iter())
-        .map(|c| col(*c).sum())
-        .collect();
-    sums.push(col("members_active_start").sum());
-    let training_cols: Vec<Expr> = training::COLUMNS.iter().map(|c| col(*c)).collect();
-    let counties = fund_level
-        .clone()
-        .lazy()
-        .group_by([col("county"), col("qi")])
-        .agg(sums.clone())
-        .join(
-            training::county_only(&courses).select(
-                [col("county"), col("qi")]
-                    .into_iter()
-                    .chain(
-                        training::COLUMNS
-                            .iter()
-                            .map(|c| col(*c).alias(format!("{c}_extra"))),
-                    )
-                    .collect::<Vec<_>>(),
-            ),
-            [col("county"), col("qi")],
-            [col("county"), col("qi")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns(
-            training::COLUMNS
-                .iter()
-                .map(|c| {
-                    (col(*c) + col(format!("{c}_extra")).fill_null(lit(0i64).cast(DataType::Int64)))
-                        .alias(*c)
-                })
-                .collect::<Vec<_>>(),
-        )
-        .drop(cols(
-            training::COLUMNS
-                .iter()
-                .map(|c| format!("{c}_extra"))
-                .collect::<Vec<_>>(),
-        ))
-        .sort(["county", "qi"], SortMultipleOptions::default())
-        .collect()?;
-    let province = fund_level
-        .clone()
-        .lazy()
-        .group_by([col("qi")])
-        .agg(sums)
-        .drop(cols(training::COLUMNS))
-        .join(
-            training::all(&courses),
-            [col("qi")],
-            [col("qi")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns(
-            training_cols
-                .into_iter()
-                .map(|c| c.fill_null(lit(0i64).cast(DataType::Int64)))
-                .collect::<Vec<_>>(),
-        )
-        .sort(["qi"], SortMultipleOptions::default())
-        .collect()?;
-    let fund_level = fund_level.sort(["fund_id", "qi"], SortMultipleOptions::default())?;
+    let [funds, counties, province] = grid.levels(&funds, &courses.by_county, &courses.by_quarter);
     Ok(Components {
         periods,
-        funds: fund_level,
+        funds,
         counties,
         province,
     })

@@ -2,11 +2,10 @@
 //! rounded half away from zero (whole rials for amounts and `amount per`, 4 decimals for ratios),
 //! sorted, and written as Parquet and CSV.
 
-use super::{Components, IndicatorKind, INDICATORS};
+use super::{Components, IndicatorKind, Level, INDICATORS};
 use crate::calendar::from_epoch_day;
 use polars::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// One row of the indicators table.
@@ -38,62 +37,27 @@ fn round(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// Component columns of one level's frame, by name, as exact decimals.
-struct Columns {
-    ints: HashMap<String, Vec<i64>>,
-    fracs: HashMap<String, Vec<f64>>,
-}
-
-impl Columns {
-    fn read(df: &DataFrame) -> PolarsResult<Columns> {
-        let mut ints = HashMap::new();
-        let mut fracs = HashMap::new();
-        for c in df.columns() {
-            let name = c.name().to_string();
-            match c.dtype() {
-                DataType::Float64 => {
-                    fracs.insert(name, c.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect());
-                }
-                dt if dt.is_integer() => {
-                    let c = c.cast(&DataType::Int64)?;
-                    ints.insert(name, c.i64()?.iter().map(|v| v.unwrap_or(0)).collect());
-                }
-                _ => {}
-            }
-        }
-        Ok(Columns { ints, fracs })
-    }
-
-    /// A component at row `i`: whole rials plus its carried fraction, if it has one.
-    /// The columns a component is read from, looked up once per level rather than per row.
-    fn source(&self, name: &str) -> Source<'_> {
-        if name == "loanable_funds" {
-            return Source {
-                parts: vec![self.part("savings_balance"), self.part("financing_total")],
-            };
-        }
-        Source {
-            parts: vec![self.part(name)],
-        }
-    }
-
-    fn part(&self, name: &str) -> Part<'_> {
-        (
-            self.ints.get(name).map(Vec::as_slice),
-            self.fracs.get(&format!("{name}_frac")).map(Vec::as_slice),
-        )
-    }
-}
-
 /// A component's whole-rial column and its fraction column, when it has them.
 type Part<'a> = (Option<&'a [i64]>, Option<&'a [f64]>);
 
-/// A component's columns (two components summed for `loanable_funds`).
+/// A component's columns (two components summed for `loanable_funds`), looked up once per
+/// level rather than per row.
 struct Source<'a> {
     parts: Vec<Part<'a>>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    fn of(level: &'a Level, name: &str) -> Source<'a> {
+        let part = |name: &str| (level.ints_of(name), level.fracs_of(name));
+        let parts = if name == "loanable_funds" {
+            vec![part("savings_balance"), part("financing_total")]
+        } else {
+            vec![part(name)]
+        };
+        Source { parts }
+    }
+
+    /// The component at row `i`: whole rials plus its carried fraction, if it has one.
     fn at(&self, i: usize) -> Decimal {
         let mut sum = Decimal::ZERO;
         for (ints, fracs) in &self.parts {
@@ -110,84 +74,95 @@ impl Source<'_> {
 }
 
 /// Every indicator row of every level, sorted by (quarter, level, county, fund_id, indicator).
+///
+/// The rows are made in that order rather than sorted afterwards: quarters in the order of
+/// their codes, the levels in the order of their names (county, fund, province), each level's
+/// rows by county and fund_id, the indicators by name.
 pub fn rows(c: &Components) -> PolarsResult<Vec<IndicatorRow>> {
-    let mut out = Vec::new();
-    for (level, df) in [
-        ("fund", &c.funds),
+    let levels = [
         ("county", &c.counties),
+        ("fund", &c.funds),
         ("province", &c.province),
-    ] {
-        let cols = Columns::read(df)?;
-        let qi = df.column("qi")?.cast(&DataType::Int32)?;
-        let qi = qi.i32()?;
-        let text = |name: &str| -> PolarsResult<Vec<Option<String>>> {
-            match df.column(name) {
-                Ok(c) => Ok(c.str()?.iter().map(|v| v.map(str::to_owned)).collect()),
-                Err(_) => Ok(vec![None; df.height()]),
+    ];
+    let mut by_name: Vec<usize> = (0..INDICATORS.len()).collect();
+    by_name.sort_by_key(|&i| INDICATORS[i].name);
+    let mut quarters: Vec<(String, usize)> = c
+        .periods
+        .quarters
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.0.to_string(), i))
+        .collect();
+    quarters.sort();
+    // Each level's rows per quarter index, in (county, fund_id) order.
+    let mut at: Vec<Vec<Vec<usize>>> = Vec::new();
+    for (_, table) in &levels {
+        let mut per_quarter = vec![Vec::new(); c.periods.quarters.len()];
+        for i in 0..table.height() {
+            if let Some(rows) = usize::try_from(table.qi[i])
+                .ok()
+                .and_then(|q| per_quarter.get_mut(q))
+            {
+                rows.push(i);
             }
-        };
-        let counties = if level == "province" {
-            vec![None; df.height()]
-        } else {
-            text("county")?
-        };
-        let funds = if level == "fund" {
-            text("fund_id")?
-        } else {
-            vec![None; df.height()]
-        };
-        let sources: Vec<(Source, Option<Source>)> = INDICATORS
-            .iter()
-            .map(|ind| {
-                (
-                    cols.source(ind.numerator),
-                    ind.denominator.map(|d| cols.source(d)),
-                )
-            })
-            .collect();
-        for i in 0..df.height() {
-            let Some(&(quarter, s, d)) = qi.get(i).and_then(|q| c.periods.quarters.get(q as usize))
-            else {
-                continue;
-            };
-            let quarter = quarter.to_string();
-            for (ind, (num_src, den_src)) in INDICATORS.iter().zip(&sources) {
-                let num = num_src.at(i);
-                let (value, numerator, denominator) = match (ind.kind, den_src) {
-                    (IndicatorKind::Count, _) => (Some(num), None, None),
-                    (IndicatorKind::Amount, _) => (Some(round(num, 0)), None, None),
-                    (kind, Some(den_src)) => {
-                        let den = den_src.at(i);
-                        let dp = if kind == IndicatorKind::Ratio { 4 } else { 0 };
-                        let value = (!den.is_zero()).then(|| round(num / den, dp));
-                        (value, Some(round(num, 4)), Some(round(den, 4)))
-                    }
-                    (_, None) => (Some(num), None, None),
-                };
-                out.push(IndicatorRow {
-                    quarter: quarter.clone(),
-                    period_start: s,
-                    period_end: d,
-                    level,
-                    county: counties[i].clone(),
-                    fund_id: funds[i].clone(),
-                    indicator: ind.name,
-                    value,
-                    numerator,
-                    denominator,
-                });
+        }
+        for rows in &mut per_quarter {
+            rows.sort_by(|&a, &b| {
+                (&table.counties[a], &table.funds[a]).cmp(&(&table.counties[b], &table.funds[b]))
+            });
+        }
+        at.push(per_quarter);
+    }
+    let sources: Vec<Vec<(Source, Option<Source>)>> = levels
+        .iter()
+        .map(|(_, table)| {
+            INDICATORS
+                .iter()
+                .map(|ind| {
+                    (
+                        Source::of(table, ind.numerator),
+                        ind.denominator.map(|d| Source::of(table, d)),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let total: usize = levels.iter().map(|(_, t)| t.height()).sum::<usize>() * INDICATORS.len();
+    let mut out = Vec::with_capacity(total);
+    for (quarter, q) in &quarters {
+        let (_, s, d) = c.periods.quarters[*q];
+        for (l, (level, table)) in levels.iter().enumerate() {
+            for &i in &at[l][*q] {
+                for &k in &by_name {
+                    let (ind, (num_src, den_src)) = (&INDICATORS[k], &sources[l][k]);
+                    let num = num_src.at(i);
+                    let (value, numerator, denominator) = match (ind.kind, den_src) {
+                        (IndicatorKind::Count, _) => (Some(num), None, None),
+                        (IndicatorKind::Amount, _) => (Some(round(num, 0)), None, None),
+                        (kind, Some(den_src)) => {
+                            let den = den_src.at(i);
+                            let dp = if kind == IndicatorKind::Ratio { 4 } else { 0 };
+                            let value = (!den.is_zero()).then(|| round(num / den, dp));
+                            (value, Some(round(num, 4)), Some(round(den, 4)))
+                        }
+                        (_, None) => (Some(num), None, None),
+                    };
+                    out.push(IndicatorRow {
+                        quarter: quarter.clone(),
+                        period_start: s,
+                        period_end: d,
+                        level,
+                        county: table.counties[i].clone(),
+                        fund_id: table.funds[i].clone(),
+                        indicator: ind.name,
+                        value,
+                        numerator,
+                        denominator,
+                    });
+                }
             }
         }
     }
-    out.sort_by(|a, b| {
-        (&a.quarter, a.level, &a.county, &a.fund_id, a.indicator).cmp(&(
-            &b.quarter,
-            b.level,
-            &b.county,
-            &b.fund_id,
-            b.indicator,
-        ))
-    });
     Ok(out)
 }
 
@@ -243,30 +218,64 @@ pub fn frame(rows: &[IndicatorRow]) -> PolarsResult<DataFrame> {
     DataFrame::new(rows.len(), cols)
 }
 
-fn text(d: Option<Decimal>) -> String {
-    d.map(|d| d.normalize().to_string()).unwrap_or_default()
+/// Writes a figure as the CSV shows it (no trailing zeros; blank when undefined) into `buf`.
+fn text_into(buf: &mut String, d: Option<Decimal>) -> &str {
+    use std::fmt::Write;
+    buf.clear();
+    if let Some(d) = d {
+        let _ = write!(buf, "{}", d.normalize());
+    }
+    buf.as_str()
 }
 
-/// Writes `indicators.parquet` and `indicators.csv` into `dir`.
+/// Writes `indicators.parquet` and `indicators.csv` into `dir`, the two files side by side on
+/// two threads.
 pub fn write(rows: &[IndicatorRow], dir: &Path) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
     let parquet = dir.join("indicators.parquet");
+    let csv_path = dir.join("indicators.csv");
+    let (parquet_done, csv_done) = std::thread::scope(|scope| {
+        let csv_done = scope.spawn(|| write_csv(rows, &csv_path));
+        let parquet_done = write_parquet(rows, &parquet);
+        let csv_done = csv_done.join().unwrap_or_else(|_| {
+            Err(crate::lake::LakeError::Io {
+                action: "cannot write",
+                path: csv_path.clone(),
+                source: std::io::Error::other("the CSV writer stopped unexpectedly"),
+            })
+        });
+        (parquet_done, csv_done)
+    });
+    parquet_done?;
+    csv_done?;
+    Ok(vec![parquet, csv_path])
+}
+
+fn write_parquet(rows: &[IndicatorRow], parquet: &Path) -> Result<(), crate::lake::LakeError> {
     let mut df = frame(rows).map_err(|source| crate::lake::LakeError::Polars {
-        path: parquet.clone(),
+        path: parquet.to_owned(),
         source,
     })?;
-    crate::lake::write_parquet(&parquet, &mut df)?;
-    let csv_path = dir.join("indicators.csv");
+    crate::lake::write_parquet(parquet, &mut df)
+}
+
+fn write_csv(rows: &[IndicatorRow], csv_path: &Path) -> Result<(), crate::lake::LakeError> {
     let io = |source: std::io::Error| crate::lake::LakeError::Io {
         action: "cannot write",
-        path: csv_path.clone(),
+        path: csv_path.to_owned(),
         source,
     };
-    let mut w = csv::Writer::from_path(&csv_path).map_err(|e| io(e.into()))?;
-    let day = |d: i32| {
-        from_epoch_day(d)
-            .map(|g| g.format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
+    let mut w = csv::Writer::from_path(csv_path).map_err(|e| io(e.into()))?;
+    let mut days: std::collections::BTreeMap<i32, String> = std::collections::BTreeMap::new();
+    for r in rows {
+        for d in [r.period_start, r.period_end] {
+            days.entry(d).or_insert_with(|| {
+                from_epoch_day(d)
+                    .map(|g| g.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            });
+        }
+    }
+    let day = |d: i32| days.get(&d).map(String::as_str).unwrap_or_default();
     w.write_record([
         "quarter",
         "period_start",
@@ -280,21 +289,21 @@ pub fn write(rows: &[IndicatorRow], dir: &Path) -> Result<Vec<PathBuf>, crate::l
         "denominator",
     ])
     .map_err(|e| io(e.into()))?;
+    let (mut value, mut numerator, mut denominator) = (String::new(), String::new(), String::new());
     for r in rows {
         w.write_record([
-            r.quarter.clone(),
+            r.quarter.as_str(),
             day(r.period_start),
             day(r.period_end),
-            r.level.to_owned(),
-            r.county.clone().unwrap_or_default(),
-            r.fund_id.clone().unwrap_or_default(),
-            r.indicator.to_owned(),
-            text(r.value),
-            text(r.numerator),
-            text(r.denominator),
+            r.level,
+            r.county.as_deref().unwrap_or_default(),
+            r.fund_id.as_deref().unwrap_or_default(),
+            r.indicator,
+            text_into(&mut value, r.value),
+            text_into(&mut numerator, r.numerator),
+            text_into(&mut denominator, r.denominator),
         ])
         .map_err(|e| io(e.into()))?;
     }
-    w.flush().map_err(io)?;
-    Ok(vec![parquet, csv_path])
+    w.flush().map_err(io)
 }

@@ -12,309 +12,344 @@
 //! Products principal × amount must stay below 9.2 × 10¹⁸ (e.g. loans up to 3 billion rials).
 //!
 //! PAR and arrears need each loan's state at each D, but only where the loan is in arrears:
-//! installments are expanded over the quarters in which they are overdue at the quarter's end,
+//! installments are followed over the quarters in which they are overdue at the quarter's end,
 //! never over every quarter of every loan.
 
-use super::membership::{interval_events, state_changes};
-use super::periods::{clamp0, grouped_cum_sum, with_quarter};
-use polars::lazy::dsl;
-use polars::prelude::*;
+use super::buckets::Buckets;
+use super::columns;
+use super::grid::{Comp, Frac, Funds, Grid};
+use super::membership::Members;
+use super::periods::{clamp0, DayIndex, Periods};
+use super::repayment::Installments;
+use super::switches::Switches;
+use super::IndicatorError;
+use polars::prelude::DataFrame;
+use rustc_hash::FxHashMap;
 
-/// Loans of the run with their quarter and total due: loan_id, fund_id, member_id, principal,
-/// `qd` (raw quarter of disbursed_on), `start` (clamped), `total_due`.
-pub fn loans(loans: LazyFrame, installments: &LazyFrame, days: &LazyFrame) -> LazyFrame {
-    let due = installments
-        .clone()
-        .group_by([col("loan_id")])
-        .agg([col("due_amount").sum().alias("sched_due")]);
-    let l = loans.select([
-        col("loan_id"),
-        col("fund_id"),
-        col("member_id"),
-        col("disbursed_on"),
-        col("principal"),
-    ]);
-    with_quarter(l, "disbursed_on", "qd", days)
-        .filter(col("qd").is_not_null())
-        .join(
-            due,
-            [col("loan_id")],
-            [col("loan_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            clamp0(col("qd")).alias("start"),
-            col("sched_due")
-                .fill_null(col("principal"))
-                .alias("total_due"),
-        ])
+/// The lake columns the family reads from the loans table.
+pub const COLUMNS: [&str; 5] = [
+    "loan_id",
+    "fund_id",
+    "member_id",
+    "disbursed_on",
+    "principal",
+];
+
+/// One loan disbursed by the horizon.
+pub struct Loan {
+    /// Its fund, if the fund is one of the run's.
+    pub fund: Option<u32>,
+    /// The borrower among the run's members.
+    pub member: Option<u32>,
+    /// Raw quarter of disbursed_on.
+    pub disbursed: i32,
+    /// principal.
+    pub principal: i64,
+    /// Σ due_amount of its installments (the principal when it has none).
+    pub total_due: i64,
 }
 
-/// Payments per loan and day, clipped so the running total never passes the loan's total due:
-/// loan_id, fund_id, paid_day (Int32), `clipped`, `eff` (quarter from which the payment counts:
-/// the later of its own and its loan's), `closes` (this payment completes the loan).
-pub fn payments(
-    installments: &LazyFrame,
-    loans: &LazyFrame,
-    days: &LazyFrame,
-) -> PolarsResult<LazyFrame> {
-    let paid = installments
-        .clone()
-        .filter(
-            col("paid_on")
-                .is_not_null()
-                .and(col("paid_amount").gt(lit(0i64).cast(DataType::Int64))),
-        )
-        .group_by([col("loan_id"), col("paid_on")])
-        .agg([col("paid_amount").sum().alias("amount")]);
-    let joined = paid.join(
-        loans.clone().select([
-            col("loan_id"),
-            col("fund_id"),
-            col("member_id"),
-            col("principal"),
-            col("total_due"),
-            col("start"),
-        ]),
-        [col("loan_id")],
-        [col("loan_id")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let joined = with_quarter(joined, "paid_on", "qp", days).filter(col("qp").is_not_null());
-    let sorted = joined.sort(["loan_id", "paid_on"], SortMultipleOptions::default());
-    let t = col("total_due");
-    let capped = |e: Expr| when(e.clone().lt(t.clone())).then(e).otherwise(t.clone());
-    Ok(sorted
-        .with_column(grouped_cum_sum(col("amount"), &["loan_id"]).alias("cum"))
-        .with_column((col("cum") - col("amount")).alias("prev"))
-        .with_columns([
-            (capped(col("cum")) - capped(col("prev"))).alias("clipped"),
-            dsl::max_horizontal([clamp0(col("qp")), col("start")])?.alias("eff"),
-            col("cum")
-                .gt_eq(t.clone())
-                .and(col("prev").lt(t.clone()))
-                .alias("closes"),
-            col("paid_on").cast(DataType::Int32).alias("paid_day"),
-        ]))
+impl Loan {
+    /// First quarter index in which the loan is outstanding.
+    pub fn start(&self) -> i32 {
+        clamp0(self.disbursed)
+    }
 }
 
-/// `principal × amount ÷ total_due` as a whole part and a fraction below one.
+/// The loans of the run, indexed by loan_id.
+pub struct Loans<'a> {
+    /// Every loan disbursed by the horizon, in lake order.
+    pub all: Vec<Loan>,
+    /// loan_id → index in `all`.
+    pub index: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Loans<'a> {
+    /// Reads the loans frame ([`COLUMNS`]). Total dues are filled in by [`Loans::set_total_due`].
+    pub fn read(
+        df: &'a DataFrame,
+        funds: &Funds,
+        members: &Members,
+        days: &DayIndex,
+    ) -> Result<Loans<'a>, IndicatorError> {
+        let ids = columns::text(df, "loan_id")?;
+        let fund_ids = columns::text(df, "fund_id")?;
+        let member_ids = columns::text(df, "member_id")?;
+        let disbursed = columns::days(df, "disbursed_on")?;
+        let principal = columns::ints(df, "principal")?;
+        let mut loans = Loans {
+            all: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        for i in 0..df.height() {
+            let (Some(id), Some(qd)) = (ids[i], days.raw(disbursed[i])) else {
+                continue;
+            };
+            if loans.index.contains_key(id) {
+                continue; // loan ids are unique in the lake
+            }
+            let fund = funds.get(fund_ids[i]);
+            loans.index.insert(id, loans.all.len() as u32);
+            let principal = principal[i].unwrap_or(0);
+            loans.all.push(Loan {
+                fund,
+                member: fund.and_then(|f| members.get(f, member_ids[i])),
+                disbursed: qd,
+                principal,
+                total_due: principal,
+            });
+        }
+        Ok(loans)
+    }
+
+    /// Sets each loan's total due from its installments (`by_loan`).
+    pub fn set_total_due(&mut self, inst: &Installments, by_loan: &Buckets) {
+        for (l, loan) in self.all.iter_mut().enumerate() {
+            let rows = by_loan.of(l);
+            if !rows.is_empty() {
+                loan.total_due = rows.iter().fold(0i64, |sum, &i| {
+                    sum.wrapping_add(inst.due[i as usize].unwrap_or(0))
+                });
+            }
+        }
+    }
+}
+
+/// One day's payments of a loan, clipped so the running total never passes the total due.
+#[derive(Debug, Clone, Copy)]
+pub struct Payment {
+    /// The day paid.
+    pub day: i32,
+    /// The amount that counts (clipped).
+    pub clipped: i64,
+    /// Quarter index from which it counts: the later of its own and its loan's.
+    pub effective: i32,
+}
+
+/// The payments of every loan, in day order per loan.
+pub struct Payments {
+    offsets: Vec<usize>,
+    all: Vec<Payment>,
+    /// Quarter index at which each loan is repaid in full, if it is by the horizon.
+    pub closed: Vec<Option<i32>>,
+}
+
+impl Payments {
+    /// Sums each loan's payments (paid_on set, paid_amount above 0, by the horizon) per day and
+    /// clips them.
+    pub fn new(loans: &Loans, inst: &Installments, by_loan: &Buckets, days: &DayIndex) -> Payments {
+        let mut p = Payments {
+            offsets: Vec::with_capacity(loans.all.len() + 1),
+            all: Vec::new(),
+            closed: vec![None; loans.all.len()],
+        };
+        p.offsets.push(0);
+        let mut day_amounts: Vec<(i32, i64)> = Vec::new();
+        for (l, loan) in loans.all.iter().enumerate() {
+            day_amounts.clear();
+            for &i in by_loan.of(l) {
+                let i = i as usize;
+                let (Some(day), Some(amount)) = (inst.paid_on[i], inst.paid[i]) else {
+                    continue;
+                };
+                if amount > 0 && days.raw(Some(day)).is_some() {
+                    day_amounts.push((day, amount));
+                }
+            }
+            day_amounts.sort_by_key(|&(day, _)| day);
+            let total = loan.total_due;
+            let mut cum = 0i64;
+            let mut k = 0;
+            while k < day_amounts.len() {
+                let day = day_amounts[k].0;
+                let mut amount = 0i64;
+                while k < day_amounts.len() && day_amounts[k].0 == day {
+                    amount = amount.wrapping_add(day_amounts[k].1);
+                    k += 1;
+                }
+                let prev = cum;
+                cum = cum.wrapping_add(amount);
+                let qp = days.raw(Some(day)).map(clamp0).unwrap_or(0);
+                let effective = qp.max(loan.start());
+                if cum >= total && prev < total && p.closed[l].is_none() {
+                    p.closed[l] = Some(effective);
+                }
+                p.all.push(Payment {
+                    day,
+                    clipped: cum.min(total) - prev.min(total),
+                    effective,
+                });
+            }
+            p.offsets.push(p.all.len());
+        }
+        p
+    }
+
+    /// The payments of loan `l`, in day order.
+    pub fn of(&self, l: usize) -> &[Payment] {
+        &self.all[self.offsets[l]..self.offsets[l + 1]]
+    }
+}
+
+/// `principal × amount ÷ total` as a whole part and a fraction below one.
 ///
 /// The remainder r = (principal × amount) mod total is exact integer arithmetic; the whole part
 /// (principal × amount − r) ÷ total is an exact quotient no larger than the principal, so the
 /// float division lands within 10⁻⁶ of it and rounding recovers it exactly.
-fn share(principal: Expr, amount: Expr, total: Expr, whole: &str, frac: &str) -> [Expr; 2] {
-    let product = principal * amount;
-    let r = product.clone() % total.clone();
-    let q = (((product - r.clone()).cast(DataType::Float64)
-        / total.clone().cast(DataType::Float64))
-        + lit(0.5))
-    .cast(DataType::Int64);
-    [
-        q.alias(whole),
-        (r.cast(DataType::Float64) / total.cast(DataType::Float64)).alias(frac),
-    ]
-}
-
-/// Running-sum deltas per (fund_id, qi): portfolio_outstanding (whole) and
-/// portfolio_outstanding_frac, unpaid_total.
-pub fn outstanding_deltas(loans: &LazyFrame, payments: &LazyFrame) -> PolarsResult<LazyFrame> {
-    let disbursed = loans.clone().select([
-        col("fund_id"),
-        col("start").alias("qi"),
-        col("principal").alias("portfolio_outstanding"),
-        lit(0f64)
-            .cast(DataType::Float64)
-            .alias("portfolio_outstanding_frac"),
-        col("total_due").alias("unpaid_total"),
-    ]);
-    let [q, f] = share(col("principal"), col("clipped"), col("total_due"), "q", "f");
-    let repaid = payments.clone().with_columns([q, f]).select([
-        col("fund_id"),
-        col("eff").alias("qi"),
-        (-col("q")).alias("portfolio_outstanding"),
-        (-col("f")).alias("portfolio_outstanding_frac"),
-        (-col("clipped")).alias("unpaid_total"),
-    ]);
-    Ok(concat([disbursed, repaid], UnionArgs::default())?
-        .group_by([col("fund_id"), col("qi")])
-        .agg([
-            col("portfolio_outstanding").sum(),
-            col("portfolio_outstanding_frac").sum(),
-            col("unpaid_total").sum(),
-        ]))
-}
-
-/// Flows per (fund_id, qi): loans_disbursed_q, loans_disbursed_amount_q.
-pub fn disbursement_flows(loans: &LazyFrame) -> LazyFrame {
-    loans
-        .clone()
-        .filter(col("qd").gt_eq(lit(0)))
-        .group_by([col("fund_id"), col("qd").alias("qi")])
-        .agg([
-            len().cast(DataType::Int64).alias("loans_disbursed_q"),
-            col("principal").sum().alias("loans_disbursed_amount_q"),
-        ])
-}
-
-/// Running-sum deltas of borrowers_active per (fund_id, qi): active members with at least one
-/// loan disbursed ≤ D and not yet repaid at D.
-pub fn borrower_deltas(
-    members: &LazyFrame,
-    loans: &LazyFrame,
-    payments: &LazyFrame,
-) -> PolarsResult<LazyFrame> {
-    let closes = payments
-        .clone()
-        .filter(col("closes"))
-        .group_by([col("loan_id")])
-        .agg([col("eff").min().alias("end")]);
-    let loan_iv = loans
-        .clone()
-        .join(
-            closes,
-            [col("loan_id")],
-            [col("loan_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select([col("fund_id"), col("member_id"), col("start"), col("end")]);
-    let member_ev = interval_events(members.clone(), &["fund_id", "member_id"])?.with_columns([
-        col("delta").alias("a"),
-        lit(0i64).cast(DataType::Int64).alias("o"),
-    ]);
-    let loan_ev = interval_events(loan_iv, &["fund_id", "member_id"])?.with_columns([
-        lit(0i64).cast(DataType::Int64).alias("a"),
-        col("delta").alias("o"),
-    ]);
-    let ev = concat([member_ev, loan_ev], UnionArgs::default())?;
-    Ok(state_changes(
-        ev,
-        &[col("fund_id"), col("member_id")],
-        &[("a", "active"), ("o", "open")],
-    )?
-    .group_by([col("fund_id"), col("qi")])
-    .agg([col("change").sum().alias("borrowers_active")]))
-}
-
-/// Values at D per (fund_id, qi), not running sums: par30_outstanding(_frac),
-/// par90_outstanding(_frac), arrears_amount.
-pub fn arrears(
-    inst: &LazyFrame,
-    loans: &LazyFrame,
-    payments: &LazyFrame,
-    quarters: &LazyFrame,
-    last: i32,
-) -> PolarsResult<LazyFrame> {
-    let fully_paid = col("paid_on")
-        .is_not_null()
-        .and(col("paid_amount").gt_eq(col("due_amount")));
-    let overdue = inst
-        .clone()
-        .filter(col("qdue").is_not_null())
-        .join(
-            loans.clone().select([
-                col("loan_id"),
-                col("start"),
-                col("principal"),
-                col("total_due"),
-            ]),
-            [col("loan_id")],
-            [col("loan_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_columns([
-            dsl::max_horizontal([clamp0(col("qdue")), col("start")])?.alias("from"),
-            when(fully_paid.and(col("qpaid").is_not_null()))
-                .then(clamp0(col("qpaid")))
-                .otherwise(lit(last + 1))
-                .alias("until"),
-        ])
-        .filter(col("until").gt(col("from")));
-    let per_quarter = overdue
-        .cross_join(quarters.clone(), None)
-        .filter(col("qi").gt_eq(col("from")).and(col("qi").lt(col("until"))))
-        .with_column(
-            (col("due_amount")
-                - when(
-                    col("paid_on").is_not_null().and(
-                        col("paid_on")
-                            .cast(DataType::Int32)
-                            .lt_eq(col("period_end")),
-                    ),
-                )
-                .then(col("paid_amount"))
-                .otherwise(lit(0i64).cast(DataType::Int64)))
-            .alias("overdue_amount"),
-        )
-        .group_by([col("loan_id"), col("qi")])
-        .agg([
-            col("fund_id").first(),
-            col("principal").first(),
-            col("total_due").first(),
-            col("period_end").first(),
-            col("due_on")
-                .cast(DataType::Int32)
-                .min()
-                .alias("oldest_due"),
-            col("overdue_amount").sum(),
-        ]);
-    let paid_by_d = per_quarter
-        .clone()
-        .select([col("loan_id"), col("qi"), col("period_end")])
-        .join(
-            payments
-                .clone()
-                .select([col("loan_id"), col("paid_day"), col("clipped")]),
-            [col("loan_id")],
-            [col("loan_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("paid_day").lt_eq(col("period_end")))
-        .group_by([col("loan_id"), col("qi")])
-        .agg([col("clipped").sum().alias("paid_by_d")]);
-    let [q, f] = share(
-        col("principal"),
-        col("unpaid"),
-        col("total_due"),
-        "out",
-        "out_frac",
-    );
-    let days_late = col("period_end") - col("oldest_due");
-    let if_late = |days: i32, e: Expr, zero: Expr| {
-        when(days_late.clone().gt(lit(days)))
-            .then(e)
-            .otherwise(zero)
+fn share(principal: i64, amount: i64, total: i64) -> (i64, f64) {
+    let product = principal.wrapping_mul(amount);
+    let Some(r) = product.checked_rem(total) else {
+        return (0, 0.0);
     };
-    Ok(per_quarter
-        .join(
-            paid_by_d,
-            [col("loan_id"), col("qi")],
-            [col("loan_id"), col("qi")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(
-            (col("total_due") - col("paid_by_d").fill_null(lit(0i64).cast(DataType::Int64)))
-                .alias("unpaid"),
-        )
-        .with_columns([q, f])
-        .group_by([col("fund_id"), col("qi")])
-        .agg([
-            if_late(30, col("out"), lit(0i64).cast(DataType::Int64))
-                .sum()
-                .alias("par30_outstanding"),
-            if_late(30, col("out_frac"), lit(0f64).cast(DataType::Float64))
-                .sum()
-                .alias("par30_outstanding_frac"),
-            if_late(90, col("out"), lit(0i64).cast(DataType::Int64))
-                .sum()
-                .alias("par90_outstanding"),
-            if_late(90, col("out_frac"), lit(0f64).cast(DataType::Float64))
-                .sum()
-                .alias("par90_outstanding_frac"),
-            when(col("unpaid").lt(col("overdue_amount")))
-                .then(col("unpaid"))
-                .otherwise(col("overdue_amount"))
-                .sum()
-                .alias("arrears_amount"),
-        ]))
+    let whole = (product.wrapping_sub(r) as f64 / total as f64 + 0.5) as i64;
+    (whole, r as f64 / total as f64)
+}
+
+/// Adds disbursements, outstanding principal, unpaid totals and borrowers of every loan.
+pub fn add(loans: &Loans, payments: &Payments, members: &Members, grid: &mut Grid) {
+    for (l, loan) in loans.all.iter().enumerate() {
+        if loan.disbursed >= 0 {
+            grid.add_to(Comp::LoansDisbursedQ, loan.fund, loan.disbursed, 1);
+            grid.add_to(
+                Comp::LoansDisbursedAmountQ,
+                loan.fund,
+                loan.disbursed,
+                loan.principal,
+            );
+        }
+        let Some(fund) = loan.fund else { continue };
+        grid.add(
+            Comp::PortfolioOutstanding,
+            fund,
+            loan.start(),
+            loan.principal,
+        );
+        grid.add(Comp::UnpaidTotal, fund, loan.start(), loan.total_due);
+        for p in payments.of(l) {
+            let (whole, frac) = share(loan.principal, p.clipped, loan.total_due);
+            grid.add(
+                Comp::PortfolioOutstanding,
+                fund,
+                p.effective,
+                whole.wrapping_neg(),
+            );
+            grid.add_frac(Frac::PortfolioOutstanding, fund, p.effective, -frac);
+            grid.add(
+                Comp::UnpaidTotal,
+                fund,
+                p.effective,
+                p.clipped.wrapping_neg(),
+            );
+        }
+    }
+    // A borrower: an active member with a loan disbursed and not yet repaid.
+    let mut switches = Switches::default();
+    for (m, member) in members.all.iter().enumerate() {
+        if member.holds_a_quarter() {
+            switches.push(m as u32, member.start(), [1, 0]);
+            if let Some(end) = member.end() {
+                switches.push(m as u32, end, [-1, 0]);
+            }
+        }
+    }
+    for (l, loan) in loans.all.iter().enumerate() {
+        let Some(m) = loan.member else { continue };
+        let end = payments.closed[l];
+        if end.is_none_or(|e| e > loan.start()) {
+            switches.push(m, loan.start(), [0, 1]);
+            if let Some(end) = end {
+                switches.push(m, end, [0, -1]);
+            }
+        }
+    }
+    switches.changes(members.all.len(), 2, |m, qi, change| {
+        grid.add(
+            Comp::BorrowersActive,
+            members.all[m as usize].fund,
+            qi,
+            change,
+        );
+    });
+}
+
+/// What one loan owes at one quarter's end, summed over its overdue installments.
+#[derive(Clone, Copy)]
+struct Overdue {
+    fund: Option<u32>,
+    oldest_due: i32,
+    amount: i64,
+}
+
+/// Adds PAR30, PAR90 (outstanding principal of loans whose oldest overdue installment is more
+/// than 30 or 90 days late at D) and the arrears amount, at every quarter's end.
+pub fn add_arrears(
+    loans: &Loans,
+    payments: &Payments,
+    inst: &Installments,
+    by_loan: &Buckets,
+    periods: &Periods,
+    grid: &mut Grid,
+) {
+    let after_last = periods.last_index() + 1;
+    let mut at: Vec<Option<Overdue>> = vec![None; periods.quarters.len()];
+    for (l, loan) in loans.all.iter().enumerate() {
+        at.iter_mut().for_each(|o| *o = None);
+        let mut any = false;
+        for &i in by_loan.of(l) {
+            let i = i as usize;
+            let (Some(qdue), Some(due_on)) = (inst.qdue[i], inst.due_on[i]) else {
+                continue;
+            };
+            let due = inst.due[i].unwrap_or(0);
+            let paid = inst.paid_or_zero(i);
+            let from = clamp0(qdue).max(loan.start());
+            let until = match inst.qpaid[i] {
+                Some(qp) if inst.paid_on[i].is_some() && paid >= due => clamp0(qp),
+                _ => after_last,
+            };
+            for qi in from..until {
+                let end = periods.end_of(qi as usize);
+                let paid_by_end = match inst.paid_on[i] {
+                    Some(day) if day <= end => paid,
+                    _ => 0,
+                };
+                let o = at[qi as usize].get_or_insert(Overdue {
+                    fund: inst.fund[i],
+                    oldest_due: due_on,
+                    amount: 0,
+                });
+                o.oldest_due = o.oldest_due.min(due_on);
+                o.amount = o.amount.wrapping_add(due - paid_by_end);
+                any = true;
+            }
+        }
+        if !any {
+            continue;
+        }
+        let paid = payments.of(l);
+        let mut k = 0;
+        let mut paid_by_d = 0i64;
+        for (qi, o) in at.iter().enumerate() {
+            let end = periods.end_of(qi);
+            while k < paid.len() && paid[k].day <= end {
+                paid_by_d = paid_by_d.wrapping_add(paid[k].clipped);
+                k += 1;
+            }
+            let Some(o) = o else { continue };
+            let Some(fund) = o.fund else { continue };
+            let unpaid = loan.total_due.wrapping_sub(paid_by_d);
+            let (whole, frac) = share(loan.principal, unpaid, loan.total_due);
+            let late = i64::from(end) - i64::from(o.oldest_due);
+            let qi = qi as i32;
+            if late > 30 {
+                grid.add(Comp::Par30Outstanding, fund, qi, whole);
+                grid.add_frac(Frac::Par30, fund, qi, frac);
+            }
+            if late > 90 {
+                grid.add(Comp::Par90Outstanding, fund, qi, whole);
+                grid.add_frac(Frac::Par90, fund, qi, frac);
+            }
+            grid.add(Comp::ArrearsAmount, fund, qi, unpaid.min(o.amount));
+        }
+    }
 }

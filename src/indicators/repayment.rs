@@ -1,77 +1,111 @@
 //! Installment repayment: on-time and collection rates of the quarter's installments, and the
-//! cumulative repayment rate of every installment due so far.
+//! cumulative repayment rate of every installment due so far. The installments read here feed
+//! the portfolio family too.
 
-use super::periods::{clamp0, with_quarter};
-use polars::lazy::dsl;
-use polars::prelude::*;
+use super::columns;
+use super::grid::{Comp, Funds, Grid};
+use super::periods::{clamp0, DayIndex};
+use super::IndicatorError;
+use polars::prelude::DataFrame;
+use rustc_hash::FxHashMap;
 
-/// Installments with `qdue` (raw quarter of due_on), `qpaid` (raw quarter of paid_on; null when
-/// unpaid or paid after the horizon) and `capped` = min(paid_amount, due_amount).
-pub fn installments(inst: LazyFrame, days: &LazyFrame) -> LazyFrame {
-    let i = inst.select([
-        col("loan_id"),
-        col("fund_id"),
-        col("due_on"),
-        col("due_amount"),
-        col("paid_on"),
-        col("paid_amount").fill_null(lit(0i64).cast(DataType::Int64)),
-    ]);
-    let i = with_quarter(i, "due_on", "qdue", days);
-    let i = with_quarter(i, "paid_on", "qpaid", days);
-    i.with_column(
-        when(col("paid_amount").lt(col("due_amount")))
-            .then(col("paid_amount"))
-            .otherwise(col("due_amount"))
-            .alias("capped"),
-    )
+/// The lake columns the family reads.
+pub const COLUMNS: [&str; 6] = [
+    "loan_id",
+    "fund_id",
+    "due_on",
+    "due_amount",
+    "paid_on",
+    "paid_amount",
+];
+
+/// Every installment of the lake, column by column.
+pub struct Installments {
+    /// Index of the loan (in the run's loans), if the loan is one of the run's.
+    pub loan: Vec<Option<u32>>,
+    /// The installment's own fund, if it is one of the run's.
+    pub fund: Vec<Option<u32>>,
+    /// due_on.
+    pub due_on: Vec<Option<i32>>,
+    /// due_amount.
+    pub due: Vec<Option<i64>>,
+    /// paid_on.
+    pub paid_on: Vec<Option<i32>>,
+    /// paid_amount as written (blank: nothing paid).
+    pub paid: Vec<Option<i64>>,
+    /// Raw quarter of due_on.
+    pub qdue: Vec<Option<i32>>,
+    /// Raw quarter of paid_on (none: unpaid, or paid after the horizon).
+    pub qpaid: Vec<Option<i32>>,
 }
 
-/// Flows per (fund_id, qi) of installments due in the quarter: due_q, on_time_paid_q
-/// (paid on or before the due date), collected_q (paid by the quarter's end).
-pub fn flows(inst: &LazyFrame) -> LazyFrame {
-    let paid_by_due = col("paid_on")
-        .is_not_null()
-        .and(col("paid_on").lt_eq(col("due_on")));
-    let paid_by_end = col("qpaid")
-        .is_not_null()
-        .and(col("qpaid").lt_eq(col("qdue")));
-    inst.clone()
-        .filter(col("qdue").gt_eq(lit(0)))
-        .group_by([col("fund_id"), col("qdue").alias("qi")])
-        .agg([
-            col("due_amount").sum().alias("due_q"),
-            when(paid_by_due)
-                .then(col("capped"))
-                .otherwise(lit(0i64).cast(DataType::Int64))
-                .sum()
-                .alias("on_time_paid_q"),
-            when(paid_by_end)
-                .then(col("capped"))
-                .otherwise(lit(0i64).cast(DataType::Int64))
-                .sum()
-                .alias("collected_q"),
-        ])
+impl Installments {
+    /// Reads the installments frame ([`COLUMNS`]); `loans` maps a loan_id to the run's loan.
+    pub fn read(
+        df: &DataFrame,
+        loans: &FxHashMap<&str, u32>,
+        funds: &Funds,
+        days: &DayIndex,
+    ) -> Result<Installments, IndicatorError> {
+        let loan_ids = columns::text(df, "loan_id")?;
+        let fund_ids = columns::text(df, "fund_id")?;
+        let due_on = columns::days(df, "due_on")?;
+        let paid_on = columns::days(df, "paid_on")?;
+        Ok(Installments {
+            loan: columns::lookup_runs(&loan_ids, |id| loans.get(id).copied()),
+            fund: columns::lookup_runs(&fund_ids, |id| funds.get(Some(id))),
+            qdue: due_on.iter().map(|d| days.raw(*d)).collect(),
+            qpaid: paid_on.iter().map(|d| days.raw(*d)).collect(),
+            due_on,
+            due: columns::ints(df, "due_amount")?,
+            paid_on,
+            paid: columns::ints(df, "paid_amount")?,
+        })
+    }
+
+    /// How many installments there are.
+    pub fn len(&self) -> usize {
+        self.loan.len()
+    }
+
+    /// paid_amount, blank as 0.
+    pub fn paid_or_zero(&self, i: usize) -> i64 {
+        self.paid[i].unwrap_or(0)
+    }
+
+    /// min(paid, due): what a payment counts for toward its installment.
+    pub fn capped(&self, i: usize) -> Option<i64> {
+        self.due[i].map(|due| self.paid_or_zero(i).min(due))
+    }
 }
 
-/// Running-sum deltas per (fund_id, qi): due_cum (at the due quarter) and collected_cum (at the
-/// later of the due and payment quarters: paid as of D counts once the installment is due).
-pub fn deltas(inst: &LazyFrame) -> PolarsResult<LazyFrame> {
-    let due = inst.clone().filter(col("qdue").is_not_null()).select([
-        col("fund_id"),
-        clamp0(col("qdue")).alias("qi"),
-        col("due_amount").alias("due_cum"),
-        lit(0i64).cast(DataType::Int64).alias("collected_cum"),
-    ]);
-    let collected = inst
-        .clone()
-        .filter(col("qdue").is_not_null().and(col("qpaid").is_not_null()))
-        .select([
-            col("fund_id"),
-            dsl::max_horizontal([clamp0(col("qdue")), clamp0(col("qpaid"))])?.alias("qi"),
-            lit(0i64).cast(DataType::Int64).alias("due_cum"),
-            col("capped").alias("collected_cum"),
-        ]);
-    Ok(concat([due, collected], UnionArgs::default())?
-        .group_by([col("fund_id"), col("qi")])
-        .agg([col("due_cum").sum(), col("collected_cum").sum()]))
+/// Adds due_q, on_time_paid_q, collected_q (flows of the installments due in the quarter) and
+/// due_cum, collected_cum (stocks: paid as of D counts once the installment is due).
+pub fn add(inst: &Installments, grid: &mut Grid) {
+    for i in 0..inst.len() {
+        let (Some(fund), Some(qdue)) = (inst.fund[i], inst.qdue[i]) else {
+            continue;
+        };
+        let due = inst.due[i].unwrap_or(0);
+        let capped = inst.capped(i).unwrap_or(0);
+        if qdue >= 0 {
+            grid.add(Comp::DueQ, fund, qdue, due);
+            let on_time = matches!((inst.paid_on[i], inst.due_on[i]), (Some(p), Some(d)) if p <= d);
+            if on_time {
+                grid.add(Comp::OnTimePaidQ, fund, qdue, capped);
+            }
+            if inst.qpaid[i].is_some_and(|qp| qp <= qdue) {
+                grid.add(Comp::CollectedQ, fund, qdue, capped);
+            }
+        }
+        grid.add(Comp::DueCum, fund, clamp0(qdue), due);
+        if let Some(qpaid) = inst.qpaid[i] {
+            grid.add(
+                Comp::CollectedCum,
+                fund,
+                clamp0(qdue).max(clamp0(qpaid)),
+                capped,
+            );
+        }
+    }
 }

@@ -1,30 +1,43 @@
 //! Savings: the balance (a running sum of deposits less withdrawals) and the quarter's deposits.
+//!
+//! A row whose kind is blank counts against the balance, as a withdrawal would, and not as a
+//! deposit (ingest fills the kind, so the lake holds none).
 
-use super::periods::{clamp0, with_quarter};
-use polars::prelude::*;
+use super::columns;
+use super::grid::{Comp, Funds, Grid};
+use super::periods::{clamp0, DayIndex};
+use super::IndicatorError;
+use crate::schema::Table;
+use std::path::Path;
 
-/// Running-sum deltas (savings_balance) and flows (savings_deposits_q) per (fund_id, qi).
-pub fn components(savings: LazyFrame, days: &LazyFrame) -> (LazyFrame, LazyFrame) {
-    let s = with_quarter(
-        savings.select([col("fund_id"), col("date"), col("amount"), col("kind")]),
-        "date",
-        "qi_raw",
-        days,
-    )
-    .filter(col("qi_raw").is_not_null());
-    let deposit = col("kind").neq(lit("withdrawal"));
-    let deltas = s
-        .clone()
-        .with_column(clamp0(col("qi_raw")).alias("qi"))
-        .group_by([col("fund_id"), col("qi")])
-        .agg([when(deposit.clone())
-            .then(col("amount"))
-            .otherwise(-col("amount"))
-            .sum()
-            .alias("savings_balance")]);
-    let flows = s
-        .filter(col("qi_raw").gt_eq(lit(0)).and(deposit))
-        .group_by([col("fund_id"), col("qi_raw").alias("qi")])
-        .agg([col("amount").sum().alias("savings_deposits_q")]);
-    (deltas, flows)
+/// Adds savings_balance deltas and savings_deposits_q flows of every savings row.
+pub fn add(
+    lake: &Path,
+    funds: &Funds,
+    days: &DayIndex,
+    grid: &mut Grid,
+) -> Result<(), IndicatorError> {
+    let df = columns::load(lake, Table::Savings, &["fund_id", "date", "amount", "kind"])?;
+    let fund_ids = columns::text(&df, "fund_id")?;
+    let dates = columns::days(&df, "date")?;
+    let amounts = columns::ints(&df, "amount")?;
+    let kinds = columns::text(&df, "kind")?;
+    for i in 0..df.height() {
+        let (Some(fund), Some(qi), Some(amount)) =
+            (funds.get(fund_ids[i]), days.raw(dates[i]), amounts[i])
+        else {
+            continue;
+        };
+        let deposit = kinds[i].is_some_and(|k| k != "withdrawal");
+        let signed = if deposit {
+            amount
+        } else {
+            amount.wrapping_neg()
+        };
+        grid.add(Comp::SavingsBalance, fund, clamp0(qi), signed);
+        if deposit && qi >= 0 {
+            grid.add(Comp::SavingsDepositsQ, fund, qi, amount);
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,57 @@
+//! Reading the lake's columns into plain vectors for the indicator pass.
+
+use super::IndicatorError;
+use crate::lake::scan_or_empty;
+use crate::schema::Table;
+use polars::prelude::*;
+use std::path::Path;
+
+/// The named columns of a lake table (every partition), as one frame.
+pub fn load(lake: &Path, table: Table, names: &[&str]) -> Result<DataFrame, IndicatorError> {
+    let exprs: Vec<Expr> = names.iter().map(|n| col(*n)).collect();
+    Ok(scan_or_empty(lake, table)?.select(exprs).collect()?)
+}
+
+/// A text column, borrowed from the frame.
+pub fn text<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>, IndicatorError> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
+/// A date column as days since 1970-01-01.
+pub fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, IndicatorError> {
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?.iter().collect())
+}
+
+/// A whole-number column (counts, rials).
+pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, IndicatorError> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
+/// A yes/no column.
+pub fn flags(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, IndicatorError> {
+    Ok(df.column(name)?.bool()?.iter().collect())
+}
+
+/// Looks each of `keys` up with `find`, once per run of equal keys: rows of a table come grouped
+/// by fund and by loan, so most lookups repeat the previous one.
+pub fn lookup_runs<'k, T: Copy>(
+    keys: &[Option<&'k str>],
+    mut find: impl FnMut(&str) -> Option<T>,
+) -> Vec<Option<T>> {
+    let mut last: Option<(&'k str, Option<T>)> = None;
+    keys.iter()
+        .map(|key| {
+            let key = (*key)?;
+            match last {
+                Some((k, found)) if k == key => found,
+                _ => {
+                    let found = find(key);
+                    last = Some((key, found));
+                    found
+                }
+            }
+        })
+        .collect()
+}
