@@ -2,7 +2,7 @@
 //! table, and the lake rows that make it up with their source file, sheet and row, so a planner
 //! can trace a figure back to the spreadsheet cell.
 
-use super::{find, Family, IndicatorKind};
+use super::{find, IndicatorKind, Trace};
 use crate::calendar::{from_epoch_day, JalaliDate, Quarter};
 use crate::lake::scan_or_empty;
 use crate::schema::Table;
@@ -98,7 +98,7 @@ pub fn explain(out: &Path, t: &Target) -> Result<String, String> {
     );
     s.push_str(&figure(out, t).map_err(|e| e.to_string())?);
     let _ = writeln!(s, "\ncontributing rows (source file › sheet › row):");
-    s.push_str(&rows(&out.join("lake"), t, ind.family, ind.name).map_err(|e| e.to_string())?);
+    s.push_str(&rows(&out.join("lake"), t, ind.trace, ind.name).map_err(|e| e.to_string())?);
     if matches!(ind.kind, IndicatorKind::Ratio | IndicatorKind::AmountPer) {
         let _ = writeln!(
             s,
@@ -211,7 +211,18 @@ fn print_frame(df: &DataFrame, cols_shown: &[&str]) -> PolarsResult<String> {
     Ok(s)
 }
 
-fn rows(lake: &Path, t: &Target, family: Family, name: &str) -> PolarsResult<String> {
+/// The columns of installments `explain` shows.
+const INSTALLMENT_COLUMNS: [&str; 7] = [
+    "loan_id",
+    "fund_id",
+    "installment_no",
+    "due_on",
+    "due_amount",
+    "paid_on",
+    "paid_amount",
+];
+
+fn rows(lake: &Path, t: &Target, trace: Trace, name: &str) -> PolarsResult<String> {
     let (s, d) = t.bounds;
     let dl = |c: &str| col(c).cast(DataType::Int32);
     let in_q = |c: &str| dl(c).gt_eq(lit(s)).and(dl(c).lt_eq(lit(d)));
@@ -222,52 +233,38 @@ fn rows(lake: &Path, t: &Target, family: Family, name: &str) -> PolarsResult<Str
             SortMultipleOptions::default().with_nulls_last(true),
         )
     };
-    let active = upto("joined_on").and(col("left_on").is_null().or(dl("left_on").gt(lit(d))));
-    let (table, filter, shown): (Table, Expr, Vec<&str>) = match (family, name) {
-        (Family::Membership, "funds_active" | "funds_disability") => (
+    let savings = vec!["fund_id", "member_id", "date", "amount", "kind"];
+    let financing = vec!["fund_id", "date", "amount", "source"];
+    let (table, filter, shown): (Table, Expr, Vec<&str>) = match trace {
+        Trace::LoanStates => return loan_states(lake, t, name),
+        Trace::FundsByEnd => (
             Table::Funds,
             upto("established_on"),
             vec!["fund_id", "county", "fund_type", "established_on"],
         ),
-        (Family::Membership, "members_joined_q") => (
+        Trace::MembersJoined => (
             Table::Members,
             in_q("joined_on"),
             vec!["fund_id", "member_id", "joined_on"],
         ),
-        (Family::Membership, "members_left_q" | "dropout_rate_q") => (
+        Trace::MembersLeft => (
             Table::Members,
             in_q("left_on"),
             vec!["fund_id", "member_id", "joined_on", "left_on"],
         ),
-        (Family::Membership, _)
-        | (Family::Savings, "savings_per_member" | "savings_per_household")
-        | (Family::Financing, "financing_per_member") => (
+        Trace::MembersActive => (
             Table::Members,
-            active,
-            vec![
-                "fund_id",
-                "member_id",
-                "household_id",
-                "gender",
-                "has_disability",
-                "joined_on",
-                "left_on",
-            ],
+            upto("joined_on").and(col("left_on").is_null().or(dl("left_on").gt(lit(d)))),
+            // what the membership family reads of a member
+            super::membership::COLUMNS.to_vec(),
         ),
-        (Family::Savings, "savings_deposits_q") => (
+        Trace::Deposits => (
             Table::Savings,
             in_q("date").and(col("kind").eq(lit("deposit"))),
-            vec!["fund_id", "member_id", "date", "amount", "kind"],
+            savings,
         ),
-        (Family::Savings, _) => (
-            Table::Savings,
-            upto("date"),
-            vec!["fund_id", "member_id", "date", "amount", "kind"],
-        ),
-        (
-            Family::Portfolio,
-            "loans_disbursed_q" | "loans_disbursed_amount_q" | "average_loan_size_q",
-        ) => (
+        Trace::SavingsByEnd => (Table::Savings, upto("date"), savings),
+        Trace::LoansDisbursed => (
             Table::Loans,
             in_q("disbursed_on"),
             vec![
@@ -278,61 +275,19 @@ fn rows(lake: &Path, t: &Target, family: Family, name: &str) -> PolarsResult<Str
                 "principal",
             ],
         ),
-        (Family::Portfolio, _) => (
+        Trace::InstallmentsDueByEnd => (
             Table::Installments,
             upto("due_on"),
-            vec![
-                "loan_id",
-                "fund_id",
-                "installment_no",
-                "due_on",
-                "due_amount",
-                "paid_on",
-                "paid_amount",
-            ],
+            INSTALLMENT_COLUMNS.to_vec(),
         ),
-        (Family::Repayment, "cumulative_repayment_rate") => (
-            Table::Installments,
-            upto("due_on"),
-            vec![
-                "loan_id",
-                "fund_id",
-                "installment_no",
-                "due_on",
-                "due_amount",
-                "paid_on",
-                "paid_amount",
-            ],
-        ),
-        (Family::Repayment, _) => (
+        Trace::InstallmentsDue => (
             Table::Installments,
             in_q("due_on"),
-            vec![
-                "loan_id",
-                "fund_id",
-                "installment_no",
-                "due_on",
-                "due_amount",
-                "paid_on",
-                "paid_amount",
-            ],
+            INSTALLMENT_COLUMNS.to_vec(),
         ),
-        (Family::Financing, "financing_q") => (
-            Table::Financing,
-            in_q("date"),
-            vec!["fund_id", "date", "amount", "source"],
-        ),
-        (Family::Financing, "financing_per_fund") => (
-            Table::Financing,
-            upto("date"),
-            vec!["fund_id", "date", "amount", "source"],
-        ),
-        (Family::Financing, _) => (
-            Table::Financing,
-            upto("date"),
-            vec!["fund_id", "date", "amount", "source"],
-        ),
-        (Family::Training, _) => (
+        Trace::FinancingInQuarter => (Table::Financing, in_q("date"), financing),
+        Trace::FinancingByEnd => (Table::Financing, upto("date"), financing),
+        Trace::Courses => (
             Table::Trainings,
             in_q("started_on"),
             vec![
@@ -350,11 +305,7 @@ fn rows(lake: &Path, t: &Target, family: Family, name: &str) -> PolarsResult<Str
         // county-only courses count for the county too
         scope = col("county").eq(lit(t.county.clone().unwrap_or_default()));
     }
-    let lf = scan_or_empty(lake, table)?.filter(filter.and(scope));
-    if table == Table::Installments && family == Family::Portfolio {
-        return loan_states(lake, t, name);
-    }
-    let df = sorted(lf).collect()?;
+    let df = sorted(scan_or_empty(lake, table)?.filter(filter.and(scope))).collect()?;
     print_frame(
         &df,
         &[&shown[..], &["source_file", "source_sheet", "source_row"]].concat(),

@@ -37,7 +37,7 @@ mod savings;
 mod switches;
 mod training;
 
-pub use definitions::{find, Family, Indicator, IndicatorKind, INDICATORS};
+pub use definitions::{find, Family, Indicator, IndicatorKind, Trace, INDICATORS};
 pub use grid::Level;
 pub use periods::Periods;
 
