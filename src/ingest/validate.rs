@@ -110,6 +110,7 @@ impl<X> ByTable<X> {
 }
 
 /// Why a parent is not there: its location and reason, and its county when known.
+#[derive(Clone)]
 struct Gone {
     why: String,
     county: Option<String>,
@@ -158,10 +159,7 @@ fn key_into(key: &mut String, table: Table, values: &[Value]) -> bool {
         let before = key.len();
         match v {
             // Whole numbers are written straight into the key (no string of their own).
-            Value::Int(x) => {
-                use std::fmt::Write;
-                let _ = write!(key, "{x}");
-            }
+            Value::Int(x) => push_int(key, *x),
             other => key.push_str(&shown(other)),
         }
         if key.len() == before {
@@ -169,6 +167,26 @@ fn key_into(key: &mut String, table: Table, values: &[Value]) -> bool {
         }
     }
     !key.is_empty()
+}
+
+/// Writes `x` in decimal, as `{x}` would, without the formatting machinery (installments'
+/// keys hold a number on every row).
+fn push_int(key: &mut String, x: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = x.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if x < 0 {
+        key.push('-');
+    }
+    key.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn hash_of(key: &str) -> u64 {
@@ -203,13 +221,25 @@ fn get<'a>(r: &'a Record, table: Table, name: &str) -> &'a Value {
     &r.values[idx(table, name)]
 }
 
+/// Tables whose rows are parents of other rows (looked up by key); the others are leaves.
+fn is_parent(table: Table) -> bool {
+    matches!(table, Table::Funds | Table::Members | Table::Loans)
+}
+
 /// Runs every cross-row check. `candidates` are the rows that parsed, per table, in input
 /// order; `early` are the single-row rejects (their keys explain cascades and they get a county).
+///
+/// Parent tables (funds, members, loans) are checked first, one after the other, as each one's
+/// rows are the next one's parents. The leaf tables (installments, savings, financing,
+/// trainings) refer only to those and never to each other, so they are then checked side by
+/// side, each with its own copy of what was rejected among the parents; their outcomes are put
+/// back in table order, so the result is the same as one table after the other.
 pub fn decide(
     mut candidates: BTreeMap<Table, Vec<Record>>,
     early: &mut [Reject],
     places: &Places,
 ) -> Decided {
+    use rayon::prelude::*;
     let mut d = Decided::default();
     let mut gone: ByTable<Gone> = ByTable::new();
     for r in early.iter() {
@@ -220,67 +250,115 @@ pub fn decide(
             });
         }
     }
+    let mut early_of: Vec<Vec<&mut Reject>> = Table::ALL.iter().map(|_| Vec::new()).collect();
+    for r in early.iter_mut() {
+        early_of[ByTable::<Gone>::slot(r.table)].push(r);
+    }
     let mut parents: ByTable<Parent> = ByTable::new();
-    let mut key_buf = String::new();
-
-    for table in Table::ALL {
-        for r in early.iter_mut().filter(|r| r.table == table) {
-            r.county = county_of_values(table, &r.values, &parents, &gone);
-            if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(table, &k)) {
-                if g.county.is_none() {
-                    g.county = r.county.clone();
-                }
-            }
-        }
+    for table in Table::ALL.into_iter().filter(|t| is_parent(*t)) {
         let rows = candidates.remove(&table).unwrap_or_default();
-        let rows = dedupe(table, rows, &mut d, &mut gone, &parents, places);
-        d.landed.entry(table).or_default().reserve_exact(rows.len());
-        for r in rows {
-            match check_parent(table, &r, &parents, &gone, &mut key_buf) {
-                Ok((county, fund_id)) => {
-                    // Only funds, members and loans are looked up as parents.
-                    let is_parent = matches!(table, Table::Funds | Table::Members | Table::Loans);
-                    if let Some(k) = is_parent.then(|| key_of(table, &r.values)).flatten() {
-                        parents.insert(table, k, parent_of(table, &r, &county, fund_id.as_ref()));
-                    }
-                    d.landed.entry(table).or_default().push(Landed {
-                        record: r,
-                        county,
-                        fund_id,
-                    });
-                }
-                Err((field, value, rule, reason, county)) => {
-                    let county =
-                        county.or_else(|| county_of_values(table, &r.values, &parents, &gone));
-                    if let Some(k) = key_of(table, &r.values) {
-                        gone.insert(
-                            table,
-                            k,
-                            Gone {
-                                // A cascade names only its own parent, not the whole chain.
-                                why: if rule == "rejected_parent" {
-                                    format!(
-                                        "{}: its {field} «{value}» was rejected",
-                                        places.at(r.origin)
-                                    )
-                                } else {
-                                    format!("{}: {}", places.at(r.origin), reason)
-                                },
-                                county: county.clone(),
-                            },
-                        );
-                    }
-                    d.rejects
-                        .push(reject(table, r, field, value, rule, reason, county));
-                }
-            }
+        let early = &mut early_of[ByTable::<Gone>::slot(table)];
+        let found = decide_table(table, rows, early, &mut d, &mut gone, &parents, places);
+        for (k, p) in found {
+            parents.insert(table, k, p);
         }
+    }
+    let mut leaves = Vec::new();
+    for (table, early) in Table::ALL.into_iter().zip(early_of) {
+        if is_parent(table) {
+            continue;
+        }
+        let mut own: ByTable<Gone> = ByTable::new();
+        for p in Table::ALL.into_iter().filter(|t| is_parent(*t)) {
+            own.maps[ByTable::<Gone>::slot(p)] = gone.maps[ByTable::<Gone>::slot(p)].clone();
+        }
+        own.maps[ByTable::<Gone>::slot(table)] = std::mem::take(gone.map(table));
+        let rows = candidates.remove(&table).unwrap_or_default();
+        leaves.push((table, rows, early, own));
+    }
+    let outcomes: Vec<Decided> = leaves
+        .into_par_iter()
+        .map(|(table, rows, mut early, mut gone)| {
+            let mut d = Decided::default();
+            decide_table(table, rows, &mut early, &mut d, &mut gone, &parents, places);
+            d
+        })
+        .collect();
+    for leaf in outcomes {
+        d.landed.extend(leaf.landed);
+        d.rejects.extend(leaf.rejects);
+        d.duplicates.extend(leaf.duplicates);
+        d.warnings.extend(leaf.warnings);
     }
     warn_row_relations(&mut d, &parents, places);
     warn_transactions_in_several_files(&mut d, places);
     d.warnings.sort_by_key(|w| w.origin);
     d.rejects.sort_by_key(|r| r.origin);
     d
+}
+
+/// The cross-row checks of one table's rows: lands or rejects each, records in `gone` why
+/// rejected keys are gone, and returns the landed rows' entries as parents (parent tables only).
+fn decide_table(
+    table: Table,
+    rows: Vec<Record>,
+    early: &mut [&mut Reject],
+    d: &mut Decided,
+    gone: &mut ByTable<Gone>,
+    parents: &ByTable<Parent>,
+    places: &Places,
+) -> Vec<(String, Parent)> {
+    let mut found = Vec::new();
+    let mut key_buf = String::new();
+    for r in early.iter_mut() {
+        r.county = county_of_values(table, &r.values, parents, gone);
+        if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(table, &k)) {
+            if g.county.is_none() {
+                g.county = r.county.clone();
+            }
+        }
+    }
+    let rows = dedupe(table, rows, d, gone, parents, places);
+    d.landed.entry(table).or_default().reserve_exact(rows.len());
+    for r in rows {
+        match check_parent(table, &r, parents, gone, &mut key_buf) {
+            Ok((county, fund_id)) => {
+                // Only funds, members and loans are looked up as parents.
+                if let Some(k) = is_parent(table).then(|| key_of(table, &r.values)).flatten() {
+                    found.push((k, parent_of(table, &r, &county, fund_id.as_ref())));
+                }
+                d.landed.entry(table).or_default().push(Landed {
+                    record: r,
+                    county,
+                    fund_id,
+                });
+            }
+            Err((field, value, rule, reason, county)) => {
+                let county = county.or_else(|| county_of_values(table, &r.values, parents, gone));
+                if let Some(k) = key_of(table, &r.values) {
+                    gone.insert(
+                        table,
+                        k,
+                        Gone {
+                            // A cascade names only its own parent, not the whole chain.
+                            why: if rule == "rejected_parent" {
+                                format!(
+                                    "{}: its {field} «{value}» was rejected",
+                                    places.at(r.origin)
+                                )
+                            } else {
+                                format!("{}: {}", places.at(r.origin), reason)
+                            },
+                            county: county.clone(),
+                        },
+                    );
+                }
+                d.rejects
+                    .push(reject(table, r, field, value, rule, reason, county));
+            }
+        }
+    }
+    found
 }
 
 fn parent_of(table: Table, r: &Record, county: &Text, fund_id: Option<&Text>) -> Parent {
@@ -618,10 +696,16 @@ type Transaction = (i32, bool, Origin, i64);
 /// Warnings between related rows: loans before joining, payments before the loan, schedules
 /// short of the principal, withdrawals below a zero balance, a training's county that is not its
 /// fund's.
-fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Places) {
+/// Loans disbursed before the member joined, payments before their loan, and schedules short
+/// of the principal.
+fn loan_notes(
+    landed: &BTreeMap<Table, Vec<Landed>>,
+    parents: &ByTable<Parent>,
+    places: &Places,
+) -> Vec<Note> {
     let empty = Vec::new();
-    let loans = d.landed.get(&Table::Loans).unwrap_or(&empty);
-    let mut notes: Vec<(Origin, Table, &'static str, &'static str, String)> = Vec::new();
+    let loans = landed.get(&Table::Loans).unwrap_or(&empty);
+    let mut notes: Vec<Note> = Vec::new();
     for l in loans {
         let t = Table::Loans;
         let key = member_key(
@@ -642,7 +726,7 @@ fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Place
         }
     }
     let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
-    for i in d.landed.get(&Table::Installments).unwrap_or(&empty) {
+    for i in landed.get(&Table::Installments).unwrap_or(&empty) {
         let t = Table::Installments;
         let loan = shown(get(&i.record, t, "loan_id"));
         let due = get(&i.record, t, "due_amount").as_int().unwrap_or(0);
@@ -685,9 +769,16 @@ fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Place
             }
         }
     }
+    notes
+}
+
+/// Withdrawals that take a member's savings below zero.
+fn savings_notes(landed: &BTreeMap<Table, Vec<Landed>>) -> Vec<Note> {
+    let empty = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
     // Savings balances, per member, day by day (deposits of a day before its withdrawals).
     let mut by_member: HashMap<(&str, Cow<str>), Vec<Transaction>> = HashMap::default();
-    for r in d.landed.get(&Table::Savings).unwrap_or(&empty) {
+    for r in landed.get(&Table::Savings).unwrap_or(&empty) {
         let t = Table::Savings;
         let key = (
             get(&r.record, t, "fund_id").as_str().unwrap_or_default(),
@@ -719,6 +810,20 @@ fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Place
             }
         }
     }
+    notes
+}
+
+/// A warning to add: where, table, field, rule and message.
+type Note = (Origin, Table, &'static str, &'static str, String);
+
+fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Places) {
+    // Loans and their installments, and savings balances, are independent: side by side.
+    let (mut notes, savings) = rayon::join(
+        || loan_notes(&d.landed, parents, places),
+        || savings_notes(&d.landed),
+    );
+    notes.extend(savings);
+    let empty = Vec::new();
     for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty) {
         let own = get(&tr.record, Table::Trainings, "county").as_str();
         if let Some(own) = own.filter(|o| *o != tr.county.as_str()) {
@@ -771,6 +876,20 @@ fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
                     table.name(), names.len(), names.join(", ")
                 ),
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_int;
+
+    #[test]
+    fn integers_in_keys_read_as_they_print() {
+        for x in [0, 7, -7, 10, 1203, -45_000, i64::MAX, i64::MIN] {
+            let mut key = String::from("L1 / ");
+            push_int(&mut key, x);
+            assert_eq!(key, format!("L1 / {x}"));
         }
     }
 }
