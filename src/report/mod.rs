@@ -165,6 +165,12 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 }
 
 /// Writes the charts and workbook of each language into `dir`; returns the files written.
+/// What one job of the report made: a chart drawn, or a workbook's bytes.
+enum Made {
+    Chart(png::Drawn),
+    Workbook(Vec<u8>),
+}
+
 fn write_all(
     dir: &Path,
     inp: &excel::WorkbookInputs<'_>,
@@ -187,24 +193,57 @@ fn write_all(
         quarter: inp.quarter,
         training,
     };
-    let mut files = Vec::new();
-    for &lang in langs {
-        let built = charts::build(&chart_inputs, lang);
-        for chart in &built {
-            let drawn = renderer.draw(&chart.name, &svg::render(chart))?;
-            for (ext, bytes) in [("svg", drawn.svg.as_bytes()), ("png", drawn.png.as_slice())] {
-                let name = format!("{}-{}.{ext}", chart.name, lang.code());
-                write_file(&chart_dir.join(&name), bytes)?;
-                files.push(format!("charts/{name}"));
+    // Every chart of every language is drawn, and every workbook built, on the thread pool
+    // (PNG encoding is most of the stage); the files are then written in a fixed order.
+    use rayon::prelude::*;
+    let built: Vec<(Lang, Vec<charts::ChartData>)> = langs
+        .iter()
+        .map(|&lang| (lang, charts::build(&chart_inputs, lang)))
+        .collect();
+    let jobs: Vec<(usize, Option<usize>)> = built
+        .iter()
+        .enumerate()
+        .flat_map(|(l, (_, charts))| {
+            (0..charts.len())
+                .map(move |c| (l, Some(c)))
+                .chain(std::iter::once((l, None)))
+        })
+        .collect();
+    let done: Vec<Made> = jobs
+        .par_iter()
+        .map(|&(l, chart)| {
+            let (lang, charts) = &built[l];
+            match chart {
+                Some(c) => Ok(Made::Chart(
+                    renderer.draw(&charts[c].name, &svg::render(&charts[c]))?,
+                )),
+                None => excel::workbook(inp, *lang, charts)
+                    .map(Made::Workbook)
+                    .map_err(|source| ReportError::Xlsx {
+                        lang: lang.code(),
+                        source,
+                    }),
             }
+        })
+        .collect::<Result<_, ReportError>>()?;
+    let mut files = Vec::new();
+    for (&(l, chart), made) in jobs.iter().zip(done) {
+        let (lang, charts) = &built[l];
+        match (chart, made) {
+            (Some(c), Made::Chart(drawn)) => {
+                for (ext, bytes) in [("svg", drawn.svg.as_bytes()), ("png", drawn.png.as_slice())] {
+                    let name = format!("{}-{}.{ext}", charts[c].name, lang.code());
+                    write_file(&chart_dir.join(&name), bytes)?;
+                    files.push(format!("charts/{name}"));
+                }
+            }
+            (_, Made::Workbook(bytes)) => {
+                let name = workbook_name(inp.quarter, *lang);
+                write_file(&dir.join(&name), &bytes)?;
+                files.push(name);
+            }
+            (None, Made::Chart(_)) => {}
         }
-        let bytes = excel::workbook(inp, lang, &built).map_err(|source| ReportError::Xlsx {
-            lang: lang.code(),
-            source,
-        })?;
-        let name = workbook_name(inp.quarter, lang);
-        write_file(&dir.join(&name), &bytes)?;
-        files.push(name);
     }
     Ok(files)
 }
