@@ -82,14 +82,16 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
     Ok(())
 }
 
-/// A fresh temporary folder beside `dest` for a stage to write into.
+/// A fresh temporary folder beside `dest` (inside the output folder) for a stage to write into.
+///
+/// First puts right what a killed run may have left: if `dest` is missing but a folder moved
+/// aside by a run that no longer exists is there, it is moved back; then the temporary and
+/// moved-aside folders of runs that no longer exist are removed.
 pub fn staging_dir(dest: &Path) -> Result<PathBuf, LakeError> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "stage".into());
+    let name = file_name(dest);
+    recover(parent, &name, dest)?;
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(io("cannot clear", &tmp))?;
@@ -98,24 +100,146 @@ pub fn staging_dir(dest: &Path) -> Result<PathBuf, LakeError> {
     Ok(tmp)
 }
 
-/// Moves a completed staging folder into place, replacing what was there. The old folder is
-/// renamed aside first and removed last, so `dest` is always either the old or the new output.
-pub fn commit(staged: &Path, dest: &Path) -> Result<(), LakeError> {
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
+fn file_name(dest: &Path) -> String {
+    dest.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let had_old = dest.exists();
-    if had_old {
-        std::fs::rename(dest, &old).map_err(io("cannot move aside", dest))?;
+        .unwrap_or_else(|| "stage".into())
+}
+
+/// The folders `.NAME.tmp-PID` and `.NAME.old-PID` in `parent` whose process is gone, with
+/// whether each is a moved-aside old output.
+fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, bool)> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let (old, pid) = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
+            (Some(pid), _) => (false, pid),
+            (_, Some(pid)) => (true, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            found.push((entry.path(), old));
+        }
     }
-    std::fs::rename(staged, dest).map_err(io("cannot move into place", staged))?;
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+    found.sort();
+    found
+}
+
+/// Whether a process with this id exists (it may belong to someone else).
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Puts back an output moved aside by a run killed between its two renames, and removes the
+/// temporary folders of runs that no longer exist.
+fn recover(parent: &Path, name: &str, dest: &Path) -> Result<(), LakeError> {
+    for (path, old) in leftovers(parent, name) {
+        if old && !dest.exists() {
+            std::fs::rename(&path, dest).map_err(io("cannot move back", &path))?;
+            sync_dir(parent)?;
+        } else {
+            std::fs::remove_dir_all(&path).map_err(io("cannot remove", &path))?;
+        }
     }
     Ok(())
+}
+
+/// Flushes every file and folder under `dir` to the disk.
+pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
+    for entry in std::fs::read_dir(dir).map_err(io("cannot read", dir))? {
+        let entry = entry.map_err(io("cannot read", dir))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(io("cannot read", &path))?;
+        if kind.is_dir() {
+            sync_tree(&path)?;
+        } else if kind.is_file() {
+            std::fs::File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(io("cannot flush", &path))?;
+        }
+    }
+    sync_dir(dir)
+}
+
+/// Flushes a folder's entries (names created, renamed or removed in it) to the disk.
+fn sync_dir(dir: &Path) -> Result<(), LakeError> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(io("cannot flush", dir))
+}
+
+/// Swaps the folders `a` and `b` in one step (`renameat2(RENAME_EXCHANGE)`). `Ok(false)` when
+/// the file system cannot.
+fn exchange(a: &Path, b: &Path) -> Result<bool, LakeError> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
+    let (Ok(ca), Ok(cb)) = (c(a), c(b)) else {
+        return Ok(false);
+    };
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(io("cannot swap into place", a)(e)),
+    }
+}
+
+/// Moves a completed staging folder into place, replacing what was there, so that at every
+/// moment `dest` is the old output or the new one, whole.
+///
+/// The staged files and folders are flushed to the disk first. Where the file system can, the
+/// two folders are swapped in one step (`renameat2` with `RENAME_EXCHANGE`) and the old one,
+/// now at the staging path, is removed. Elsewhere the old folder is renamed aside, the new one
+/// renamed in, and the old one removed; a run killed between those two renames leaves the old
+/// output aside, and the next run's [`staging_dir`] moves it back.
+pub fn commit(staged: &Path, dest: &Path) -> Result<(), LakeError> {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    sync_tree(staged)?;
+    if dest.exists() {
+        if exchange(staged, dest)? {
+            sync_dir(parent)?;
+            std::fs::remove_dir_all(staged).map_err(io("cannot remove", staged))?;
+            return sync_dir(parent);
+        }
+        let old = parent.join(format!(".{}.old-{}", file_name(dest), std::process::id()));
+        std::fs::rename(dest, &old).map_err(io("cannot move aside", dest))?;
+        if let Err(e) = std::fs::rename(staged, dest) {
+            // Put the old output back rather than leave none.
+            let _ = std::fs::rename(&old, dest);
+            return Err(io("cannot move into place", staged)(e));
+        }
+        sync_dir(parent)?;
+        std::fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+    } else {
+        std::fs::rename(staged, dest).map_err(io("cannot move into place", staged))?;
+    }
+    sync_dir(parent)
 }
 
 /// Scans one table of the lake with its `county` partition column; `None` when the table has

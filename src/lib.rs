@@ -12,6 +12,7 @@ pub mod config;
 pub mod indicators;
 pub mod ingest;
 pub mod lake;
+pub mod lock;
 pub mod report;
 pub mod sample;
 pub mod schema;

@@ -22,6 +22,9 @@ pub struct Args {
     /// Pipeline file (calendar); default: the built-in pipeline (Jalali quarters).
     #[arg(long)]
     pub pipeline: Option<PathBuf>,
+    /// If another run is writing to the same output folder, wait for it instead of stopping.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Parses a quarter argument, with a message that says how to write one.
@@ -43,6 +46,10 @@ pub fn run(a: Args) -> i32 {
     };
     let quarter = match parse_quarter(a.quarter.as_deref().or(pipeline.quarter.as_deref())) {
         Ok(q) => q,
+        Err(code) => return code,
+    };
+    let _lock = match super::lock_out(&a.out, a.wait, false) {
+        Ok(lock) => lock,
         Err(code) => return code,
     };
     indicators_stage(&a.out, pipeline.calendar, quarter)

@@ -1,4 +1,4 @@
-//! `sandogh ingest --input DIR --out DIR [--pipeline FILE] [--quiet]`
+//! `sandogh ingest --input DIR --out DIR [--pipeline FILE] [--quiet] [--wait]`
 //!
 //! Reads every county export under DIR (any sub-folders) and writes `<out>/lake/`: one Parquet
 //! table per kind of row, partitioned by county, the rejects table, and `ingest-report.json`.
@@ -22,6 +22,9 @@ pub struct Args {
     /// Print only errors.
     #[arg(long)]
     pub quiet: bool,
+    /// If another run is writing to the same output folder, wait for it instead of stopping.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Runs `sandogh ingest`.
@@ -33,6 +36,10 @@ pub fn run(a: Args) -> i32 {
     if let Err(code) = check_input(&a.input) {
         return code;
     }
+    let _lock = match super::lock_out(&a.out, a.wait, true) {
+        Ok(lock) => lock,
+        Err(code) => return code,
+    };
     ingest_stage(&a.input, &a.out, &pipeline, a.quiet)
 }
 

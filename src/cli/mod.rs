@@ -5,7 +5,8 @@
 //! - 1: failure (the stage could not finish: an unreadable input folder, a disk error);
 //! - 2: bad usage or configuration (unknown flag, bad pipeline file, bad quarter);
 //! - 3: partial: the run finished but some files or sheets were quarantined;
-//! - 4: `validate` only: rows would be rejected (and nothing was quarantined).
+//! - 4: `validate` only: rows would be rejected (and nothing was quarantined);
+//! - 5: busy: another sandogh run is writing to the same `--out` (its process id is named).
 
 pub mod explain;
 pub mod indicators;
@@ -29,9 +30,12 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_PARTIAL: i32 = 3;
 /// Exit code: `validate` found rows that would be rejected.
 pub const EXIT_REJECTS: i32 = 4;
+/// Exit code: another run holds the output folder.
+pub const EXIT_BUSY: i32 = 5;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 failure; 2 bad usage or configuration; \
-3 partial (files or sheets quarantined); 4 (validate) rows would be rejected.";
+3 partial (files or sheets quarantined); 4 (validate) rows would be rejected; 5 busy (another \
+run is writing to the same --out).";
 
 /// sandogh: county exports of the local micro-funds of rural women → Parquet lake →
 /// portfolio indicators → reports.
@@ -60,6 +64,41 @@ pub enum Command {
     Validate(validate::Args),
     /// Write a sample province's county exports (the bundled sample-data/, or larger ones).
     SampleData(sample::Args),
+}
+
+/// Takes the lock of the output folder for a command that writes into it (see [`crate::lock`]).
+/// With `wait`, says whom it waits for and blocks; without, a held lock is exit code 5. A
+/// folder that does not exist yet is created only when `create` (ingest and run make it;
+/// indicators and report need it to exist and say so themselves).
+pub fn lock_out(out: &Path, wait: bool, create: bool) -> Result<Option<crate::lock::OutLock>, i32> {
+    use crate::lock::{LockError, OutLock};
+    if !create && !out.is_dir() {
+        return Ok(None);
+    }
+    let taken = match OutLock::acquire(out, false) {
+        Err(LockError::Busy { holder, .. }) if wait => {
+            eprintln!(
+                "waiting for the sandogh run{} writing to {} to finish…",
+                holder
+                    .map(|p| format!(" (process {p})"))
+                    .unwrap_or_default(),
+                out.display()
+            );
+            OutLock::acquire(out, true)
+        }
+        other => other,
+    };
+    match taken {
+        Ok(lock) => Ok(Some(lock)),
+        Err(e @ LockError::Busy { .. }) => {
+            eprintln!("error: {e}");
+            Err(EXIT_BUSY)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_FAILURE)
+        }
+    }
 }
 
 /// Runs a parsed command line and returns the exit code.

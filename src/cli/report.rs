@@ -34,6 +34,9 @@ pub struct Args {
     /// Report definition file (default: the pipeline's, else the built-in one).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// If another run is writing to the same output folder, wait for it instead of stopping.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Runs `sandogh report`.
@@ -54,6 +57,10 @@ pub fn run(a: Args) -> i32 {
     }
     let quarter = match super::indicators::parse_quarter(a.quarter.as_deref()) {
         Ok(q) => q,
+        Err(code) => return code,
+    };
+    let _lock = match super::lock_out(&a.out, a.wait, false) {
+        Ok(lock) => lock,
         Err(code) => return code,
     };
     report_stage(&a.out, &pipeline, quarter, &a.lang)

@@ -1,4 +1,4 @@
-//! `sandogh run [PIPELINE.toml] [--input DIR] [--out DIR]`
+//! `sandogh run [PIPELINE.toml] [--input DIR] [--out DIR] [--quarter Q] [--lang L] [--wait]`
 //!
 //! Runs every stage of a pipeline. With no arguments it runs `pipelines/quarterly.toml` on
 //! `sample-data/` into `out/`. Flags win over the pipeline file. Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
@@ -25,6 +25,9 @@ pub struct Args {
     /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
     #[arg(long, value_delimiter = ',')]
     pub lang: Vec<String>,
+    /// If another run is writing to the same output folder, wait for it instead of stopping.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// Runs `sandogh run`.
@@ -51,6 +54,11 @@ pub fn run(a: Args) -> i32 {
         a.quarter.as_deref().or(pipeline.quarter.as_deref()),
     ) {
         Ok(q) => q,
+        Err(code) => return code,
+    };
+    // One lock for the whole run, so no other run writes between its stages.
+    let _lock = match super::lock_out(&out, a.wait, true) {
+        Ok(lock) => lock,
         Err(code) => return code,
     };
     let ingest = super::ingest::ingest_stage(&input, &out, &pipeline, false);

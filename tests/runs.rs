@@ -1,0 +1,188 @@
+//! Runs that nightly jobs can trust: one run at a time on an output folder, and a run killed at
+//! any moment leaves the previous outputs whole.
+
+use sandogh::lock::OutLock;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn sandogh() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sandogh"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn sample_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+}
+
+/// Every file under `dir` (relative path → bytes), the lock file left out.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.file_name().is_some_and(|n| n != sandogh::lock::LOCK_FILE) {
+                let bytes = std::fs::read(&p).expect("read");
+                found.insert(p.strip_prefix(dir).expect("under").to_owned(), bytes);
+            }
+        }
+    }
+    found
+}
+
+/// The names in `out` that a finished run does not leave: temporary and moved-aside folders.
+fn leftovers(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .expect("list out")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect()
+}
+
+#[test]
+fn a_second_run_on_one_out_stops_naming_the_first_or_waits_with_wait() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let held = OutLock::acquire(&out, false).expect("lock");
+    let busy = sandogh()
+        .args(["ingest", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("ingest");
+    let stderr = String::from_utf8_lossy(&busy.stderr);
+    assert_eq!(busy.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains(&format!("(process {})", std::process::id())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--wait"), "{stderr}");
+    assert!(!out.join("lake").exists(), "a refused run writes nothing");
+
+    let mut waiting = sandogh()
+        .args(["run", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .arg("--wait")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run --wait");
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        waiting.try_wait().expect("poll").is_none(),
+        "--wait must wait while the lock is held"
+    );
+    assert!(!out.join("lake").exists());
+    drop(held);
+    let done = waiting.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("waiting for the sandogh run"), "{stderr}");
+    assert!(out.join("reports").is_dir());
+}
+
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |out: &Path| {
+        sandogh()
+            .args(["run", "--input"])
+            .arg(sample_data())
+            .arg("--out")
+            .arg(out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run")
+    };
+    // The reference: what a run writes (runs are deterministic, so every run writes these bytes).
+    let reference = dir.path().join("reference");
+    let clock = Instant::now();
+    assert!(run(&reference).success());
+    let took = clock.elapsed();
+    let expected: BTreeMap<&str, BTreeMap<PathBuf, Vec<u8>>> = ["lake", "indicators", "reports"]
+        .into_iter()
+        .map(|stage| (stage, files(&reference.join(stage))))
+        .collect();
+
+    let out = dir.path().join("out");
+    assert!(run(&out).success());
+    // Kill runs at points spread over a whole run (every stage is hit), then check that each
+    // stage's output is there and is exactly a complete run's.
+    let points = 24;
+    let mut killed = 0;
+    for i in 0..points {
+        let at = took.mul_f64(1.2 * f64::from(i) / f64::from(points));
+        let mut child = sandogh()
+            .args(["run", "--input"])
+            .arg(sample_data())
+            .arg("--out")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(at);
+        if child.try_wait().expect("poll").is_none() {
+            killed += 1;
+        }
+        let _ = child.kill(); // SIGKILL; it may already have finished
+        let _ = child.wait();
+        for (stage, files_of_stage) in &expected {
+            let now = files(&out.join(stage));
+            assert!(
+                now == *files_of_stage,
+                "after a kill at {at:?} (point {i}), {stage}/ is not a complete run's output: {} files, {} expected",
+                now.len(),
+                files_of_stage.len()
+            );
+        }
+    }
+    assert!(
+        killed >= points / 2,
+        "only {killed} of {points} runs were still going when killed"
+    );
+    // The next run recovers by itself and sweeps what the killed ones left.
+    assert!(run(&out).success());
+    assert_eq!(leftovers(&out), Vec::<String>::new());
+    for (stage, files_of_stage) in &expected {
+        assert!(files(&out.join(stage)) == *files_of_stage, "{stage}");
+    }
+}
+
+#[test]
+fn an_output_moved_aside_by_a_killed_run_is_put_back() {
+    // A file system without RENAME_EXCHANGE renames the old output aside, then the new one in;
+    // a run killed between the two leaves `.lake.old-PID` and no lake. The next stage puts it
+    // back before anything else.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let status = sandogh()
+        .args(["ingest", "--quiet", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("ingest");
+    assert!(status.success());
+    let lake = files(&out.join("lake"));
+    // A process id that no running process has (above the kernel's pid_max).
+    let aside = out.join(".lake.old-99999999");
+    std::fs::rename(out.join("lake"), &aside).expect("move aside");
+    std::fs::create_dir_all(out.join(".lake.tmp-99999998/half")).expect("stale tmp");
+    let staged = sandogh::lake::staging_dir(&out.join("lake")).expect("staging");
+    assert!(out.join("lake").is_dir(), "the old lake is back");
+    assert!(files(&out.join("lake")) == lake);
+    assert!(!aside.exists());
+    assert!(!out.join(".lake.tmp-99999998").exists(), "stale tmp swept");
+    std::fs::remove_dir_all(staged).expect("clean");
+}
