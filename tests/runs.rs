@@ -186,3 +186,105 @@ fn an_output_moved_aside_by_a_killed_run_is_put_back() {
     assert!(!out.join(".lake.tmp-99999998").exists(), "stale tmp swept");
     std::fs::remove_dir_all(staged).expect("clean");
 }
+
+#[test]
+fn a_bad_language_or_report_definition_stops_a_run_before_ingest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let bad_lang = sandogh()
+        .args(["run", "--lang", "fa,de", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&bad_lang.stderr);
+    assert_eq!(bad_lang.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("«de» is not a report language"), "{stderr}");
+    assert!(
+        !out.exists(),
+        "nothing is read or written before the settings are right"
+    );
+
+    // The pipeline names a report definition that does not parse.
+    let report = dir.path().join("broken-report.toml");
+    std::fs::write(&report, "[summary\nfigures = [").expect("write report");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pipeline_text = std::fs::read_to_string(root.join("pipelines/quarterly.toml"))
+        .expect("pipeline")
+        .replace(
+            "report = \"reports/quarterly.toml\"",
+            &format!("report = {:?}", report.display().to_string()),
+        );
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(&pipeline, pipeline_text).expect("write pipeline");
+    let bad_report = sandogh()
+        .arg("run")
+        .arg(&pipeline)
+        .arg("--input")
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&bad_report.stderr);
+    assert_eq!(bad_report.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("broken-report.toml"), "{stderr}");
+    assert!(
+        !out.exists(),
+        "nothing is read or written before the settings are right"
+    );
+}
+
+#[test]
+fn backfill_writes_the_reports_of_every_quarter_in_the_range() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let done = sandogh()
+        .args([
+            "run",
+            "--quarter",
+            "1403Q2..1403Q4",
+            "--lang",
+            "en",
+            "--input",
+        ])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let mut written: Vec<String> = std::fs::read_dir(out.join("reports"))
+        .expect("reports")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["1403Q2", "1403Q3", "1403Q4"]);
+    for q in &written {
+        let book = out
+            .join("reports")
+            .join(q)
+            .join(format!("sandogh-{q}-en.xlsx"));
+        assert!(book.is_file(), "{}", book.display());
+    }
+    // The indicators go up to the range's end.
+    let csv = std::fs::read_to_string(out.join("indicators/indicators.csv")).expect("csv");
+    assert!(csv.lines().any(|l| l.starts_with("1403Q4,")));
+    assert!(!csv.lines().any(|l| l.starts_with("1404Q1,")));
+
+    let reversed = sandogh()
+        .args(["report", "--quarter", "1403Q4..1403Q2", "--out"])
+        .arg(&out)
+        .output()
+        .expect("report");
+    let stderr = String::from_utf8_lossy(&reversed.stderr);
+    assert_eq!(reversed.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ends before it starts"), "{stderr}");
+}

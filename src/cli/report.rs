@@ -1,9 +1,10 @@
-//! `sandogh report --out DIR [--quarter Q] [--lang fa|en] [--pipeline FILE] [--report FILE]`
+//! `sandogh report --out DIR [--quarter Q|A..B] [--lang fa|en] [--pipeline FILE] [--report FILE] [--wait]`
 //!
 //! Reads `<out>/indicators/indicators.parquet` (and `<out>/lake/ingest-report.json` for the Data
 //! quality sheet) and writes `<out>/reports/<quarter>/`: `sandogh-<quarter>-fa.xlsx` and
 //! `-en.xlsx`, and the Summary's charts as `charts/<chart>-<lang>.svg` and `.png`. Q defaults to
-//! the latest quarter in the indicators table; the languages to `--lang` (repeatable, or
+//! the pipeline's `quarter`, else the latest quarter in the indicators table; a range `A..B`
+//! (backfill) writes the reports of every quarter from A to B; the languages to `--lang` (repeatable, or
 //! `fa,en`), else the pipeline's `languages`, else both. What the workbooks hold comes from the
 //! report file: `--report`, else the pipeline's `report` (default `reports/quarterly.toml`), else
 //! the built-in copy of `reports/quarterly.toml`.
@@ -55,15 +56,52 @@ pub fn run(a: Args) -> i32 {
         }
         pipeline.report = Some(r);
     }
-    let quarter = match super::indicators::parse_quarter(a.quarter.as_deref()) {
+    // As `indicators` does, the pipeline's quarter applies when --quarter is not given.
+    let quarters = match super::indicators::parse_quarters(
+        a.quarter.as_deref().or(pipeline.quarter.as_deref()),
+    ) {
         Ok(q) => q,
+        Err(code) => return code,
+    };
+    let (langs, def) = match resolve(&a.lang, &pipeline) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     let _lock = match super::lock_out(&a.out, a.wait, false) {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    report_stage(&a.out, &pipeline, quarter, &a.lang)
+    report_stages(&a.out, &pipeline, quarters, &langs, &def)
+}
+
+/// The report's settings, resolved before any work so a bad language or report definition
+/// stops a run before ingest: the languages and the report definition.
+pub fn resolve(flags: &[String], pipeline: &Pipeline) -> Result<(Vec<Lang>, ReportDef), i32> {
+    Ok((languages(flags, pipeline)?, report_def(pipeline)?))
+}
+
+/// The reports of every quarter of `quarters` (default: the latest in the indicators table),
+/// one after the other; returns the first failing exit code, else success.
+pub fn report_stages(
+    out: &Path,
+    pipeline: &Pipeline,
+    quarters: Option<super::indicators::Quarters>,
+    langs: &[Lang],
+    def: &ReportDef,
+) -> i32 {
+    let Some(range) = quarters else {
+        return report_stage(out, pipeline, None, langs, def);
+    };
+    for (i, q) in range.all().into_iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        let code = report_stage(out, pipeline, Some(q), langs, def);
+        if code != EXIT_OK {
+            return code;
+        }
+    }
+    EXIT_OK
 }
 
 /// The languages asked for: the flags, else the pipeline's, else both; an unknown code is a
@@ -117,17 +155,10 @@ pub fn report_stage(
     out: &Path,
     pipeline: &Pipeline,
     quarter: Option<Quarter>,
-    langs: &[String],
+    langs: &[Lang],
+    def: &ReportDef,
 ) -> i32 {
-    let langs = match languages(langs, pipeline) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let def = match report_def(pipeline) {
-        Ok(d) => d,
-        Err(code) => return code,
-    };
-    match crate::report::run(out, pipeline, &def, quarter, &langs) {
+    match crate::report::run(out, pipeline, def, quarter, langs) {
         Ok(done) => {
             println!("report → {}", done.dir.display());
             println!("  {}", done.chosen);

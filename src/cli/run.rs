@@ -1,7 +1,9 @@
-//! `sandogh run [PIPELINE.toml] [--input DIR] [--out DIR] [--quarter Q] [--lang L] [--wait]`
+//! `sandogh run [PIPELINE.toml] [--input DIR] [--out DIR] [--quarter Q|A..B] [--lang L] [--wait]`
 //!
 //! Runs every stage of a pipeline. With no arguments it runs `pipelines/quarterly.toml` on
-//! `sample-data/` into `out/`. Flags win over the pipeline file. Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
+//! `sample-data/` into `out/`. Flags win over the pipeline file. Every setting (quarter,
+//! languages, report definition) is checked before the first stage starts. `--quarter A..B`
+//! (backfill) computes the indicators up to B and writes the reports of every quarter from A to B. Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
 //! later stages and ends with exit code 3.
 
 use super::{check_input, pick, EXIT_USAGE};
@@ -19,7 +21,8 @@ pub struct Args {
     /// Output folder (overrides the pipeline's `out`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Last quarter to compute, e.g. 1403Q2 (overrides the pipeline's `quarter`).
+    /// Last quarter to compute, e.g. 1403Q2, or a range 1402Q1..1403Q2 to write the reports of
+    /// every quarter in it (overrides the pipeline's `quarter`).
     #[arg(long)]
     pub quarter: Option<String>,
     /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
@@ -50,10 +53,15 @@ pub fn run(a: Args) -> i32 {
     if let Err(code) = check_input(&input) {
         return code;
     }
-    let quarter = match super::indicators::parse_quarter(
+    let quarters = match super::indicators::parse_quarters(
         a.quarter.as_deref().or(pipeline.quarter.as_deref()),
     ) {
         Ok(q) => q,
+        Err(code) => return code,
+    };
+    // Every setting of the report is checked before the first stage starts.
+    let (langs, def) = match super::report::resolve(&a.lang, &pipeline) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     // One lock for the whole run, so no other run writes between its stages.
@@ -66,12 +74,13 @@ pub fn run(a: Args) -> i32 {
         return ingest;
     }
     println!();
-    let indicators = super::indicators::indicators_stage(&out, pipeline.calendar, quarter);
+    let last = quarters.map(|q| q.last);
+    let indicators = super::indicators::indicators_stage(&out, pipeline.calendar, last);
     if indicators != super::EXIT_OK {
         return indicators;
     }
     println!();
-    let report = super::report::report_stage(&out, &pipeline, quarter, &a.lang);
+    let report = super::report::report_stages(&out, &pipeline, quarters, &langs, &def);
     if report != super::EXIT_OK {
         return report;
     }
