@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod lake;
 pub mod lock;
+pub mod manifest;
 pub mod report;
 pub mod sample;
 pub mod schema;

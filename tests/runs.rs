@@ -288,3 +288,89 @@ fn backfill_writes_the_reports_of_every_quarter_in_the_range() {
     assert_eq!(reversed.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("ends before it starts"), "{stderr}");
 }
+
+fn sha256_hex(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("read");
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn every_run_writes_a_manifest_of_its_inputs_stages_and_outputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let done = sandogh()
+        .args(["run", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(done.status.code(), Some(0));
+    let manifests: Vec<PathBuf> = std::fs::read_dir(out.join("runs"))
+        .expect("runs/")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(manifests.len(), 1, "{manifests:?}");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifests[0]).expect("read")).expect("json");
+    let run_id = m["run_id"].as_str().expect("run_id");
+    assert!(String::from_utf8_lossy(&done.stdout).contains(run_id));
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["exit_status"], 0);
+    assert_eq!(
+        m["pipeline"]["sha256"],
+        sha256_hex(&Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/quarterly.toml"))
+    );
+    // Every input file, with its size and hash.
+    let inputs = m["inputs"].as_array().expect("inputs");
+    let on_disk = files(&sample_data());
+    assert_eq!(inputs.len(), on_disk.len());
+    for i in inputs {
+        let path = sample_data().join(i["path"].as_str().expect("path"));
+        assert_eq!(i["sha256"], sha256_hex(&path), "{}", path.display());
+        assert_eq!(i["size"], std::fs::metadata(&path).expect("meta").len());
+    }
+    // Each stage ran, with its time and exit code.
+    let stages: Vec<&str> = m["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| {
+            assert_eq!(s["skipped"], false);
+            assert_eq!(s["exit_code"], 0);
+            assert!(s["seconds"].as_f64().expect("seconds") > 0.0);
+            s["stage"].as_str().expect("stage")
+        })
+        .collect();
+    assert_eq!(stages, ["ingest", "indicators", "report"]);
+    // Row counts are the ingest report's; outputs carry their hashes.
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("lake/ingest-report.json")).expect("report"),
+    )
+    .expect("json");
+    assert_eq!(m["rows"], report["totals"]);
+    let csv = m["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .find(|o| o["path"] == "indicators/indicators.csv")
+        .expect("indicators.csv listed");
+    assert_eq!(
+        csv["sha256"],
+        sha256_hex(&out.join("indicators/indicators.csv"))
+    );
+    // `sandogh runs` lists it.
+    let listed = sandogh()
+        .args(["runs", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let landed = m["rows"]["landed"].to_string();
+    assert!(text.contains(run_id) && text.contains(&landed), "{text}");
+}

@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod report;
 pub mod run;
+pub mod runs;
 pub mod sample;
 pub mod validate;
 
@@ -52,6 +53,8 @@ pub struct Cli {
 pub enum Command {
     /// Run every stage of a pipeline (default: pipelines/quarterly.toml on sample-data/ into out/).
     Run(run::Args),
+    /// List the recent runs of an output folder from their manifests.
+    Runs(runs::Args),
     /// Read county exports into the Parquet lake, with rejects and an ingest report.
     Ingest(ingest::Args),
     /// Compute every indicator for every quarter from the lake.
@@ -105,6 +108,7 @@ pub fn lock_out(out: &Path, wait: bool, create: bool) -> Result<Option<crate::lo
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Runs(a) => runs::run(a),
         Command::Ingest(a) => ingest::run(a),
         Command::Indicators(a) => indicators::run(a),
         Command::Report(a) => report::run(a),

@@ -3,11 +3,13 @@
 //! Runs every stage of a pipeline. With no arguments it runs `pipelines/quarterly.toml` on
 //! `sample-data/` into `out/`. Flags win over the pipeline file. Every setting (quarter,
 //! languages, report definition) is checked before the first stage starts. `--quarter A..B`
-//! (backfill) computes the indicators up to B and writes the reports of every quarter from A to B. Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
+//! (backfill) computes the indicators up to B and writes the reports of every quarter from A to B.
+//! Every run writes its manifest, `<out>/runs/<run-id>.json` (see [`crate::manifest`]). Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
 //! later stages and ends with exit code 3.
 
 use super::{check_input, pick, EXIT_USAGE};
 use crate::config::Pipeline;
+use crate::manifest::{RunFacts, StageRecord};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh run`.
@@ -36,10 +38,14 @@ pub struct Args {
 /// Runs `sandogh run`.
 pub fn run(a: Args) -> i32 {
     let default_file = PathBuf::from("pipelines/quarterly.toml");
-    let pipeline = match (&a.pipeline, default_file.is_file()) {
-        (Some(p), _) => Pipeline::load(p),
-        (None, true) => Pipeline::load(&default_file),
-        (None, false) => Ok(Pipeline::default_pipeline()),
+    let pipeline_file = match (&a.pipeline, default_file.is_file()) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => Some(default_file),
+        (None, false) => None,
+    };
+    let pipeline = match &pipeline_file {
+        Some(p) => Pipeline::load(p),
+        None => Ok(Pipeline::default_pipeline()),
     };
     let pipeline = match pipeline {
         Ok(p) => p,
@@ -69,20 +75,71 @@ pub fn run(a: Args) -> i32 {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    let ingest = super::ingest::ingest_stage(&input, &out, &pipeline, false);
-    if ingest != super::EXIT_OK && ingest != super::EXIT_PARTIAL {
-        return ingest;
+    let (run_id, started) = crate::manifest::new_run_id();
+    let mut stages: Vec<StageRecord> = Vec::new();
+    let timed = |stages: &mut Vec<StageRecord>, stage: &'static str, f: &dyn Fn() -> i32| {
+        let clock = std::time::Instant::now();
+        let code = f();
+        stages.push(StageRecord {
+            stage,
+            seconds: clock.elapsed().as_secs_f64(),
+            exit_code: Some(code),
+            skipped: false,
+        });
+        code
+    };
+    let ingest = timed(&mut stages, "ingest", &|| {
+        super::ingest::ingest_stage(&input, &out, &pipeline, false)
+    });
+    let mut status = ingest;
+    if ingest == super::EXIT_OK || ingest == super::EXIT_PARTIAL {
+        println!();
+        let last = quarters.map(|q| q.last);
+        let indicators = timed(&mut stages, "indicators", &|| {
+            super::indicators::indicators_stage(&out, pipeline.calendar, last)
+        });
+        if indicators == super::EXIT_OK {
+            println!();
+            let report = timed(&mut stages, "report", &|| {
+                super::report::report_stages(&out, &pipeline, quarters, &langs, &def)
+            });
+            if report != super::EXIT_OK {
+                status = report;
+            }
+        } else {
+            status = indicators;
+        }
     }
-    println!();
-    let last = quarters.map(|q| q.last);
-    let indicators = super::indicators::indicators_stage(&out, pipeline.calendar, last);
-    if indicators != super::EXIT_OK {
-        return indicators;
+    for stage in ["ingest", "indicators", "report"] {
+        if !stages.iter().any(|s| s.stage == stage) {
+            stages.push(StageRecord {
+                stage,
+                seconds: 0.0,
+                exit_code: None,
+                skipped: true,
+            });
+        }
     }
-    println!();
-    let report = super::report::report_stages(&out, &pipeline, quarters, &langs, &def);
-    if report != super::EXIT_OK {
-        return report;
+    let facts = RunFacts {
+        run_id: &run_id,
+        started: &started,
+        pipeline_file: pipeline_file.as_deref(),
+        input: &input,
+        out: &out,
+        stages: &stages,
+        exit_status: status,
+    };
+    match crate::manifest::write(&facts) {
+        Ok(path) => println!("\nrun {run_id} → {}", path.display()),
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the run's manifest in {}: {e}",
+                out.display()
+            );
+            if status == super::EXIT_OK || status == super::EXIT_PARTIAL {
+                return super::EXIT_FAILURE;
+            }
+        }
     }
-    ingest
+    status
 }
