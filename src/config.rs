@@ -49,6 +49,11 @@ pub struct Pipeline {
     /// Extra header aliases: table → field → names.
     #[serde(default)]
     pub aliases: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Whether `run` skips every stage when nothing it depends on changed since the last
+    /// complete run (inputs, pipeline, report definition, sandogh version, outputs intact);
+    /// `run --full` runs every stage anyway.
+    #[serde(default)]
+    pub incremental: bool,
 }
 
 /// A pipeline file that cannot be used.
@@ -95,6 +100,7 @@ impl Pipeline {
                 languages: Vec::new(),
                 counties: Vec::new(),
                 aliases: BTreeMap::new(),
+                incremental: false,
             },
         )
     }

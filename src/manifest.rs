@@ -40,6 +40,94 @@ pub struct FileRecord {
     pub sha256: String,
 }
 
+/// What a run's outputs depend on, as one sha256: the sandogh version, the pipeline as
+/// resolved, the report definition file, the quarter asked for, the languages and every input
+/// file's path, size and sha256. Two runs with one fingerprint write the same outputs.
+pub fn fingerprint(
+    pipeline: &crate::config::Pipeline,
+    quarter: Option<&str>,
+    languages: &[&str],
+    inputs: &[FileRecord],
+) -> String {
+    let report = pipeline
+        .report
+        .as_deref()
+        .filter(|p| p.is_file())
+        .and_then(|p| sha256_of(p).ok())
+        .map(|(_, h)| h);
+    let facts = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "pipeline": pipeline,
+        "report": report,
+        "quarter": quarter,
+        "languages": languages,
+        "inputs": inputs,
+    });
+    let mut hasher = Sha256::new();
+    hasher.update(facts.to_string().as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The latest complete run (exit status 0 or 3) of `out` with this fingerprint whose outputs
+/// are all still there, byte for byte: its run id and exit status. `None` when there is none,
+/// or when a later complete run had another fingerprint.
+pub fn unchanged_since(out: &Path, fingerprint: &str) -> Option<(String, i32)> {
+    let mut latest: Option<serde_json::Value> = None;
+    let mut names: Vec<PathBuf> = std::fs::read_dir(out.join(RUNS_DIR))
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    names.sort();
+    for path in names.iter().rev() {
+        let Some(m) = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        else {
+            continue;
+        };
+        let status = m.get("exit_status").and_then(|v| v.as_i64());
+        let skipped_all = m
+            .get("stages")
+            .and_then(|s| s.as_array())
+            .is_some_and(|s| s.iter().all(|x| x.get("skipped") == Some(&true.into())));
+        if matches!(status, Some(0 | 3)) && !skipped_all {
+            latest = Some(m);
+            break;
+        }
+    }
+    let m = latest?;
+    if m.get("fingerprint").and_then(|f| f.as_str()) != Some(fingerprint) {
+        return None;
+    }
+    let listed: Vec<FileRecord> = serde_json::from_value(m.get("outputs")?.clone()).ok()?;
+    let mut on_disk = Vec::new();
+    for stage in ["lake", "indicators", "reports"] {
+        for mut f in files_under(&out.join(stage)) {
+            f.path = format!("{stage}/{}", f.path);
+            on_disk.push(f);
+        }
+    }
+    let same = listed.len() == on_disk.len()
+        && listed
+            .iter()
+            .zip(&on_disk)
+            .all(|(a, b)| a.path == b.path && a.size == b.size && a.sha256 == b.sha256);
+    let status = m.get("exit_status")?.as_i64()? as i32;
+    let run_id = m.get("run_id")?.as_str()?.to_owned();
+    same.then_some((run_id, status))
+}
+
 /// What a run was given.
 pub struct RunFacts<'a> {
     /// The run id.
@@ -56,6 +144,12 @@ pub struct RunFacts<'a> {
     pub stages: &'a [StageRecord],
     /// The run's exit status.
     pub exit_status: i32,
+    /// What its outputs depend on ([`fingerprint`]).
+    pub fingerprint: &'a str,
+    /// Its input files, hashed.
+    pub inputs: &'a [FileRecord],
+    /// The earlier run whose outputs it kept, when nothing had changed.
+    pub unchanged_since: Option<&'a str>,
 }
 
 /// A new run id: the current UTC time and this process's id.
@@ -180,8 +274,10 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
         "finished": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "exit_status": facts.exit_status,
         "pipeline": pipeline,
+        "fingerprint": facts.fingerprint,
+        "unchanged_since": facts.unchanged_since,
         "input": facts.input.display().to_string(),
-        "inputs": files_under(facts.input),
+        "inputs": facts.inputs,
         "stages": facts.stages,
         "rows": totals,
         "quarantined": quarantined,

@@ -374,3 +374,133 @@ fn every_run_writes_a_manifest_of_its_inputs_stages_and_outputs() {
     let landed = m["rows"]["landed"].to_string();
     assert!(text.contains(run_id) && text.contains(&landed), "{text}");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("list").flatten() {
+        let p = e.path();
+        let target = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).expect("copy");
+        }
+    }
+}
+
+/// The manifest of the newest run in `out`.
+fn newest_manifest(out: &Path) -> serde_json::Value {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(out.join("runs"))
+        .expect("runs/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    names.sort();
+    let newest = names.last().expect("a manifest");
+    serde_json::from_slice(&std::fs::read(newest).expect("read")).expect("json")
+}
+
+fn stages_skipped(m: &serde_json::Value) -> Vec<bool> {
+    m["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["skipped"] == true)
+        .collect()
+}
+
+#[test]
+fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("exports");
+    copy_dir(&sample_data(), &input);
+    let out = dir.path().join("out");
+    let nightly = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml");
+    let run = |extra: &[&str]| {
+        let o = sandogh()
+            .arg("run")
+            .arg(&nightly)
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .expect("run");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    run(&[]);
+    let first = newest_manifest(&out);
+    assert_eq!(stages_skipped(&first), [false, false, false]);
+    let outputs = files(&out.join("indicators"));
+
+    // Nothing changed: nothing re-run, and the run says so.
+    let text = run(&[]);
+    let first_id = first["run_id"].as_str().expect("id");
+    assert!(
+        text.contains(&format!("nothing changed since run {first_id}")),
+        "{text}"
+    );
+    let second = newest_manifest(&out);
+    assert_eq!(stages_skipped(&second), [true, true, true]);
+    assert_eq!(second["unchanged_since"], first_id);
+    assert!(files(&out.join("indicators")) == outputs);
+
+    // --full runs every stage anyway.
+    run(&["--full"]);
+    assert_eq!(
+        stages_skipped(&newest_manifest(&out)),
+        [false, false, false]
+    );
+
+    // An output that is no longer what the run wrote is rebuilt.
+    std::fs::write(out.join("indicators/indicators.csv"), "tampered").expect("tamper");
+    run(&[]);
+    assert_eq!(
+        stages_skipped(&newest_manifest(&out)),
+        [false, false, false]
+    );
+    assert!(
+        files(&out.join("indicators")) == outputs,
+        "rebuilt as before"
+    );
+
+    // A changed input file runs every stage.
+    let mut some_csv = None;
+    for e in walk_files(&input) {
+        if e.extension().is_some_and(|x| x == "csv") {
+            some_csv = Some(e);
+            break;
+        }
+    }
+    let csv = some_csv.expect("sample-data has a CSV export");
+    let mut bytes = std::fs::read(&csv).expect("read");
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&csv, bytes).expect("write");
+    run(&[]);
+    assert_eq!(
+        stages_skipped(&newest_manifest(&out)),
+        [false, false, false]
+    );
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).expect("list").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            found.extend(walk_files(&p));
+        } else {
+            found.push(p);
+        }
+    }
+    found.sort();
+    found
+}

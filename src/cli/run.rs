@@ -30,6 +30,9 @@ pub struct Args {
     /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
     #[arg(long, value_delimiter = ',')]
     pub lang: Vec<String>,
+    /// Run every stage even when the pipeline is incremental and nothing changed.
+    #[arg(long)]
+    pub full: bool,
     /// If another run is writing to the same output folder, wait for it instead of stopping.
     #[arg(long)]
     pub wait: bool,
@@ -88,6 +91,53 @@ pub fn run(a: Args) -> i32 {
         });
         code
     };
+    let inputs = crate::manifest::files_under(&input);
+    let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+    let quarter_text = a.quarter.as_deref().or(pipeline.quarter.as_deref());
+    let fingerprint = crate::manifest::fingerprint(&pipeline, quarter_text, &codes, &inputs);
+    let unchanged = if pipeline.incremental && !a.full {
+        crate::manifest::unchanged_since(&out, &fingerprint)
+    } else {
+        None
+    };
+    if let Some((since, status)) = &unchanged {
+        println!(
+            "nothing changed since run {since} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway"
+        );
+        for stage in ["ingest", "indicators", "report"] {
+            stages.push(StageRecord {
+                stage,
+                seconds: 0.0,
+                exit_code: None,
+                skipped: true,
+            });
+        }
+        let facts = RunFacts {
+            run_id: &run_id,
+            started: &started,
+            pipeline_file: pipeline_file.as_deref(),
+            input: &input,
+            out: &out,
+            stages: &stages,
+            exit_status: *status,
+            fingerprint: &fingerprint,
+            inputs: &inputs,
+            unchanged_since: Some(since),
+        };
+        return match crate::manifest::write(&facts) {
+            Ok(path) => {
+                println!("run {run_id} → {}", path.display());
+                *status
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write the run's manifest in {}: {e}",
+                    out.display()
+                );
+                super::EXIT_FAILURE
+            }
+        };
+    }
     let ingest = timed(&mut stages, "ingest", &|| {
         super::ingest::ingest_stage(&input, &out, &pipeline, false)
     });
@@ -128,6 +178,9 @@ pub fn run(a: Args) -> i32 {
         out: &out,
         stages: &stages,
         exit_status: status,
+        fingerprint: &fingerprint,
+        inputs: &inputs,
+        unchanged_since: None,
     };
     match crate::manifest::write(&facts) {
         Ok(path) => println!("\nrun {run_id} → {}", path.display()),
