@@ -504,3 +504,72 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// The systemd units in deploy/ are valid (checked with `systemd-analyze verify` where it is
+/// installed; the service's binary and folder are pointed at this build for the check).
+#[test]
+fn the_systemd_units_for_the_nightly_job_verify() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let service =
+        std::fs::read_to_string(root.join("deploy/sandogh-nightly.service")).expect("service");
+    let timer = std::fs::read_to_string(root.join("deploy/sandogh-nightly.timer")).expect("timer");
+    assert!(service.contains("ExecStart=/usr/local/bin/sandogh run pipelines/nightly.toml"));
+    assert!(timer.contains("OnCalendar="));
+    let has_analyze = Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_analyze {
+        eprintln!("systemd-analyze is not installed: the units were not verified");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let local = service
+        .replace("/usr/local/bin/sandogh", env!("CARGO_BIN_EXE_sandogh"))
+        .replace("/srv/sandogh", &root.display().to_string());
+    std::fs::write(dir.path().join("sandogh-nightly.service"), local).expect("write");
+    std::fs::write(dir.path().join("sandogh-nightly.timer"), timer).expect("write");
+    let o = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(dir.path().join("sandogh-nightly.service"))
+        .arg(dir.path().join("sandogh-nightly.timer"))
+        .output()
+        .expect("systemd-analyze");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_quiet_run_prints_only_its_closing_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let o = sandogh()
+        .args(["run", "--quiet", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let m = newest_manifest(&out);
+    let rows = &m["rows"];
+    assert!(lines[0].starts_with("done in "), "{text}");
+    assert!(
+        lines[0].contains(&format!(
+            "{} rows read: {} landed, {} rejected",
+            rows["rows_read"], rows["landed"], rows["rejected"]
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(m["run_id"].as_str().expect("id")),
+        "{text}"
+    );
+}

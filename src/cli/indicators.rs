@@ -92,11 +92,17 @@ pub fn run(a: Args) -> i32 {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    indicators_stage(&a.out, pipeline.calendar, quarter)
+    indicators_stage(&a.out, pipeline.calendar, quarter, false)
 }
 
 /// Indicators as a stage of a run; returns the exit code.
-pub fn indicators_stage(out: &Path, calendar: CalendarKind, quarter: Option<Quarter>) -> i32 {
+/// With `quiet`, prints nothing but errors.
+pub fn indicators_stage(
+    out: &Path,
+    calendar: CalendarKind,
+    quarter: Option<Quarter>,
+    quiet: bool,
+) -> i32 {
     let lake = out.join("lake");
     if !lake.is_dir() {
         eprintln!(
@@ -108,18 +114,20 @@ pub fn indicators_stage(out: &Path, calendar: CalendarKind, quarter: Option<Quar
     }
     match crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter) {
         Ok(done) => {
-            println!("indicators → {}", done.dir.display());
-            println!("  {}", done.chosen);
-            println!(
-                "  {} quarters ({} to {}), {} rows: {} fund, {} county and {} province rows per indicator",
-                done.quarters, done.first, done.last, done.rows, done.fund_rows, done.county_rows, done.province_rows
-            );
-            let steps: Vec<String> = done
-                .timings
-                .iter()
-                .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
-                .collect();
-            println!("  time: {}", steps.join(", "));
+            if !quiet {
+                println!("indicators → {}", done.dir.display());
+                println!("  {}", done.chosen);
+                println!(
+                    "  {} quarters ({} to {}), {} rows: {} fund, {} county and {} province rows per indicator",
+                    done.quarters, done.first, done.last, done.rows, done.fund_rows, done.county_rows, done.province_rows
+                );
+                let steps: Vec<String> = done
+                    .timings
+                    .iter()
+                    .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
+                    .collect();
+                println!("  time: {}", steps.join(", "));
+            }
             EXIT_OK
         }
         Err(

@@ -71,7 +71,7 @@ pub fn run(a: Args) -> i32 {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    report_stages(&a.out, &pipeline, quarters, &langs, &def)
+    report_stages(&a.out, &pipeline, quarters, &langs, &def, false)
 }
 
 /// The report's settings, resolved before any work so a bad language or report definition
@@ -88,15 +88,16 @@ pub fn report_stages(
     quarters: Option<super::indicators::Quarters>,
     langs: &[Lang],
     def: &ReportDef,
+    quiet: bool,
 ) -> i32 {
     let Some(range) = quarters else {
-        return report_stage(out, pipeline, None, langs, def);
+        return report_stage(out, pipeline, None, langs, def, quiet);
     };
     for (i, q) in range.all().into_iter().enumerate() {
-        if i > 0 {
+        if i > 0 && !quiet {
             println!();
         }
-        let code = report_stage(out, pipeline, Some(q), langs, def);
+        let code = report_stage(out, pipeline, Some(q), langs, def, quiet);
         if code != EXIT_OK {
             return code;
         }
@@ -157,13 +158,16 @@ pub fn report_stage(
     quarter: Option<Quarter>,
     langs: &[Lang],
     def: &ReportDef,
+    quiet: bool,
 ) -> i32 {
     match crate::report::run(out, pipeline, def, quarter, langs) {
         Ok(done) => {
-            println!("report → {}", done.dir.display());
-            println!("  {}", done.chosen);
-            for f in &done.files {
-                println!("  {f}");
+            if !quiet {
+                println!("report → {}", done.dir.display());
+                println!("  {}", done.chosen);
+                for f in &done.files {
+                    println!("  {f}");
+                }
             }
             EXIT_OK
         }

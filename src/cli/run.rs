@@ -30,6 +30,9 @@ pub struct Args {
     /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
     #[arg(long, value_delimiter = ',')]
     pub lang: Vec<String>,
+    /// Print only errors and the closing summary (for schedulers).
+    #[arg(long)]
+    pub quiet: bool,
     /// Run every stage even when the pipeline is incremental and nothing changed.
     #[arg(long)]
     pub full: bool,
@@ -139,19 +142,23 @@ pub fn run(a: Args) -> i32 {
         };
     }
     let ingest = timed(&mut stages, "ingest", &|| {
-        super::ingest::ingest_stage(&input, &out, &pipeline, false)
+        super::ingest::ingest_stage(&input, &out, &pipeline, a.quiet)
     });
     let mut status = ingest;
     if ingest == super::EXIT_OK || ingest == super::EXIT_PARTIAL {
-        println!();
+        if !a.quiet {
+            println!();
+        }
         let last = quarters.map(|q| q.last);
         let indicators = timed(&mut stages, "indicators", &|| {
-            super::indicators::indicators_stage(&out, pipeline.calendar, last)
+            super::indicators::indicators_stage(&out, pipeline.calendar, last, a.quiet)
         });
         if indicators == super::EXIT_OK {
-            println!();
+            if !a.quiet {
+                println!();
+            }
             let report = timed(&mut stages, "report", &|| {
-                super::report::report_stages(&out, &pipeline, quarters, &langs, &def)
+                super::report::report_stages(&out, &pipeline, quarters, &langs, &def, a.quiet)
             });
             if report != super::EXIT_OK {
                 status = report;
@@ -183,7 +190,13 @@ pub fn run(a: Args) -> i32 {
         unchanged_since: None,
     };
     match crate::manifest::write(&facts) {
-        Ok(path) => println!("\nrun {run_id} → {}", path.display()),
+        Ok(path) => {
+            if !a.quiet {
+                println!();
+            }
+            println!("{}", closing_summary(&out, &stages, status));
+            println!("run {run_id} → {}", path.display());
+        }
         Err(e) => {
             eprintln!(
                 "error: cannot write the run's manifest in {}: {e}",
@@ -195,4 +208,38 @@ pub fn run(a: Args) -> i32 {
         }
     }
     status
+}
+
+/// One line a scheduler's log can keep: what was read, rejected and written, and how long it
+/// took.
+fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -> String {
+    let seconds: f64 = stages.iter().map(|s| s.seconds).sum();
+    let totals = std::fs::read(out.join("lake").join("ingest-report.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|r| r.get("totals").cloned());
+    let n = |k: &str| {
+        totals
+            .as_ref()
+            .and_then(|t| t.get(k))
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0)
+    };
+    let ran: Vec<&str> = stages
+        .iter()
+        .filter(|s| !s.skipped)
+        .map(|s| s.stage)
+        .collect();
+    format!(
+        "done in {seconds:.1} s (exit {status}): {} files read ({} quarantined), {} rows read: {} landed, {} rejected, {} skipped, {} warnings; wrote {} in {}",
+        n("files_read"),
+        n("files_quarantined"),
+        n("rows_read"),
+        n("landed"),
+        n("rejected"),
+        n("skipped_blank") + n("skipped_total") + n("skipped_duplicate"),
+        n("warnings"),
+        if ran.is_empty() { "nothing".to_owned() } else { ran.join(", ") },
+        out.display()
+    )
 }
