@@ -573,3 +573,50 @@ fn a_quiet_run_prints_only_its_closing_summary() {
         "{text}"
     );
 }
+
+#[test]
+fn json_logs_are_one_object_per_line_for_each_step_of_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let o = sandogh()
+        .args(["run", "--log-format", "json", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let events: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    let names: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let stage = e["stage"]
+                .as_str()
+                .map(|s| format!(":{s}"))
+                .unwrap_or_default();
+            format!("{}{stage}", e["event"].as_str().expect("event"))
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "run_start",
+            "stage_start:ingest",
+            "stage_end:ingest",
+            "stage_start:indicators",
+            "stage_end:indicators",
+            "stage_start:report",
+            "stage_end:report",
+            "run_end"
+        ]
+    );
+    let m = newest_manifest(&out);
+    let end = events.last().expect("run_end");
+    assert_eq!(end["run_id"], m["run_id"]);
+    assert_eq!(end["rows"], m["rows"]);
+    assert_eq!(end["exit_status"], 0);
+}

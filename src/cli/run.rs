@@ -33,6 +33,10 @@ pub struct Args {
     /// Print only errors and the closing summary (for schedulers).
     #[arg(long)]
     pub quiet: bool,
+    /// `json`: instead of text, one JSON object per line on stdout for the run's start, each
+    /// stage's start and end, and the run's end with its counts (errors stay text on stderr).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// Run every stage even when the pipeline is incremental and nothing changed.
     #[arg(long)]
     pub full: bool,
@@ -41,8 +45,42 @@ pub struct Args {
     pub wait: bool,
 }
 
+/// How `run` reports what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The events of a run as JSON lines (`--log-format json`); silent in text mode.
+struct Events<'a> {
+    json: bool,
+    run_id: &'a str,
+}
+
+impl Events<'_> {
+    fn emit(&self, event: &str, fields: serde_json::Value) {
+        if !self.json {
+            return;
+        }
+        let mut line = serde_json::json!({
+            "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "run_id": self.run_id,
+            "event": event,
+        });
+        if let (Some(line), serde_json::Value::Object(fields)) = (line.as_object_mut(), fields) {
+            line.extend(fields);
+        }
+        println!("{line}");
+    }
+}
+
 /// Runs `sandogh run`.
-pub fn run(a: Args) -> i32 {
+pub fn run(mut a: Args) -> i32 {
+    let json = a.log_format == LogFormat::Json;
+    a.quiet |= json;
     let default_file = PathBuf::from("pipelines/quarterly.toml");
     let pipeline_file = match (&a.pipeline, default_file.is_file()) {
         (Some(p), _) => Some(p.clone()),
@@ -82,13 +120,32 @@ pub fn run(a: Args) -> i32 {
         Err(code) => return code,
     };
     let (run_id, started) = crate::manifest::new_run_id();
+    let events = Events {
+        json,
+        run_id: &run_id,
+    };
+    events.emit(
+        "run_start",
+        serde_json::json!({
+            "input": input.display().to_string(),
+            "out": out.display().to_string(),
+            "pipeline": pipeline_file.as_ref().map(|p| p.display().to_string()),
+            "version": env!("CARGO_PKG_VERSION"),
+        }),
+    );
     let mut stages: Vec<StageRecord> = Vec::new();
     let timed = |stages: &mut Vec<StageRecord>, stage: &'static str, f: &dyn Fn() -> i32| {
+        events.emit("stage_start", serde_json::json!({ "stage": stage }));
         let clock = std::time::Instant::now();
         let code = f();
+        let seconds = clock.elapsed().as_secs_f64();
+        events.emit(
+            "stage_end",
+            serde_json::json!({ "stage": stage, "seconds": seconds, "exit_code": code }),
+        );
         stages.push(StageRecord {
             stage,
-            seconds: clock.elapsed().as_secs_f64(),
+            seconds,
             exit_code: Some(code),
             skipped: false,
         });
@@ -104,9 +161,13 @@ pub fn run(a: Args) -> i32 {
         None
     };
     if let Some((since, status)) = &unchanged {
-        println!(
-            "nothing changed since run {since} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway"
-        );
+        if json {
+            events.emit("unchanged", serde_json::json!({ "since": since }));
+        } else {
+            println!(
+                "nothing changed since run {since} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway"
+            );
+        }
         for stage in ["ingest", "indicators", "report"] {
             stages.push(StageRecord {
                 stage,
@@ -129,7 +190,14 @@ pub fn run(a: Args) -> i32 {
         };
         return match crate::manifest::write(&facts) {
             Ok(path) => {
-                println!("run {run_id} → {}", path.display());
+                if json {
+                    events.emit(
+                        "run_end",
+                        serde_json::json!({ "exit_status": status, "unchanged_since": since, "manifest": path.display().to_string() }),
+                    );
+                } else {
+                    println!("run {run_id} → {}", path.display());
+                }
                 *status
             }
             Err(e) => {
@@ -191,11 +259,23 @@ pub fn run(a: Args) -> i32 {
     };
     match crate::manifest::write(&facts) {
         Ok(path) => {
-            if !a.quiet {
-                println!();
+            if json {
+                events.emit(
+                    "run_end",
+                    serde_json::json!({
+                        "exit_status": status,
+                        "seconds": stages.iter().map(|s| s.seconds).sum::<f64>(),
+                        "rows": ingest_totals(&out),
+                        "manifest": path.display().to_string(),
+                    }),
+                );
+            } else {
+                if !a.quiet {
+                    println!();
+                }
+                println!("{}", closing_summary(&out, &stages, status));
+                println!("run {run_id} → {}", path.display());
             }
-            println!("{}", closing_summary(&out, &stages, status));
-            println!("run {run_id} → {}", path.display());
         }
         Err(e) => {
             eprintln!(
@@ -214,10 +294,7 @@ pub fn run(a: Args) -> i32 {
 /// took.
 fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -> String {
     let seconds: f64 = stages.iter().map(|s| s.seconds).sum();
-    let totals = std::fs::read(out.join("lake").join("ingest-report.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|r| r.get("totals").cloned());
+    let totals = ingest_totals(out);
     let n = |k: &str| {
         totals
             .as_ref()
@@ -242,4 +319,12 @@ fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -
         if ran.is_empty() { "nothing".to_owned() } else { ran.join(", ") },
         out.display()
     )
+}
+
+/// The ingest report's totals, if the lake has one.
+fn ingest_totals(out: &std::path::Path) -> Option<serde_json::Value> {
+    std::fs::read(out.join("lake").join("ingest-report.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|r| r.get("totals").cloned())
 }
