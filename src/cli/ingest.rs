@@ -50,7 +50,21 @@ pub fn ingest_stage(
     pipeline: &crate::config::Pipeline,
     quiet: bool,
 ) -> i32 {
-    let ingested = match crate::ingest::ingest(input, pipeline) {
+    // On a terminal, a line that counts the files as they are read (rewritten in place).
+    use std::io::{IsTerminal, Write};
+    let live = !quiet && std::io::stderr().is_terminal();
+    let show = |p: crate::ingest::Progress| {
+        if live {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K  reading {}/{}: {}", p.done, p.total, p.file);
+            let _ = err.flush();
+        }
+    };
+    let read = crate::ingest::ingest_with_progress(input, pipeline, &show);
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    let ingested = match read {
         Ok(i) => i,
         Err(e) => {
             eprintln!("error: {e}");

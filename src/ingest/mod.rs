@@ -112,6 +112,26 @@ pub struct Ingested {
 
 /// Reads and checks every file under `input`; writes nothing.
 pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError> {
+    ingest_with_progress(input, pipeline, &|_| {})
+}
+
+/// How far reading has got: `done` of `total` files read, the last one being `file`.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Files read so far.
+    pub done: usize,
+    /// Files found.
+    pub total: usize,
+    /// The file just read (relative to the input folder).
+    pub file: &'a str,
+}
+
+/// [`ingest`], calling `progress` after each file is read (from the reading threads).
+pub fn ingest_with_progress(
+    input: &Path,
+    pipeline: &Pipeline,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Ingested, IngestError> {
     let found = discover::discover(input).map_err(|source| IngestError::Input {
         path: input.to_owned(),
         source,
@@ -126,9 +146,20 @@ pub fn ingest(input: &Path, pipeline: &Pipeline) -> Result<Ingested, IngestError
         let size = std::fs::symlink_metadata(&f.path).map_or(0, |m| m.len());
         (std::cmp::Reverse(size), *i)
     });
+    let total = queue.len();
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let mut done: Vec<(usize, FileOutcome)> = queue
         .into_par_iter()
-        .map(|(i, f)| (i, process_file(i as u32, f, &matchers, &ctx)))
+        .map(|(i, f)| {
+            let outcome = process_file(i as u32, f, &matchers, &ctx);
+            let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(Progress {
+                done,
+                total,
+                file: &outcome.found.rel,
+            });
+            (i, outcome)
+        })
         .collect();
     done.sort_by_key(|(i, _)| *i);
     let files: Vec<FileOutcome> = done.into_iter().map(|(_, f)| f).collect();
