@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod manifest;
+pub mod plan;
 pub mod report;
 pub mod sample;
 pub mod schema;

@@ -38,43 +38,14 @@ pub fn parse_quarter(text: Option<&str>) -> Result<Option<Quarter>, i32> {
     }
 }
 
-/// A quarter or a range of quarters (`1402Q1..1403Q2`, both ends included), in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quarters {
-    /// The first quarter of the range.
-    pub first: Quarter,
-    /// The last one (the same as `first` for a single quarter).
-    pub last: Quarter,
-}
-
-impl Quarters {
-    /// Every quarter of the range, in order.
-    pub fn all(self) -> Vec<Quarter> {
-        let mut out = Vec::new();
-        let mut q = self.first;
-        while q <= self.last {
-            out.push(q);
-            q = q.next();
-        }
-        out
-    }
-}
+pub use crate::plan::Quarters;
 
 /// Parses a quarter or a range `A..B` of them, with a message that says how to write one.
 pub fn parse_quarters(text: Option<&str>) -> Result<Option<Quarters>, i32> {
-    let Some(t) = text else { return Ok(None) };
-    let (a, b) = t.split_once("..").unwrap_or((t, t));
-    let (Some(first), Some(last)) = (
-        parse_quarter(Some(a.trim()))?,
-        parse_quarter(Some(b.trim()))?,
-    ) else {
-        return Ok(None);
-    };
-    if last < first {
-        eprintln!("error: the range «{t}» ends before it starts; write the earlier quarter first, e.g. 1402Q1..1403Q2");
-        return Err(EXIT_USAGE);
-    }
-    Ok(Some(Quarters { first, last }))
+    text.map(Quarters::parse).transpose().map_err(|m| {
+        eprintln!("error: {m}");
+        EXIT_USAGE
+    })
 }
 
 /// Runs `sandogh indicators`.

@@ -105,46 +105,23 @@ pub fn report_stages(
     EXIT_OK
 }
 
-/// The languages asked for: the flags, else the pipeline's, else both; an unknown code is a
-/// usage error.
+/// The languages asked for (see [`crate::plan::languages`]); an unknown code is a usage error.
 fn languages(flags: &[String], pipeline: &Pipeline) -> Result<Vec<Lang>, i32> {
-    let codes = if flags.is_empty() {
-        &pipeline.languages
-    } else {
-        flags
-    };
-    let mut langs = Vec::new();
-    for code in codes {
-        match Lang::parse(code) {
-            Some(l) if !langs.contains(&l) => langs.push(l),
-            Some(_) => {}
-            None => {
-                eprintln!("error: «{code}» is not a report language; use fa or en");
-                return Err(EXIT_USAGE);
-            }
-        }
-    }
-    if langs.is_empty() {
-        langs = Lang::ALL.to_vec();
-    }
-    Ok(langs)
+    crate::plan::languages(flags, pipeline).map_err(|m| {
+        eprintln!("error: {m}");
+        EXIT_USAGE
+    })
 }
 
-/// The report definition: the pipeline's file when it exists, else the built-in one.
+/// The report definition (see [`crate::plan::report_definition`]), with its notes printed.
 fn report_def(pipeline: &Pipeline) -> Result<ReportDef, i32> {
-    let loaded = match &pipeline.report {
-        Some(path) if path.is_file() => ReportDef::load(path),
-        Some(path) => {
-            eprintln!(
-                "note: the report file {} was not found; using the built-in reports/quarterly.toml",
-                path.display()
-            );
-            ReportDef::builtin()
-        }
-        None => ReportDef::builtin(),
-    };
-    loaded.map_err(|e| {
-        eprintln!("error: {e}");
+    let mut notes = Vec::new();
+    let def = crate::plan::report_definition(pipeline, &mut notes);
+    for n in notes {
+        eprintln!("note: {n}");
+    }
+    def.map_err(|m| {
+        eprintln!("error: {m}");
         EXIT_USAGE
     })
 }

@@ -7,8 +7,7 @@
 //! Every run writes its manifest, `<out>/runs/<run-id>.json` (see [`crate::manifest`]). Stages: ingest, indicators, report. A partial ingest (files quarantined) still runs the
 //! later stages and ends with exit code 3.
 
-use super::{check_input, pick, EXIT_USAGE};
-use crate::config::Pipeline;
+use super::EXIT_USAGE;
 use crate::manifest::{RunFacts, StageRecord};
 use std::path::PathBuf;
 
@@ -81,39 +80,36 @@ impl Events<'_> {
 pub fn run(mut a: Args) -> i32 {
     let json = a.log_format == LogFormat::Json;
     a.quiet |= json;
-    let default_file = PathBuf::from("pipelines/quarterly.toml");
-    let pipeline_file = match (&a.pipeline, default_file.is_file()) {
-        (Some(p), _) => Some(p.clone()),
-        (None, true) => Some(default_file),
-        (None, false) => None,
-    };
-    let pipeline = match &pipeline_file {
-        Some(p) => Pipeline::load(p),
-        None => Ok(Pipeline::default_pipeline()),
-    };
-    let pipeline = match pipeline {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
+    // Every setting is resolved and checked before the first stage starts; every problem is
+    // reported at once.
+    let plan = match crate::plan::resolve(&crate::plan::Flags {
+        pipeline: a.pipeline.clone(),
+        input: a.input.clone(),
+        out: a.out.clone(),
+        quarter: a.quarter.clone(),
+        langs: a.lang.clone(),
+    }) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("error: {p}");
+            }
             return EXIT_USAGE;
         }
     };
-    let input = pick(a.input, pipeline.input.as_ref(), "sample-data");
-    let out = pick(a.out, pipeline.out.as_ref(), "out");
-    if let Err(code) = check_input(&input) {
-        return code;
+    for n in &plan.notes {
+        eprintln!("note: {n}");
     }
-    let quarters = match super::indicators::parse_quarters(
-        a.quarter.as_deref().or(pipeline.quarter.as_deref()),
-    ) {
-        Ok(q) => q,
-        Err(code) => return code,
-    };
-    // Every setting of the report is checked before the first stage starts.
-    let (langs, def) = match super::report::resolve(&a.lang, &pipeline) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let crate::plan::Plan {
+        pipeline_file,
+        pipeline,
+        input,
+        out,
+        quarters,
+        langs,
+        report: def,
+        notes: _,
+    } = plan;
     // One lock for the whole run, so no other run writes between its stages.
     let _lock = match super::lock_out(&out, a.wait, true) {
         Ok(lock) => lock,

@@ -1,0 +1,242 @@
+//! The plan of a run: the command line's flags and the pipeline file resolved into one set of
+//! checked settings before any stage starts, so that every configuration problem is reported
+//! at once (not the first one after ingest has run) and every command reads the same settings
+//! the same way.
+//!
+//! Precedence, for each setting: the flag, else the pipeline file, else the default (input
+//! `sample-data`, out `out`, the latest quarter, both languages, the built-in report).
+
+use crate::calendar::Quarter;
+use crate::config::Pipeline;
+use crate::report::config::ReportDef;
+use crate::report::i18n::Lang;
+use std::path::{Path, PathBuf};
+
+/// What the command line says, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `run PIPELINE.toml` or `--pipeline`.
+    pub pipeline: Option<PathBuf>,
+    /// `--input`.
+    pub input: Option<PathBuf>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--quarter`: one quarter or a range `A..B`.
+    pub quarter: Option<String>,
+    /// `--lang`, each value a language code.
+    pub langs: Vec<String>,
+}
+
+/// A quarter or a range of quarters (`1402Q1..1403Q2`, both ends included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quarters {
+    /// The first quarter of the range.
+    pub first: Quarter,
+    /// The last one (the same as `first` for a single quarter).
+    pub last: Quarter,
+}
+
+impl Quarters {
+    /// Parses `1403Q2` or `1402Q1..1403Q2`; the message says how to write one.
+    pub fn parse(text: &str) -> Result<Quarters, String> {
+        let (a, b) = text.split_once("..").unwrap_or((text, text));
+        let one = |t: &str| {
+            Quarter::parse(t.trim()).ok_or_else(|| {
+                format!(
+                    "«{}» is not a quarter; write it like 1403Q2 or 1403-Q2",
+                    t.trim()
+                )
+            })
+        };
+        let (first, last) = (one(a)?, one(b)?);
+        if last < first {
+            return Err(format!(
+                "the range «{text}» ends before it starts; write the earlier quarter first, e.g. 1402Q1..1403Q2"
+            ));
+        }
+        Ok(Quarters { first, last })
+    }
+
+    /// Every quarter of the range, in order.
+    pub fn all(self) -> Vec<Quarter> {
+        let mut out = Vec::new();
+        let mut q = self.first;
+        while q <= self.last {
+            out.push(q);
+            q = q.next();
+        }
+        out
+    }
+}
+
+/// A run's settings, every one checked.
+#[derive(Debug)]
+pub struct Plan {
+    /// The pipeline file read (none: the built-in pipeline).
+    pub pipeline_file: Option<PathBuf>,
+    /// The pipeline.
+    pub pipeline: Pipeline,
+    /// The folder of county exports (it exists).
+    pub input: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// The quarter or range asked for (none: the latest).
+    pub quarters: Option<Quarters>,
+    /// The report languages.
+    pub langs: Vec<Lang>,
+    /// The report definition.
+    pub report: ReportDef,
+    /// Things worth saying that are not errors (e.g. a report file not found, built-in used).
+    pub notes: Vec<String>,
+}
+
+/// The pipeline file `run` reads when none is named, if it is there.
+pub const DEFAULT_PIPELINE_FILE: &str = "pipelines/quarterly.toml";
+
+/// Resolves and checks every setting of a run. On failure, returns every problem found, each
+/// a sentence that names the file or flag and what to write instead.
+pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
+    let mut problems = Vec::new();
+    let default_file = Path::new(DEFAULT_PIPELINE_FILE);
+    let pipeline_file = match &flags.pipeline {
+        Some(p) => Some(p.clone()),
+        None if default_file.is_file() => Some(default_file.to_owned()),
+        None => None,
+    };
+    let pipeline = match &pipeline_file {
+        Some(p) => Pipeline::load(p).unwrap_or_else(|e| {
+            problems.push(e.to_string());
+            Pipeline::default_pipeline()
+        }),
+        None => Pipeline::default_pipeline(),
+    };
+    let pick = |flag: &Option<PathBuf>, from: &Option<PathBuf>, default: &str| {
+        flag.clone()
+            .or_else(|| from.clone())
+            .unwrap_or_else(|| PathBuf::from(default))
+    };
+    let input = pick(&flags.input, &pipeline.input, "sample-data");
+    let out = pick(&flags.out, &pipeline.out, "out");
+    if !input.is_dir() {
+        problems.push(format!(
+            "the input folder {} does not exist or is not a folder; pass --input DIR or set `input` in the pipeline file",
+            input.display()
+        ));
+    }
+    let quarters = match flags.quarter.as_deref().or(pipeline.quarter.as_deref()) {
+        Some(text) => Quarters::parse(text).map(Some).unwrap_or_else(|m| {
+            problems.push(m);
+            None
+        }),
+        None => None,
+    };
+    let langs = languages(&flags.langs, &pipeline).unwrap_or_else(|m| {
+        problems.push(m);
+        Vec::new()
+    });
+    let mut notes = Vec::new();
+    let report = match report_definition(&pipeline, &mut notes) {
+        Ok(r) => Some(r),
+        Err(m) => {
+            problems.push(m);
+            None
+        }
+    };
+    let Some(report) = report.filter(|_| problems.is_empty()) else {
+        return Err(problems);
+    };
+    Ok(Plan {
+        pipeline_file,
+        pipeline,
+        input,
+        out,
+        quarters,
+        langs,
+        report,
+        notes,
+    })
+}
+
+/// The languages asked for: the flags, else the pipeline's, else both.
+pub fn languages(flags: &[String], pipeline: &Pipeline) -> Result<Vec<Lang>, String> {
+    let codes = if flags.is_empty() {
+        &pipeline.languages
+    } else {
+        flags
+    };
+    let mut langs = Vec::new();
+    let mut bad = Vec::new();
+    for code in codes {
+        match Lang::parse(code) {
+            Some(l) if !langs.contains(&l) => langs.push(l),
+            Some(_) => {}
+            None => bad.push(format!("«{code}»")),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(format!(
+            "{} is not a report language; use fa or en",
+            bad.join(", ")
+        ));
+    }
+    if langs.is_empty() {
+        langs = Lang::ALL.to_vec();
+    }
+    Ok(langs)
+}
+
+/// The report definition: the pipeline's file when it exists, else the built-in one (with a
+/// note saying so).
+pub fn report_definition(
+    pipeline: &Pipeline,
+    notes: &mut Vec<String>,
+) -> Result<ReportDef, String> {
+    let loaded = match &pipeline.report {
+        Some(path) if path.is_file() => ReportDef::load(path),
+        Some(path) => {
+            notes.push(format!(
+                "the report file {} was not found; using the built-in reports/quarterly.toml",
+                path.display()
+            ));
+            ReportDef::builtin()
+        }
+        None => ReportDef::builtin(),
+    };
+    loaded.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_of_the_settings_is_reported_at_once() {
+        let flags = Flags {
+            input: Some(PathBuf::from("/no/such/folder")),
+            quarter: Some("1403Q5".into()),
+            langs: vec!["fa".into(), "de".into()],
+            ..Flags::default()
+        };
+        let problems = resolve(&flags).expect_err("three problems");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("/no/such/folder"), "{problems:?}");
+        assert!(
+            problems[1].contains("«1403Q5» is not a quarter"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[2].contains("«de» is not a report language"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn quarter_ranges_read_in_order_and_a_reversed_one_is_refused() {
+        let r = Quarters::parse("1402Q3..1403Q2").expect("range");
+        assert_eq!(r.all().len(), 4);
+        assert_eq!(Quarters::parse("1403Q1").expect("one").all().len(), 1);
+        assert!(Quarters::parse("1403Q2..1402Q3")
+            .expect_err("reversed")
+            .contains("ends before it starts"));
+    }
+}
