@@ -117,6 +117,22 @@ impl Pipeline {
                 "`counties` is empty: list the province's counties".into(),
             ));
         }
+        // Where a key is written, to name the line in messages.
+        let line_of = |key: &str, nth: usize| -> String {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    let l = l.trim_start();
+                    l.strip_prefix(key).is_some_and(|rest| {
+                        rest.trim_start().starts_with('=')
+                            || rest.starts_with(']')
+                            || rest.starts_with('.')
+                    })
+                })
+                .nth(nth)
+                .map(|(i, _)| format!("line {}: ", i + 1))
+                .unwrap_or_default()
+        };
         for (i, c) in p.counties.iter().enumerate() {
             if c.slug.is_empty()
                 || !c
@@ -126,19 +142,25 @@ impl Pipeline {
                 || c.slug.starts_with('_')
             {
                 return Err(invalid(format!(
-                    "counties[{i}].slug «{}» must be lower-case ASCII letters, digits or _ (not first)",
+                    "{}counties[{i}].slug «{}» must be lower-case ASCII letters, digits or _ (not first)",
+                    line_of("slug", i),
                     c.slug
                 )));
             }
         }
         for (table, fields) in &p.aliases {
             let Some(t) = Table::ALL.iter().find(|t| t.name() == table) else {
-                return Err(invalid(format!("aliases.{table}: no such table")));
+                return Err(invalid(format!(
+                    "{}aliases.{table}: no such table; the tables are {}",
+                    line_of(&format!("[aliases.{table}"), 0),
+                    Table::ALL.map(|t| t.name()).join(", ")
+                )));
             };
             for field in fields.keys() {
                 if t.field(field).is_none() {
                     return Err(invalid(format!(
-                        "aliases.{table}.{field}: no such field in {table}"
+                        "{}aliases.{table}.{field}: no such field in {table}",
+                        line_of(field, 0)
                     )));
                 }
             }
@@ -146,7 +168,8 @@ impl Pipeline {
         if let Some(q) = &p.quarter {
             if Quarter::parse(q).is_none() {
                 return Err(invalid(format!(
-                    "quarter = «{q}» is not a quarter such as 1403Q2"
+                    "{}quarter = «{q}» is not a quarter such as 1403Q2",
+                    line_of("quarter", 0)
                 )));
             }
         }
@@ -200,6 +223,41 @@ impl CountyNames {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_values_name_their_line() {
+        let text = DEFAULT_PIPELINE.replace("# quarter = \"1403Q4\"", "quarter = \"1403Q7\"");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("quarter ="))
+            .expect("quarter line")
+            + 1;
+        let e = Pipeline::parse(&text, Path::new("p.toml")).expect_err("bad quarter");
+        assert!(
+            e.to_string()
+                .contains(&format!("line {line}: quarter = «1403Q7»")),
+            "{e}"
+        );
+        let text = DEFAULT_PIPELINE.replacen("slug = \"abhar\"", "slug = \"Abhar\"", 1);
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"Abhar\"") && l.starts_with("slug"))
+            .expect("slug line")
+            + 1;
+        let e = Pipeline::parse(&text, Path::new("p.toml")).expect_err("bad slug");
+        assert!(
+            e.to_string()
+                .contains(&format!("line {line}: counties[1].slug")),
+            "{e}"
+        );
+        let e = Pipeline::parse(
+            &format!("{DEFAULT_PIPELINE}\nnightly = true\n"),
+            Path::new("p.toml"),
+        )
+        .expect_err("unknown key");
+        assert!(e.to_string().contains("unknown field `nightly`"), "{e}");
+        assert!(e.to_string().contains("line "), "{e}");
+    }
 
     #[test]
     fn default_pipeline_parses_and_resolves_counties() {
