@@ -135,7 +135,7 @@ fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, bool)> {
 }
 
 /// Whether a process with this id exists (it may belong to someone else).
-fn process_exists(pid: u32) -> bool {
+pub fn process_exists(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };

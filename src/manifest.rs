@@ -291,6 +291,7 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
     });
     let dir = facts.out.join(RUNS_DIR);
     std::fs::create_dir_all(&dir)?;
+    sweep_unfinished(&dir);
     let path = dir.join(format!("{}.json", facts.run_id));
     let tmp = dir.join(format!(".{}.json.tmp", facts.run_id));
     let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
@@ -299,6 +300,27 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
     std::fs::rename(&tmp, &path)?;
     std::fs::File::open(&dir)?.sync_all()?;
     Ok(path)
+}
+
+/// Removes `.RUN-ID.json.tmp` files left by runs killed while writing their manifest (the run
+/// id ends with the process id; a file of a process that still exists is left alone).
+fn sweep_unfinished(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(id) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".json.tmp"))
+        else {
+            continue;
+        };
+        let pid = id.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !crate::lake::process_exists(p)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// One line of `sandogh runs`.

@@ -154,9 +154,18 @@ fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
         killed >= points / 3,
         "only {killed} of {points} runs were still going when killed"
     );
-    // The next run recovers by itself and sweeps what the killed ones left.
+    // The next run recovers by itself and sweeps what the killed ones left, its manifest's
+    // unfinished temporary files too.
+    std::fs::write(out.join("runs/.20261201T000000Z-99999999.json.tmp"), "{").expect("write");
     assert!(run(&out).success());
     assert_eq!(leftovers(&out), Vec::<String>::new());
+    let unfinished: Vec<String> = std::fs::read_dir(out.join("runs"))
+        .expect("runs/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert_eq!(unfinished, Vec::<String>::new());
     for (stage, files_of_stage) in &expected {
         assert!(files(&out.join(stage)) == *files_of_stage, "{stage}");
     }
