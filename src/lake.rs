@@ -84,14 +84,16 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
 
 /// A fresh temporary folder beside `dest` (inside the output folder) for a stage to write into.
 ///
-/// First puts right what a killed run may have left: if `dest` is missing but a folder moved
-/// aside by a run that no longer exists is there, it is moved back; then the temporary and
-/// moved-aside folders of runs that no longer exist are removed.
+/// First puts right what killed runs may have left beside it, for every output of the folder
+/// (all quarters of `reports/`, say, not only `dest`): an output moved aside whose place is
+/// empty is moved back; other moved-aside and temporary folders are removed. A leftover is one
+/// whose process no longer exists, or one with this process's own id (a process stages each
+/// output once, and a container may give every run the same id).
 pub fn staging_dir(dest: &Path) -> Result<PathBuf, LakeError> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
     let name = file_name(dest);
-    recover(parent, &name, dest)?;
+    recover(parent)?;
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(io("cannot clear", &tmp))?;
@@ -106,31 +108,45 @@ fn file_name(dest: &Path) -> String {
         .unwrap_or_else(|| "stage".into())
 }
 
-/// The folders `.NAME.tmp-PID` and `.NAME.old-PID` in `parent` whose process is gone, with
-/// whether each is a moved-aside old output.
-fn leftovers(parent: &Path, name: &str) -> Vec<(PathBuf, bool)> {
+/// A folder a stage leaves beside its output while it works: `.NAME.tmp-PID` (being written)
+/// or `.NAME.old-PID` (the previous output, moved aside).
+struct Leftover {
+    path: PathBuf,
+    /// The output it belongs to.
+    name: String,
+    /// Whether it is a moved-aside previous output.
+    old: bool,
+}
+
+/// The leftovers in `parent` of processes that no longer exist (or of this process's id).
+fn leftovers(parent: &Path) -> Vec<Leftover> {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Vec::new();
     };
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+        let Some(rest) = file.strip_prefix('.') else {
             continue;
         };
-        let (old, pid) = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
-            (Some(pid), _) => (false, pid),
-            (_, Some(pid)) => (true, pid),
-            _ => continue,
-        };
-        let Ok(pid) = pid.parse::<u32>() else {
+        let parsed = [(".tmp-", false), (".old-", true)]
+            .into_iter()
+            .find_map(|(mark, old)| {
+                let (name, pid) = rest.rsplit_once(mark)?;
+                Some((name.to_owned(), old, pid.parse::<u32>().ok()?))
+            });
+        let Some((name, old, pid)) = parsed else {
             continue;
         };
-        if pid != std::process::id() && !process_exists(pid) {
-            found.push((entry.path(), old));
+        if pid == std::process::id() || !process_exists(pid) {
+            found.push(Leftover {
+                path: entry.path(),
+                name,
+                old,
+            });
         }
     }
-    found.sort();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
 
@@ -144,15 +160,16 @@ pub fn process_exists(pid: u32) -> bool {
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-/// Puts back an output moved aside by a run killed between its two renames, and removes the
-/// temporary folders of runs that no longer exist.
-fn recover(parent: &Path, name: &str, dest: &Path) -> Result<(), LakeError> {
-    for (path, old) in leftovers(parent, name) {
-        if old && !dest.exists() {
-            std::fs::rename(&path, dest).map_err(io("cannot move back", &path))?;
+/// Puts back outputs moved aside by a run killed between its two renames, and removes the
+/// other leftovers of runs that no longer exist.
+fn recover(parent: &Path) -> Result<(), LakeError> {
+    for left in leftovers(parent) {
+        let dest = parent.join(&left.name);
+        if left.old && !dest.exists() {
+            std::fs::rename(&left.path, &dest).map_err(io("cannot move back", &left.path))?;
             sync_dir(parent)?;
         } else {
-            std::fs::remove_dir_all(&path).map_err(io("cannot remove", &path))?;
+            std::fs::remove_dir_all(&left.path).map_err(io("cannot remove", &left.path))?;
         }
     }
     Ok(())
@@ -224,7 +241,9 @@ pub fn commit(staged: &Path, dest: &Path) -> Result<(), LakeError> {
     if dest.exists() {
         if exchange(staged, dest)? {
             sync_dir(parent)?;
-            std::fs::remove_dir_all(staged).map_err(io("cannot remove", staged))?;
+            // The new output is in place; an old copy that cannot be removed now is swept by
+            // the next run (its folder carries this process's id).
+            let _ = std::fs::remove_dir_all(staged);
             return sync_dir(parent);
         }
         let old = parent.join(format!(".{}.old-{}", file_name(dest), std::process::id()));
@@ -235,7 +254,7 @@ pub fn commit(staged: &Path, dest: &Path) -> Result<(), LakeError> {
             return Err(io("cannot move into place", staged)(e));
         }
         sync_dir(parent)?;
-        std::fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+        let _ = std::fs::remove_dir_all(&old); // swept by the next run if it fails now
     } else {
         std::fs::rename(staged, dest).map_err(io("cannot move into place", staged))?;
     }

@@ -5,9 +5,10 @@
 //! A manifest holds: the tool and its version; the pipeline file and its sha256; every input
 //! file with its size and sha256; each stage with its wall time, exit code and whether it was
 //! skipped (a stage after a failed one is); the ingest report's row counts, quarantined files
-//! and sheets and the number of warnings; every output file with its size and sha256; the exit
-//! status. The run id is the start time in UTC and the process id
-//! (`20261201T231500Z-4242`), so ids sort by time. Manifests are the one output that differs
+//! and sheets and the number of warnings (when this run's ingest finished; none otherwise);
+//! every file of the output folder's `lake/`, `indicators/` and `reports/` after the run
+//! (hidden temporary folders left out) with its size and sha256; the exit status. The run id is the start time in UTC to the millisecond and the zero-padded process
+//! id (`20261201T231500123Z-0000004242`), so ids sort by time. Manifests are the one output that differs
 //! between two runs of the same inputs (times and ids); the stages' outputs do not.
 
 use sha2::{Digest, Sha256};
@@ -40,28 +41,45 @@ pub struct FileRecord {
     pub sha256: String,
 }
 
-/// What a run's outputs depend on, as one sha256: the sandogh version, the pipeline as
-/// resolved, the report definition file, the quarter asked for, the languages and every input
-/// file's path, size and sha256. Two runs with one fingerprint write the same outputs.
-pub fn fingerprint(
-    pipeline: &crate::config::Pipeline,
-    quarter: Option<&str>,
-    languages: &[&str],
-    inputs: &[FileRecord],
-) -> String {
-    let report = pipeline
-        .report
-        .as_deref()
-        .filter(|p| p.is_file())
-        .and_then(|p| sha256_of(p).ok())
-        .map(|(_, h)| h);
+/// What a run depends on, for its [`fingerprint`].
+pub struct Depends<'a> {
+    /// The pipeline as resolved.
+    pub pipeline: &'a crate::config::Pipeline,
+    /// sha256 of the pipeline file's bytes as read (none: built-in).
+    pub pipeline_sha256: Option<&'a str>,
+    /// sha256 of the report definition's bytes as read (none: built-in).
+    pub report_sha256: Option<&'a str>,
+    /// The input folder as given (ingest's report records it).
+    pub input: &'a Path,
+    /// The quarter or range asked for.
+    pub quarter: Option<&'a str>,
+    /// The report languages.
+    pub languages: &'a [&'a str],
+    /// Every input file, hashed.
+    pub inputs: &'a [FileRecord],
+    /// Every other entry of the input folder ([`other_entries`]).
+    pub others: &'a [(String, String)],
+}
+
+/// What a run's outputs depend on, as one sha256: the sandogh binary (its own sha256) and
+/// version, the pipeline as resolved and the bytes of its file, the report definition's bytes,
+/// the input folder, the quarter asked for, the languages, every input file's path, size and
+/// sha256, and every other entry of the input folder. Two runs with one fingerprint write the
+/// same outputs. When the binary cannot be read, the fingerprint is unique to this run (so an
+/// incremental run never skips).
+pub fn fingerprint(d: &Depends) -> String {
+    let build = build_id().unwrap_or_else(|| format!("unreadable-{}", new_run_id().0));
     let facts = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
-        "pipeline": pipeline,
-        "report": report,
-        "quarter": quarter,
-        "languages": languages,
-        "inputs": inputs,
+        "build": build,
+        "pipeline": d.pipeline,
+        "pipeline_sha256": d.pipeline_sha256,
+        "report_sha256": d.report_sha256,
+        "input": d.input.display().to_string(),
+        "quarter": d.quarter,
+        "languages": d.languages,
+        "inputs": d.inputs,
+        "others": d.others,
     });
     let mut hasher = Sha256::new();
     hasher.update(facts.to_string().as_bytes());
@@ -111,13 +129,7 @@ pub fn unchanged_since(out: &Path, fingerprint: &str) -> Option<(String, i32)> {
         return None;
     }
     let listed: Vec<FileRecord> = serde_json::from_value(m.get("outputs")?.clone()).ok()?;
-    let mut on_disk = Vec::new();
-    for stage in ["lake", "indicators", "reports"] {
-        for mut f in files_under(&out.join(stage)) {
-            f.path = format!("{stage}/{}", f.path);
-            on_disk.push(f);
-        }
-    }
+    let on_disk = outputs_of(out);
     let same = listed.len() == on_disk.len()
         && listed
             .iter()
@@ -136,6 +148,8 @@ pub struct RunFacts<'a> {
     pub started: &'a str,
     /// The pipeline file, if one was read (else the built-in pipeline).
     pub pipeline_file: Option<&'a Path>,
+    /// sha256 of its bytes as read.
+    pub pipeline_sha256: Option<&'a str>,
     /// The input folder.
     pub input: &'a Path,
     /// The output folder.
@@ -148,6 +162,8 @@ pub struct RunFacts<'a> {
     pub fingerprint: &'a str,
     /// Its input files, hashed.
     pub inputs: &'a [FileRecord],
+    /// The other entries of its input folder (links, pipes).
+    pub others: &'a [(String, String)],
     /// The earlier run whose outputs it kept, when nothing had changed.
     pub unchanged_since: Option<&'a str>,
 }
@@ -156,7 +172,11 @@ pub struct RunFacts<'a> {
 pub fn new_run_id() -> (String, String) {
     let now = chrono::Utc::now();
     (
-        format!("{}-{}", now.format("%Y%m%dT%H%M%SZ"), std::process::id()),
+        format!(
+            "{}-{:010}",
+            now.format("%Y%m%dT%H%M%S%3fZ"),
+            std::process::id()
+        ),
         now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     )
 }
@@ -186,6 +206,26 @@ fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
 /// Every regular file under `dir` (symbolic links are not followed), sorted, with size and
 /// sha256; files that cannot be read are left out.
 pub fn files_under(dir: &Path) -> Vec<FileRecord> {
+    walk_files(dir, true)
+}
+
+/// The files of a run's outputs (`lake/`, `indicators/`, `reports/`), paths from `out`; hidden
+/// entries (a stage's temporary folders) are not outputs.
+pub fn outputs_of(out: &Path) -> Vec<FileRecord> {
+    let mut outputs = Vec::new();
+    for stage in ["lake", "indicators", "reports"] {
+        for mut f in walk_files(&out.join(stage), false) {
+            f.path = format!("{stage}/{}", f.path);
+            outputs.push(f);
+        }
+    }
+    outputs
+}
+
+/// Entries under an input folder that are not regular files or folders (symbolic links with
+/// their targets, pipes, sockets): ingest lists them as skipped, so they belong to what a run
+/// depends on.
+pub fn other_entries(dir: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut todo = vec![dir.to_owned()];
     while let Some(d) = todo.pop() {
@@ -197,6 +237,53 @@ pub fn files_under(dir: &Path) -> Vec<FileRecord> {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            if kind.is_dir() {
+                todo.push(path);
+            } else if kind.is_symlink() {
+                let target = std::fs::read_link(&path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                found.push((rel, format!("symlink to {target}")));
+            } else if !kind.is_file() {
+                found.push((rel, "not a regular file".to_owned()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// sha256 of the running sandogh binary: a rebuilt sandogh (a fixed formula, a new dependency)
+/// is another version even when `CARGO_PKG_VERSION` stays the same.
+fn build_id() -> Option<String> {
+    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        sha256_of(&exe).ok().map(|(_, h)| h)
+    })
+    .clone()
+}
+
+fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if !hidden && entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             if kind.is_dir() {
                 todo.push(path);
             } else if kind.is_file() {
@@ -217,10 +304,16 @@ pub fn files_under(dir: &Path) -> Vec<FileRecord> {
 
 /// Writes `<out>/runs/<run-id>.json` (whole or not at all) and returns its path.
 pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
-    let report: Option<serde_json::Value> =
-        std::fs::read(facts.out.join("lake").join("ingest-report.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
+    // The counts are this run's only when its ingest finished (or when it kept the outputs of
+    // an unchanged run); a failed ingest leaves the previous lake, whose counts are not its.
+    let ingest_finished = facts
+        .stages
+        .iter()
+        .any(|s| s.stage == "ingest" && matches!(s.exit_code, Some(0 | 3)));
+    let report: Option<serde_json::Value> = (ingest_finished || facts.unchanged_since.is_some())
+        .then(|| std::fs::read(facts.out.join("lake").join("ingest-report.json")).ok())
+        .flatten()
+        .and_then(|b| serde_json::from_slice(&b).ok());
     let totals = report
         .as_ref()
         .and_then(|r| r.get("totals").cloned())
@@ -255,17 +348,11 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
     let pipeline = match facts.pipeline_file {
         Some(p) => serde_json::json!({
             "file": p.display().to_string(),
-            "sha256": sha256_of(p).ok().map(|(_, h)| h),
+            "sha256": facts.pipeline_sha256,
         }),
         None => serde_json::json!({"file": null, "builtin": true}),
     };
-    let mut outputs = Vec::new();
-    for stage in ["lake", "indicators", "reports"] {
-        for mut f in files_under(&facts.out.join(stage)) {
-            f.path = format!("{stage}/{}", f.path);
-            outputs.push(f);
-        }
-    }
+    let outputs = outputs_of(facts.out);
     let manifest = serde_json::json!({
         "run_id": facts.run_id,
         "tool": "sandogh",
@@ -278,6 +365,7 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
         "unchanged_since": facts.unchanged_since,
         "input": facts.input.display().to_string(),
         "inputs": facts.inputs,
+        "other_input_entries": facts.others,
         "stages": facts.stages,
         "rows": totals,
         "quarantined": quarantined,

@@ -88,6 +88,21 @@ pub struct Plan {
     pub report: ReportDef,
     /// Things worth saying that are not errors (e.g. a report file not found, built-in used).
     pub notes: Vec<String>,
+    /// sha256 of the pipeline file's bytes as they were read (none: the built-in pipeline).
+    pub pipeline_sha256: Option<String>,
+    /// sha256 of the report definition file's bytes as they were read (none: built-in).
+    pub report_sha256: Option<String>,
+}
+
+/// A file's text and the sha256 of exactly those bytes.
+fn read_hashed(path: &Path) -> std::io::Result<(String, String)> {
+    use sha2::Digest;
+    let text = std::fs::read_to_string(path)?;
+    let hash = sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((text, hash))
 }
 
 /// The pipeline file `run` reads when none is named, if it is there.
@@ -103,11 +118,24 @@ pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
         None if default_file.is_file() => Some(default_file.to_owned()),
         None => None,
     };
+    let mut pipeline_sha256 = None;
     let pipeline = match &pipeline_file {
-        Some(p) => Pipeline::load(p).unwrap_or_else(|e| {
-            problems.push(e.to_string());
-            Pipeline::default_pipeline()
-        }),
+        Some(p) => match read_hashed(p) {
+            Ok((text, hash)) => {
+                pipeline_sha256 = Some(hash);
+                Pipeline::parse(&text, p).unwrap_or_else(|e| {
+                    problems.push(e.to_string());
+                    Pipeline::default_pipeline()
+                })
+            }
+            Err(e) => {
+                problems.push(format!(
+                    "cannot read the pipeline file {}: {e}",
+                    p.display()
+                ));
+                Pipeline::default_pipeline()
+            }
+        },
         None => Pipeline::default_pipeline(),
     };
     let pick = |flag: &Option<PathBuf>, from: &Option<PathBuf>, default: &str| {
@@ -135,7 +163,8 @@ pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
         Vec::new()
     });
     let mut notes = Vec::new();
-    let report = match report_definition(&pipeline, &mut notes) {
+    let mut report_sha256 = None;
+    let report = match report_definition_hashed(&pipeline, &mut notes, &mut report_sha256) {
         Ok(r) => Some(r),
         Err(m) => {
             problems.push(m);
@@ -154,6 +183,8 @@ pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
         langs,
         report,
         notes,
+        pipeline_sha256,
+        report_sha256,
     })
 }
 
@@ -191,8 +222,22 @@ pub fn report_definition(
     pipeline: &Pipeline,
     notes: &mut Vec<String>,
 ) -> Result<ReportDef, String> {
+    report_definition_hashed(pipeline, notes, &mut None)
+}
+
+/// [`report_definition`], setting `hash` to the sha256 of the file's bytes when one was read.
+fn report_definition_hashed(
+    pipeline: &Pipeline,
+    notes: &mut Vec<String>,
+    hash: &mut Option<String>,
+) -> Result<ReportDef, String> {
     let loaded = match &pipeline.report {
-        Some(path) if path.is_file() => ReportDef::load(path),
+        Some(path) if path.is_file() => {
+            let (text, h) = read_hashed(path)
+                .map_err(|e| format!("cannot read the report file {}: {e}", path.display()))?;
+            *hash = Some(h);
+            ReportDef::parse(&text, path)
+        }
         Some(path) => {
             notes.push(format!(
                 "the report file {} was not found; using the built-in reports/quarterly.toml",

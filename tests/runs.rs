@@ -17,13 +17,18 @@ fn sample_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
 
-/// Every file under `dir` (relative path → bytes), the lock file left out.
+/// Every file under `dir` (relative path → bytes); hidden entries (the lock file, a stage's
+/// temporary folders, which a killed run leaves until the next run sweeps them) left out.
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut found = BTreeMap::new();
     let mut todo = vec![dir.to_owned()];
     while let Some(d) = todo.pop() {
         for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
-            let p = e.expect("entry").path();
+            let e = e.expect("entry");
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let p = e.path();
             if p.is_dir() {
                 todo.push(p);
             } else if p.file_name().is_some_and(|n| n != sandogh::lock::LOCK_FILE) {
@@ -35,14 +40,22 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     found
 }
 
-/// The names in `out` that a finished run does not leave: temporary and moved-aside folders.
+/// What a finished run does not leave anywhere under `out`: temporary and moved-aside folders
+/// and unfinished files.
 fn leftovers(out: &Path) -> Vec<String> {
-    std::fs::read_dir(out)
-        .expect("list out")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
-        .collect()
+    let mut found = Vec::new();
+    let mut todo = vec![out.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("list").flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.contains(".tmp-") || name.contains(".old-") || name.ends_with(".tmp") {
+                found.push(e.path().display().to_string());
+            } else if e.path().is_dir() {
+                todo.push(e.path());
+            }
+        }
+    }
+    found
 }
 
 #[test]
@@ -76,17 +89,37 @@ fn a_second_run_on_one_out_stops_naming_the_first_or_waits_with_wait() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run --wait");
-    std::thread::sleep(Duration::from_millis(700));
+    // Read its messages as they come: once it says whom it waits for, it is waiting.
+    let stderr = waiting.stderr.take().expect("stderr");
+    let (said, heard) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("waiting for the sandogh run") {
+                let _ = said.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    heard
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the second run says that it waits");
+    std::thread::sleep(Duration::from_millis(200));
     assert!(
         waiting.try_wait().expect("poll").is_none(),
         "--wait must wait while the lock is held"
     );
     assert!(!out.join("lake").exists());
     drop(held);
-    let done = waiting.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&done.stderr);
-    assert_eq!(done.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("waiting for the sandogh run"), "{stderr}");
+    let status = waiting.wait().expect("wait");
+    let stderr = reader.join().expect("reader");
+    assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(out.join("reports").is_dir());
 }
 
@@ -151,7 +184,7 @@ fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
         }
     }
     assert!(
-        killed >= points / 3,
+        killed >= points / 4,
         "only {killed} of {points} runs were still going when killed"
     );
     // The next run recovers by itself and sweeps what the killed ones left, its manifest's
@@ -196,6 +229,15 @@ fn an_output_moved_aside_by_a_killed_run_is_put_back() {
     assert!(files(&out.join("lake")) == lake);
     assert!(!aside.exists());
     assert!(!out.join(".lake.tmp-99999998").exists(), "stale tmp swept");
+    std::fs::remove_dir_all(staged).expect("clean");
+    // Beside the reports, leftovers of any quarter are swept when one quarter is staged.
+    let stale = out.join("reports/.1399Q1.tmp-99999997");
+    std::fs::create_dir_all(stale.join("charts")).expect("stale report");
+    let staged = sandogh::lake::staging_dir(&out.join("reports/1403Q4")).expect("staging");
+    assert!(
+        !stale.exists(),
+        "a stale report folder of another quarter is swept"
+    );
     std::fs::remove_dir_all(staged).expect("clean");
 }
 

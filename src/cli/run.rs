@@ -81,21 +81,43 @@ pub fn run(mut a: Args) -> i32 {
     let json = a.log_format == LogFormat::Json;
     a.quiet |= json;
     // Every setting is resolved and checked before the first stage starts; every problem is
-    // reported at once.
-    let plan = match crate::plan::resolve(&crate::plan::Flags {
+    // reported at once. Checked once before the lock (a bad setting writes nothing, not even
+    // the output folder) and again once the lock is held, as a run that waited for another
+    // must use the settings as they are when it starts, not as they were when it was called.
+    let flags = crate::plan::Flags {
         pipeline: a.pipeline.clone(),
         input: a.input.clone(),
         out: a.out.clone(),
         quarter: a.quarter.clone(),
         langs: a.lang.clone(),
-    }) {
-        Ok(plan) => plan,
+    };
+    let resolve = || match crate::plan::resolve(&flags) {
+        Ok(plan) => Ok(plan),
         Err(problems) => {
             for p in problems {
                 eprintln!("error: {p}");
             }
+            Err(EXIT_USAGE)
+        }
+    };
+    let first = match resolve() {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
+    // One lock for the whole run, so no other run writes between its stages.
+    let _lock = match super::lock_out(&first.out, a.wait, true) {
+        Ok(lock) => lock,
+        Err(code) => return code,
+    };
+    let plan = match resolve() {
+        Ok(plan) if plan.out == first.out => plan,
+        Ok(_) => {
+            eprintln!(
+                "error: the pipeline file's `out` changed while this run waited; run it again"
+            );
             return EXIT_USAGE;
         }
+        Err(code) => return code,
     };
     for n in &plan.notes {
         eprintln!("note: {n}");
@@ -109,12 +131,9 @@ pub fn run(mut a: Args) -> i32 {
         langs,
         report: def,
         notes: _,
+        pipeline_sha256,
+        report_sha256,
     } = plan;
-    // One lock for the whole run, so no other run writes between its stages.
-    let _lock = match super::lock_out(&out, a.wait, true) {
-        Ok(lock) => lock,
-        Err(code) => return code,
-    };
     let (run_id, started) = crate::manifest::new_run_id();
     let events = Events {
         json,
@@ -148,9 +167,19 @@ pub fn run(mut a: Args) -> i32 {
         code
     };
     let inputs = crate::manifest::files_under(&input);
+    let others = crate::manifest::other_entries(&input);
     let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let quarter_text = a.quarter.as_deref().or(pipeline.quarter.as_deref());
-    let fingerprint = crate::manifest::fingerprint(&pipeline, quarter_text, &codes, &inputs);
+    let fingerprint = crate::manifest::fingerprint(&crate::manifest::Depends {
+        pipeline: &pipeline,
+        pipeline_sha256: pipeline_sha256.as_deref(),
+        report_sha256: report_sha256.as_deref(),
+        input: &input,
+        quarter: quarter_text,
+        languages: &codes,
+        inputs: &inputs,
+        others: &others,
+    });
     let unchanged = if pipeline.incremental && !a.full {
         crate::manifest::unchanged_since(&out, &fingerprint)
     } else {
@@ -176,12 +205,14 @@ pub fn run(mut a: Args) -> i32 {
             run_id: &run_id,
             started: &started,
             pipeline_file: pipeline_file.as_deref(),
+            pipeline_sha256: pipeline_sha256.as_deref(),
             input: &input,
             out: &out,
             stages: &stages,
             exit_status: *status,
             fingerprint: &fingerprint,
             inputs: &inputs,
+            others: &others,
             unchanged_since: Some(since),
         };
         return match crate::manifest::write(&facts) {
@@ -245,12 +276,14 @@ pub fn run(mut a: Args) -> i32 {
         run_id: &run_id,
         started: &started,
         pipeline_file: pipeline_file.as_deref(),
+        pipeline_sha256: pipeline_sha256.as_deref(),
         input: &input,
         out: &out,
         stages: &stages,
         exit_status: status,
         fingerprint: &fingerprint,
         inputs: &inputs,
+        others: &others,
         unchanged_since: None,
     };
     match crate::manifest::write(&facts) {
@@ -261,7 +294,7 @@ pub fn run(mut a: Args) -> i32 {
                     serde_json::json!({
                         "exit_status": status,
                         "seconds": stages.iter().map(|s| s.seconds).sum::<f64>(),
-                        "rows": ingest_totals(&out),
+                        "rows": if ingest_finished(&stages) { ingest_totals(&out) } else { None },
                         "manifest": path.display().to_string(),
                     }),
                 );
@@ -290,6 +323,12 @@ pub fn run(mut a: Args) -> i32 {
 /// took.
 fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -> String {
     let seconds: f64 = stages.iter().map(|s| s.seconds).sum();
+    if !ingest_finished(stages) {
+        return format!(
+            "done in {seconds:.1} s (exit {status}): ingest did not finish, so nothing was written; {} keeps its previous outputs",
+            out.display()
+        );
+    }
     let totals = ingest_totals(out);
     let n = |k: &str| {
         totals
@@ -323,4 +362,11 @@ fn ingest_totals(out: &std::path::Path) -> Option<serde_json::Value> {
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|r| r.get("totals").cloned())
+}
+
+/// Whether this run's ingest finished (exit 0 or 3), so the lake's counts are its own.
+fn ingest_finished(stages: &[StageRecord]) -> bool {
+    stages
+        .iter()
+        .any(|s| s.stage == "ingest" && matches!(s.exit_code, Some(0 | 3)))
 }
