@@ -90,10 +90,20 @@ pub fn fingerprint(d: &Depends) -> String {
         .collect()
 }
 
+/// A complete earlier run whose outputs a run keeps, as nothing changed.
+pub struct Kept {
+    /// Its run id.
+    pub run_id: String,
+    /// Its exit status (0, or 3 when files were quarantined).
+    pub exit_status: i32,
+    /// The outputs, as found on disk (the same as it listed).
+    pub outputs: Vec<FileRecord>,
+}
+
 /// The latest complete run (exit status 0 or 3) of `out` with this fingerprint whose outputs
-/// are all still there, byte for byte: its run id and exit status. `None` when there is none,
-/// or when a later complete run had another fingerprint.
-pub fn unchanged_since(out: &Path, fingerprint: &str) -> Option<(String, i32)> {
+/// are all still there, byte for byte. `None` when there is none, or when a later complete run
+/// had another fingerprint.
+pub fn unchanged_since(out: &Path, fingerprint: &str) -> Option<Kept> {
     let mut latest: Option<serde_json::Value> = None;
     let mut names: Vec<PathBuf> = std::fs::read_dir(out.join(RUNS_DIR))
         .ok()?
@@ -135,9 +145,13 @@ pub fn unchanged_since(out: &Path, fingerprint: &str) -> Option<(String, i32)> {
             .iter()
             .zip(&on_disk)
             .all(|(a, b)| a.path == b.path && a.size == b.size && a.sha256 == b.sha256);
-    let status = m.get("exit_status")?.as_i64()? as i32;
+    let exit_status = m.get("exit_status")?.as_i64()? as i32;
     let run_id = m.get("run_id")?.as_str()?.to_owned();
-    same.then_some((run_id, status))
+    same.then_some(Kept {
+        run_id,
+        exit_status,
+        outputs: on_disk,
+    })
 }
 
 /// What a run was given.
@@ -166,6 +180,8 @@ pub struct RunFacts<'a> {
     pub others: &'a [(String, String)],
     /// The earlier run whose outputs it kept, when nothing had changed.
     pub unchanged_since: Option<&'a str>,
+    /// The output files when already listed and hashed (a kept run's); else they are read.
+    pub outputs: Option<&'a [FileRecord]>,
 }
 
 /// A new run id: the current UTC time and this process's id.
@@ -227,35 +243,44 @@ pub fn outputs_of(out: &Path) -> Vec<FileRecord> {
 /// depends on.
 pub fn other_entries(dir: &Path) -> Vec<(String, String)> {
     let mut found = Vec::new();
+    walk(dir, true, &mut |rel, path, kind| {
+        if kind.is_symlink() {
+            let target = std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            found.push((rel.to_owned(), format!("symlink to {target}")));
+        } else if !kind.is_file() {
+            found.push((rel.to_owned(), "not a regular file".to_owned()));
+        }
+    });
+    found.sort();
+    found
+}
+
+/// Calls `each(relative path, path, type)` for every entry under `dir` that is not a folder,
+/// descending into folders (not through links); hidden entries are skipped unless `hidden`.
+fn walk(dir: &Path, hidden: bool, each: &mut dyn FnMut(&str, &Path, std::fs::FileType)) {
     let mut todo = vec![dir.to_owned()];
     while let Some(d) = todo.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for entry in entries.flatten() {
-            let path = entry.path();
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned();
+            if !hidden && entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
             if kind.is_dir() {
                 todo.push(path);
-            } else if kind.is_symlink() {
-                let target = std::fs::read_link(&path)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
-                found.push((rel, format!("symlink to {target}")));
-            } else if !kind.is_file() {
-                found.push((rel, "not a regular file".to_owned()));
+            } else {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy();
+                each(&rel, &path, kind);
             }
         }
     }
-    found.sort();
-    found
 }
 
 /// sha256 of the running sandogh binary: a rebuilt sandogh (a fixed formula, a new dependency)
@@ -271,35 +296,26 @@ fn build_id() -> Option<String> {
 
 fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
     let mut found = Vec::new();
-    let mut todo = vec![dir.to_owned()];
-    while let Some(d) = todo.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if !hidden && entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if kind.is_dir() {
-                todo.push(path);
-            } else if kind.is_file() {
-                if let Ok((size, sha256)) = sha256_of(&path) {
-                    let rel = path.strip_prefix(dir).unwrap_or(&path);
-                    found.push(FileRecord {
-                        path: rel.to_string_lossy().into_owned(),
-                        size,
-                        sha256,
-                    });
-                }
+    walk(dir, hidden, &mut |rel, path, kind| {
+        if kind.is_file() {
+            if let Ok((size, sha256)) = sha256_of(path) {
+                found.push(FileRecord {
+                    path: rel.to_owned(),
+                    size,
+                    sha256,
+                });
             }
         }
-    }
+    });
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found
+}
+
+/// Whether a run's ingest finished (exit 0 or 3), so the lake's counts are its own.
+pub fn ingest_finished(stages: &[StageRecord]) -> bool {
+    stages
+        .iter()
+        .any(|s| s.stage == "ingest" && matches!(s.exit_code, Some(0 | 3)))
 }
 
 /// Writes `<out>/runs/<run-id>.json` (whole or not at all) and returns its path.
@@ -352,7 +368,10 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
         }),
         None => serde_json::json!({"file": null, "builtin": true}),
     };
-    let outputs = outputs_of(facts.out);
+    let outputs = match facts.outputs {
+        Some(listed) => listed.to_vec(),
+        None => outputs_of(facts.out),
+    };
     let manifest = serde_json::json!({
         "run_id": facts.run_id,
         "tool": "sandogh",

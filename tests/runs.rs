@@ -17,6 +17,16 @@ fn sample_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
 
+/// `sandogh run --input sample-data/ --out OUT`, more arguments to add.
+fn sample_run(out: &Path) -> Command {
+    let mut c = sandogh();
+    c.args(["run", "--input"])
+        .arg(sample_data())
+        .arg("--out")
+        .arg(out);
+    c
+}
+
 /// Every file under `dir` (relative path → bytes); hidden entries (the lock file, a stage's
 /// temporary folders, which a killed run leaves until the next run sweeps them) left out.
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -79,11 +89,7 @@ fn a_second_run_on_one_out_stops_naming_the_first_or_waits_with_wait() {
     assert!(stderr.contains("--wait"), "{stderr}");
     assert!(!out.join("lake").exists(), "a refused run writes nothing");
 
-    let mut waiting = sandogh()
-        .args(["run", "--input"])
-        .arg(sample_data())
-        .arg("--out")
-        .arg(&out)
+    let mut waiting = sample_run(&out)
         .arg("--wait")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -127,11 +133,7 @@ fn a_second_run_on_one_out_stops_naming_the_first_or_waits_with_wait() {
 fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = |out: &Path| {
-        sandogh()
-            .args(["run", "--input"])
-            .arg(sample_data())
-            .arg("--out")
-            .arg(out)
+        sample_run(out)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -158,11 +160,7 @@ fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
     let mut killed = 0;
     for i in 0..points {
         let at = took.mul_f64(f64::from(i) / f64::from(points));
-        let mut child = sandogh()
-            .args(["run", "--input"])
-            .arg(sample_data())
-            .arg("--out")
-            .arg(&out)
+        let mut child = sample_run(&out)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -356,13 +354,7 @@ fn sha256_hex(path: &Path) -> String {
 fn every_run_writes_a_manifest_of_its_inputs_stages_and_outputs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let done = sandogh()
-        .args(["run", "--input"])
-        .arg(sample_data())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let done = sample_run(&out).output().expect("run");
     assert_eq!(done.status.code(), Some(0));
     let manifests: Vec<PathBuf> = std::fs::read_dir(out.join("runs"))
         .expect("runs/")

@@ -8,7 +8,7 @@
 //! later stages and ends with exit code 3.
 
 use super::EXIT_USAGE;
-use crate::manifest::{RunFacts, StageRecord};
+use crate::manifest::{ingest_finished, RunFacts, StageRecord};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh run`.
@@ -185,83 +185,50 @@ pub fn run(mut a: Args) -> i32 {
     } else {
         None
     };
-    if let Some((since, status)) = &unchanged {
-        if json {
-            events.emit("unchanged", serde_json::json!({ "since": since }));
-        } else {
-            println!(
-                "nothing changed since run {since} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway"
-            );
-        }
-        for stage in ["ingest", "indicators", "report"] {
-            stages.push(StageRecord {
-                stage,
-                seconds: 0.0,
-                exit_code: None,
-                skipped: true,
-            });
-        }
-        let facts = RunFacts {
-            run_id: &run_id,
-            started: &started,
-            pipeline_file: pipeline_file.as_deref(),
-            pipeline_sha256: pipeline_sha256.as_deref(),
-            input: &input,
-            out: &out,
-            stages: &stages,
-            exit_status: *status,
-            fingerprint: &fingerprint,
-            inputs: &inputs,
-            others: &others,
-            unchanged_since: Some(since),
-        };
-        return match crate::manifest::write(&facts) {
-            Ok(path) => {
-                if json {
-                    events.emit(
-                        "run_end",
-                        serde_json::json!({ "exit_status": status, "unchanged_since": since, "manifest": path.display().to_string() }),
-                    );
-                } else {
-                    println!("run {run_id} → {}", path.display());
-                }
-                *status
-            }
-            Err(e) => {
-                eprintln!(
-                    "error: cannot write the run's manifest in {}: {e}",
-                    out.display()
+    let (status, kept) = match unchanged {
+        Some(kept) => {
+            if json {
+                events.emit("unchanged", serde_json::json!({ "since": kept.run_id }));
+            } else {
+                println!(
+                    "nothing changed since run {} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway",
+                    kept.run_id
                 );
-                super::EXIT_FAILURE
             }
-        };
-    }
-    let ingest = timed(&mut stages, "ingest", &|| {
-        super::ingest::ingest_stage(&input, &out, &pipeline, a.quiet)
-    });
-    let mut status = ingest;
-    if ingest == super::EXIT_OK || ingest == super::EXIT_PARTIAL {
-        if !a.quiet {
-            println!();
+            (kept.exit_status, Some(kept))
         }
-        let last = quarters.map(|q| q.last);
-        let indicators = timed(&mut stages, "indicators", &|| {
-            super::indicators::indicators_stage(&out, pipeline.calendar, last, a.quiet)
-        });
-        if indicators == super::EXIT_OK {
-            if !a.quiet {
-                println!();
-            }
-            let report = timed(&mut stages, "report", &|| {
-                super::report::report_stages(&out, &pipeline, quarters, &langs, &def, a.quiet)
+        None => {
+            let ingest = timed(&mut stages, "ingest", &|| {
+                super::ingest::ingest_stage(&input, &out, &pipeline, a.quiet)
             });
-            if report != super::EXIT_OK {
-                status = report;
+            let mut status = ingest;
+            if ingest == super::EXIT_OK || ingest == super::EXIT_PARTIAL {
+                if !a.quiet {
+                    println!();
+                }
+                let last = quarters.map(|q| q.last);
+                let indicators = timed(&mut stages, "indicators", &|| {
+                    super::indicators::indicators_stage(&out, pipeline.calendar, last, a.quiet)
+                });
+                if indicators == super::EXIT_OK {
+                    if !a.quiet {
+                        println!();
+                    }
+                    let report = timed(&mut stages, "report", &|| {
+                        super::report::report_stages(
+                            &out, &pipeline, quarters, &langs, &def, a.quiet,
+                        )
+                    });
+                    if report != super::EXIT_OK {
+                        status = report;
+                    }
+                } else {
+                    status = indicators;
+                }
             }
-        } else {
-            status = indicators;
+            (status, None)
         }
-    }
+    };
     for stage in ["ingest", "indicators", "report"] {
         if !stages.iter().any(|s| s.stage == stage) {
             stages.push(StageRecord {
@@ -272,6 +239,7 @@ pub fn run(mut a: Args) -> i32 {
             });
         }
     }
+    let since = kept.as_ref().map(|k| k.run_id.as_str());
     let facts = RunFacts {
         run_id: &run_id,
         started: &started,
@@ -284,25 +252,30 @@ pub fn run(mut a: Args) -> i32 {
         fingerprint: &fingerprint,
         inputs: &inputs,
         others: &others,
-        unchanged_since: None,
+        unchanged_since: since,
+        outputs: kept.as_ref().map(|k| k.outputs.as_slice()),
     };
     match crate::manifest::write(&facts) {
         Ok(path) => {
             if json {
+                let counts = ingest_finished(&stages) || since.is_some();
                 events.emit(
                     "run_end",
                     serde_json::json!({
                         "exit_status": status,
                         "seconds": stages.iter().map(|s| s.seconds).sum::<f64>(),
-                        "rows": if ingest_finished(&stages) { ingest_totals(&out) } else { None },
+                        "rows": if counts { ingest_totals(&out) } else { None },
+                        "unchanged_since": since,
                         "manifest": path.display().to_string(),
                     }),
                 );
             } else {
-                if !a.quiet {
-                    println!();
+                if since.is_none() {
+                    if !a.quiet {
+                        println!();
+                    }
+                    println!("{}", closing_summary(&out, &stages, status));
                 }
-                println!("{}", closing_summary(&out, &stages, status));
                 println!("run {run_id} → {}", path.display());
             }
         }
@@ -362,11 +335,4 @@ fn ingest_totals(out: &std::path::Path) -> Option<serde_json::Value> {
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|r| r.get("totals").cloned())
-}
-
-/// Whether this run's ingest finished (exit 0 or 3), so the lake's counts are its own.
-fn ingest_finished(stages: &[StageRecord]) -> bool {
-    stages
-        .iter()
-        .any(|s| s.stage == "ingest" && matches!(s.exit_code, Some(0 | 3)))
 }
