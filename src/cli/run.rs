@@ -316,7 +316,7 @@ fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -
         .map(|s| s.stage)
         .collect();
     format!(
-        "done in {seconds:.1} s (exit {status}): {} files read ({} quarantined), {} rows read: {} landed, {} rejected, {} skipped, {} warnings; wrote {} in {}",
+        "done in {seconds:.1} s (exit {status}): {} files read ({} quarantined), {} rows read: {} landed, {} rejected, {} skipped, {} warnings; ran {}; outputs in {}",
         n("files_read"),
         n("files_quarantined"),
         n("rows_read"),
