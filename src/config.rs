@@ -24,6 +24,37 @@ pub struct County {
     /// Other spellings county offices write.
     #[serde(default)]
     pub other_names: Vec<String>,
+    /// Header aliases only this county's office uses (table → field → names), on top of the
+    /// province-wide `[aliases]`. They apply to the county's files (see [`Pipeline::county_of_file`]).
+    #[serde(default)]
+    pub aliases: Aliases,
+    /// The unit of amount columns whose header and cells name none (table → field → unit), for
+    /// an office that writes tomans without saying so. A unit word in a cell or in the header
+    /// still wins; without either and without this, amounts are rials (contract §3).
+    #[serde(default)]
+    pub units: BTreeMap<String, BTreeMap<String, AmountUnit>>,
+}
+
+/// Header aliases: table → field → names.
+pub type Aliases = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+/// A money unit as a pipeline file writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AmountUnit {
+    /// Rials.
+    Rial,
+    /// Tomans (ten rials).
+    Toman,
+}
+
+impl From<AmountUnit> for crate::text::Unit {
+    fn from(u: AmountUnit) -> crate::text::Unit {
+        match u {
+            AmountUnit::Rial => crate::text::Unit::Rial,
+            AmountUnit::Toman => crate::text::Unit::Toman,
+        }
+    }
 }
 
 /// A pipeline file.
@@ -46,9 +77,9 @@ pub struct Pipeline {
     pub languages: Vec<String>,
     /// The province's counties.
     pub counties: Vec<County>,
-    /// Extra header aliases: table → field → names.
+    /// Extra header aliases of every county: table → field → names.
     #[serde(default)]
-    pub aliases: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    pub aliases: Aliases,
     /// Whether `run` skips every stage when nothing it depends on changed since the last
     /// complete run (inputs, pipeline, report definition, sandogh version, outputs intact);
     /// `run --full` runs every stage anyway.
@@ -119,18 +150,9 @@ impl Pipeline {
         }
         // Where a key is written, to name the line in messages.
         let line_of = |key: &str, nth: usize| -> String {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| {
-                    let l = l.trim_start();
-                    l.strip_prefix(key).is_some_and(|rest| {
-                        rest.trim_start().starts_with('=')
-                            || rest.starts_with(']')
-                            || rest.starts_with('.')
-                    })
-                })
+            key_lines(text, key, 0)
                 .nth(nth)
-                .map(|(i, _)| format!("line {}: ", i + 1))
+                .map(|i| format!("line {}: ", i + 1))
                 .unwrap_or_default()
         };
         for (i, c) in p.counties.iter().enumerate() {
@@ -148,22 +170,18 @@ impl Pipeline {
                 )));
             }
         }
-        for (table, fields) in &p.aliases {
-            let Some(t) = Table::ALL.iter().find(|t| t.name() == table) else {
-                return Err(invalid(format!(
-                    "{}aliases.{table}: no such table; the tables are {}",
-                    line_of(&format!("[aliases.{table}"), 0),
-                    Table::ALL.map(|t| t.name()).join(", ")
-                )));
-            };
-            for field in fields.keys() {
-                if t.field(field).is_none() {
-                    return Err(invalid(format!(
-                        "{}aliases.{table}.{field}: no such field in {table}",
-                        line_of(field, 0)
-                    )));
-                }
-            }
+        check_fields(text, &p.aliases, "aliases", 0, |_, _| None).map_err(invalid)?;
+        let blocks: Vec<usize> = key_lines(text, "[[counties", 0).collect();
+        for (i, c) in p.counties.iter().enumerate() {
+            let from = blocks.get(i).copied().unwrap_or(0);
+            check_fields(text, &c.aliases, "counties.aliases", from, |_, _| None)
+                .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
+            check_fields(text, &c.units, "counties.units", from, |t, f| {
+                let kind = t.field(f).map(|f| f.kind);
+                (!matches!(kind, Some(crate::schema::Kind::Amount { .. })))
+                    .then(|| format!("{f} is not an amount field of {}", t.name()))
+            })
+            .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
         }
         if let Some(q) = &p.quarter {
             if Quarter::parse(q).is_none() {
@@ -199,10 +217,73 @@ impl Pipeline {
             .unwrap_or(&[])
     }
 
+    /// The county a file belongs to, for the county's own aliases and units: the county named
+    /// by the first folder of its path below the input folder (`rel`), in any spelling the
+    /// pipeline lists. A file directly in the input folder, or under a folder that names no
+    /// county (`province/`), belongs to none and gets the province-wide settings only.
+    pub fn county_of_file(&self, rel: &str) -> Option<&County> {
+        let (first, _) = rel.split_once(['/', '\\'])?;
+        let names = self.county_names();
+        let slug = names.resolve(first)?;
+        self.county(slug)
+    }
+
     /// A county by slug.
     pub fn county(&self, slug: &str) -> Option<&County> {
         self.counties.iter().find(|c| c.slug == slug)
     }
+}
+
+/// The 0-based lines at or after `from` where `key` is set (`key =`) or opens a section
+/// (`[key]`, `[key.…`).
+fn key_lines<'a>(text: &'a str, key: &'a str, from: usize) -> impl Iterator<Item = usize> + 'a {
+    text.lines()
+        .enumerate()
+        .skip(from)
+        .filter(move |(_, l)| {
+            l.trim_start().strip_prefix(key).is_some_and(|rest| {
+                rest.trim_start().starts_with('=') || rest.starts_with(']') || rest.starts_with('.')
+            })
+        })
+        .map(|(i, _)| i)
+}
+
+/// Checks a table → field → value map of a pipeline file, written as the sections
+/// `[<section>.<table>]` at or after line `from`: every table and field exists and `extra`
+/// (table, field) finds nothing wrong. The message names the key and its line.
+fn check_fields<V>(
+    text: &str,
+    map: &BTreeMap<String, BTreeMap<String, V>>,
+    section: &str,
+    from: usize,
+    extra: impl Fn(Table, &str) -> Option<String>,
+) -> Result<(), String> {
+    let at = |line: Option<usize>| {
+        line.map(|i| format!("line {}: ", i + 1))
+            .unwrap_or_default()
+    };
+    for (table, fields) in map {
+        let header = format!("[{section}.{table}");
+        let table_line = key_lines(text, &header, from).next();
+        let Some(&t) = Table::ALL.iter().find(|t| t.name() == table) else {
+            return Err(format!(
+                "{}{section}.{table}: no such table; the tables are {}",
+                at(table_line),
+                Table::ALL.map(|t| t.name()).join(", ")
+            ));
+        };
+        for field in fields.keys() {
+            let wrong = match t.field(field) {
+                None => Some(format!("no such field in {table}")),
+                Some(_) => extra(t, field),
+            };
+            if let Some(wrong) = wrong {
+                let line = key_lines(text, field, table_line.unwrap_or(from)).next();
+                return Err(format!("{}{section}.{table}.{field}: {wrong}", at(line)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Resolves county names to slugs.

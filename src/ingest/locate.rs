@@ -2,7 +2,7 @@
 //! (contract §1 "Which table a sheet or CSV file holds" and "Header row and data rows").
 
 use super::read::{Cell, Row};
-use crate::config::Pipeline;
+use crate::config::{County, Pipeline};
 use crate::schema::Table;
 use crate::text::{match_key, normalize, strip_continuation, unit_of, Unit};
 use rustc_hash::FxHashMap as HashMap;
@@ -10,17 +10,25 @@ use rustc_hash::FxHashMap as HashMap;
 /// How many rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 20;
 
-/// Header and sheet-name lookups for every table, built once per run from the schema and the
-/// pipeline's extra aliases.
+/// Header and sheet-name lookups for every table, built once per run (and county) from the
+/// schema, the pipeline's extra aliases and a county's own aliases and units.
 #[derive(Debug, Clone)]
 pub struct Matchers {
     sheet_names: HashMap<String, Table>,
     headers: Vec<(Table, HashMap<String, usize>)>,
+    /// Units of amount columns whose header names none: (table, field index, unit).
+    units: Vec<(Table, usize, Unit)>,
 }
 
 impl Matchers {
-    /// Builds the lookups.
+    /// Builds the province-wide lookups.
     pub fn new(pipeline: &Pipeline) -> Matchers {
+        Matchers::for_county(pipeline, None)
+    }
+
+    /// Builds the lookups for the files of one county (or, with `None`, of none): the
+    /// province-wide aliases and the county's own aliases and units.
+    pub fn for_county(pipeline: &Pipeline, county: Option<&County>) -> Matchers {
         let mut sheet_names = HashMap::default();
         for t in Table::ALL {
             sheet_names.insert(match_key(t.name()), t);
@@ -36,7 +44,8 @@ impl Matchers {
                     let names = std::iter::once(f.name)
                         .chain(f.aliases.iter().copied())
                         .map(str::to_owned)
-                        .chain(pipeline.extra_aliases(t, f.name).iter().cloned());
+                        .chain(pipeline.extra_aliases(t, f.name).iter().cloned())
+                        .chain(county_aliases(county, t, f.name).iter().cloned());
                     for n in names {
                         map.entry(match_key(&n)).or_insert(i);
                     }
@@ -44,10 +53,41 @@ impl Matchers {
                 (t, map)
             })
             .collect();
+        let units = county
+            .into_iter()
+            .flat_map(|c| &c.units)
+            .filter_map(|(table, fields)| {
+                Table::ALL
+                    .into_iter()
+                    .find(|t| t.name() == table)
+                    .map(|t| (t, fields))
+            })
+            .flat_map(|(t, fields)| {
+                fields.iter().filter_map(move |(field, &unit)| {
+                    let i = t.fields().iter().position(|f| f.name == field)?;
+                    Some((t, i, Unit::from(unit)))
+                })
+            })
+            .collect();
         Matchers {
             sheet_names,
             headers,
+            units,
         }
+    }
+
+    /// Gives amount columns whose header names no unit the unit the county's settings set.
+    fn apply_units(&self, mut plan: Plan) -> Plan {
+        if let Plan::Read(layout) = &mut plan {
+            for c in layout.columns.iter_mut().filter(|c| c.unit.is_none()) {
+                c.unit = self
+                    .units
+                    .iter()
+                    .find(|(t, f, _)| *t == layout.table && *f == c.field)
+                    .map(|(_, _, u)| *u);
+            }
+        }
+        plan
     }
 
     /// The table a sheet name (or CSV stem) names, ignoring a continuation number.
@@ -215,6 +255,17 @@ pub fn row_is_blank(row: &Row) -> bool {
 /// [`HEADER_SEARCH_ROWS`] rows with cells, or all of them), for a sheet that is not blank.
 /// The caller tells an empty sheet from the rest of its rows (see [`plan`]).
 pub fn plan_from_head(name: &str, rows: &[Row], m: &Matchers) -> Plan {
+    m.apply_units(plan_unit_as_written(name, rows, m))
+}
+
+fn county_aliases<'a>(county: Option<&'a County>, table: Table, field: &str) -> &'a [String] {
+    county
+        .and_then(|c| c.aliases.get(table.name()))
+        .and_then(|f| f.get(field))
+        .map_or(&[], Vec::as_slice)
+}
+
+fn plan_unit_as_written(name: &str, rows: &[Row], m: &Matchers) -> Plan {
     if let Some(table) = m.table_by_name(name) {
         return match find_header(rows, table, m) {
             Ok((pos, matched)) => layout(table, pos, matched, rows, true),

@@ -136,7 +136,20 @@ pub fn ingest_with_progress(
         path: input.to_owned(),
         source,
     })?;
-    let matchers = Matchers::new(pipeline);
+    // One set of lookups for the files of no county, one per county with settings of its own.
+    let province = Matchers::new(pipeline);
+    let by_county: BTreeMap<&str, Matchers> = pipeline
+        .counties
+        .iter()
+        .filter(|c| !c.aliases.is_empty() || !c.units.is_empty())
+        .map(|c| (c.slug.as_str(), Matchers::for_county(pipeline, Some(c))))
+        .collect();
+    let matchers_of = |rel: &str| {
+        pipeline
+            .county_of_file(rel)
+            .and_then(|c| by_county.get(c.slug.as_str()))
+            .unwrap_or(&province)
+    };
     let ctx = RowContext::new(pipeline.county_names());
     let clock = std::time::Instant::now();
     // Largest files first, so that the last one to finish is a small one; outcomes are put back
@@ -151,7 +164,8 @@ pub fn ingest_with_progress(
     let mut done: Vec<(usize, FileOutcome)> = queue
         .into_par_iter()
         .map(|(i, f)| {
-            let outcome = process_file(i as u32, f, &matchers, &ctx);
+            let matchers = matchers_of(&f.rel);
+            let outcome = process_file(i as u32, f, matchers, &ctx);
             let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(Progress {
                 done,

@@ -1,0 +1,140 @@
+//! A county's own settings in the pipeline file: header aliases only its office uses and the
+//! unit of amount columns that name none. Two counties send the same unusual savings export;
+//! only the county whose settings name the header and the unit gets them.
+
+#[macro_use]
+mod common;
+
+use common::*;
+use sandogh::config::DEFAULT_PIPELINE;
+use sandogh::schema::Table;
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// A county's ledger whose savings sheet calls the amount «سپرده» (no unit word anywhere).
+fn ledger(fund: &str, county: &str) -> Vec<u8> {
+    xlsx(&[
+        sheet(
+            "funds",
+            vec![
+                row!["fund_id", "fund_name", "county", "established_on"],
+                row![fund, "صندوق", county, "1398/03/01"],
+            ],
+        ),
+        sheet(
+            "members",
+            vec![
+                row!["fund_id", "member_id", "joined_on"],
+                row![fund, 1, "1398/04/01"],
+            ],
+        ),
+        sheet(
+            "savings",
+            vec![
+                row!["fund_id", "member_id", "date", "سپرده"],
+                row![fund, 1, "1398/05/01", 12_000],
+            ],
+        ),
+    ])
+}
+
+fn pipeline_with_tarom_settings() -> String {
+    let tarom = "slug = \"tarom\"\nfa = \"طارم\"\nen = \"Tarom\"\nother_names = [\"Tarum\"]\n";
+    assert!(
+        DEFAULT_PIPELINE.contains(tarom),
+        "the default pipeline lists tarom"
+    );
+    DEFAULT_PIPELINE.replace(
+        tarom,
+        &format!(
+            "{tarom}\n[counties.aliases.savings]\namount = [\"سپرده\"]\n\n[counties.units.savings]\namount = \"toman\"\n"
+        ),
+    )
+}
+
+fn run_ingest(input: &Path, out: &Path, pipeline: &Path) -> Run {
+    sandogh([
+        OsStr::new("ingest"),
+        OsStr::new("--input"),
+        input.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--pipeline"),
+        pipeline.as_os_str(),
+    ])
+}
+
+#[test]
+fn a_countys_aliases_and_units_apply_to_its_files_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    // The folder names the county in another spelling the pipeline lists.
+    put(&input, "Tarum/ledger.xlsx", ledger("T1", "طارم"));
+    put(&input, "abhar/ledger.xlsx", ledger("A1", "ابهر"));
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(&pipeline, pipeline_with_tarom_settings()).expect("write pipeline");
+    let out = dir.path().join("out");
+    let run = run_ingest(&input, &out, &pipeline);
+    let lake = out.join("lake");
+    let savings = scan(&lake, Table::Savings).expect("savings landed");
+    let funds = strings(&savings, "fund_id");
+    let amounts = ints(&savings, "amount");
+    let landed: Vec<(Option<String>, Option<i64>)> = funds.into_iter().zip(amounts).collect();
+    // Tarom's «سپرده» is the amount, in tomans: 12,000 toman = 120,000 rials.
+    assert_eq!(
+        landed,
+        vec![(Some("T1".to_owned()), Some(120_000))],
+        "{}",
+        run.all_output()
+    );
+    // Abhar's office has no such alias: its savings sheet lacks an amount column and is
+    // quarantined, saying which field is missing.
+    let report = std::fs::read_to_string(lake.join("ingest-report.json")).expect("report");
+    assert!(
+        report.contains("abhar/ledger.xlsx") && report.contains("missing: amount"),
+        "{report}"
+    );
+    // Without the settings, Tarom's sheet is not read either.
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, DEFAULT_PIPELINE).expect("write pipeline");
+    let out2 = dir.path().join("out2");
+    run_ingest(&input, &out2, &plain);
+    assert!(scan(&out2.join("lake"), Table::Savings).is_none());
+}
+
+#[test]
+fn a_unit_on_a_field_that_is_no_amount_is_an_error_naming_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = pipeline_with_tarom_settings().replace(
+        "[counties.units.savings]\namount = \"toman\"",
+        "[counties.units.savings]\ndate = \"toman\"",
+    );
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("date = \"toman\""))
+        .expect("the line")
+        + 1;
+    let pipeline = dir.path().join("p.toml");
+    std::fs::write(&pipeline, &text).expect("write pipeline");
+    std::fs::create_dir_all(dir.path().join("in")).expect("input");
+    let run = run_ingest(&dir.path().join("in"), &dir.path().join("out"), &pipeline);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.stderr.contains(&format!(
+            "line {line}: counties[4].units.savings.date: date is not an amount field of savings"
+        )),
+        "{}",
+        run.stderr
+    );
+    let text = pipeline_with_tarom_settings()
+        .replace("[counties.aliases.savings]", "[counties.aliases.saving]");
+    std::fs::write(&pipeline, &text).expect("write pipeline");
+    let run = run_ingest(&dir.path().join("in"), &dir.path().join("out"), &pipeline);
+    assert!(
+        run.stderr
+            .contains("counties[4].aliases.saving: no such table"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out/lake").exists());
+}
