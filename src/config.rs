@@ -85,6 +85,48 @@ pub struct Pipeline {
     /// `run --full` runs every stage anyway.
     #[serde(default)]
     pub incremental: bool,
+    /// Reading limits; a file over one is quarantined with the setting named.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// How much of a file ingest reads before it quarantines the file (`[limits]` in a pipeline
+/// file). Sizes are in MB of 1,000,000 bytes. A real county export is a few MB; the defaults
+/// leave room for a province's whole ledger in one workbook while keeping a lying or bombed
+/// file from taking the machine's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Size of an input file on disk.
+    pub file_mb: u64,
+    /// Inflated size of one part of an xlsx (a worksheet; shared strings, styles and the
+    /// workbook part are held whole and get at most 512 MB of it).
+    pub inflated_mb_per_part: u64,
+    /// Inflated size of all the parts of one xlsx together.
+    pub inflated_mb_per_file: u64,
+    /// XML of one worksheet row.
+    pub row_xml_mb: u64,
+    /// Columns of a row (Excel has 16,384).
+    pub columns: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            file_mb: 512,
+            inflated_mb_per_part: 4_000,
+            inflated_mb_per_file: 8_000,
+            row_xml_mb: 64,
+            columns: 16_384,
+        }
+    }
+}
+
+impl Limits {
+    /// The size limit of an input file, in bytes.
+    pub fn file_bytes(&self) -> u64 {
+        self.file_mb.saturating_mul(1_000_000)
+    }
 }
 
 /// A pipeline file that cannot be used.
@@ -132,6 +174,7 @@ impl Pipeline {
                 counties: Vec::new(),
                 aliases: BTreeMap::new(),
                 incremental: false,
+                limits: Limits::default(),
             },
         )
     }
@@ -182,6 +225,35 @@ impl Pipeline {
                     .then(|| format!("{f} is not an amount field of {}", t.name()))
             })
             .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
+        }
+        let l = &p.limits;
+        for (key, value) in [
+            ("file_mb", l.file_mb),
+            ("inflated_mb_per_part", l.inflated_mb_per_part),
+            ("inflated_mb_per_file", l.inflated_mb_per_file),
+            ("row_xml_mb", l.row_xml_mb),
+            ("columns", l.columns),
+        ] {
+            if value == 0 {
+                return Err(invalid(format!(
+                    "{}limits.{key} = 0 would read nothing: give a positive number (the default is {})",
+                    line_of(key, 0),
+                    match key {
+                        "file_mb" => Limits::default().file_mb,
+                        "inflated_mb_per_part" => Limits::default().inflated_mb_per_part,
+                        "inflated_mb_per_file" => Limits::default().inflated_mb_per_file,
+                        "row_xml_mb" => Limits::default().row_xml_mb,
+                        _ => Limits::default().columns,
+                    }
+                )));
+            }
+        }
+        if l.columns > 16_384 {
+            return Err(invalid(format!(
+                "{}limits.columns = {} is more than a spreadsheet can have (16384)",
+                line_of("columns", 0),
+                l.columns
+            )));
         }
         if let Some(q) = &p.quarter {
             if Quarter::parse(q).is_none() {

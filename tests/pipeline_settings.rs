@@ -138,3 +138,49 @@ fn a_unit_on_a_field_that_is_no_amount_is_an_error_naming_its_line() {
     );
     assert!(!dir.path().join("out/lake").exists());
 }
+
+#[test]
+fn a_file_over_a_limit_is_quarantined_naming_the_setting_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(&input, "tarom/ledger.xlsx", ledger("T1", "طارم"));
+    let wide = xlsx(&[sheet(
+        "funds",
+        vec![
+            row!["fund_id", "fund_name", "county", "established_on", "note"],
+            row!["A1", "صندوق", "ابهر", "1398/03/01", "x"],
+        ],
+    )]);
+    put(&input, "abhar/wide.xlsx", wide);
+    let pipeline = dir.path().join("p.toml");
+    std::fs::write(
+        &pipeline,
+        format!("{DEFAULT_PIPELINE}\n[limits]\ncolumns = 4\n"),
+    )
+    .expect("write pipeline");
+    let out = dir.path().join("out");
+    let run = run_ingest(&input, &out, &pipeline);
+    // Partial: one file quarantined, the other landed.
+    assert_eq!(run.code, 3, "{}", run.all_output());
+    let lake = out.join("lake");
+    let report = std::fs::read_to_string(lake.join("ingest-report.json")).expect("report");
+    assert!(
+        report.contains("a row has a cell beyond column 4 ([limits] columns)"),
+        "{report}"
+    );
+    let funds = scan(&lake, Table::Funds).expect("funds landed");
+    assert_eq!(strings(&funds, "fund_id"), vec![Some("T1".to_owned())]);
+
+    std::fs::write(
+        &pipeline,
+        format!("{DEFAULT_PIPELINE}\n[limits]\nfile_mb = 0\n"),
+    )
+    .expect("write pipeline");
+    let run = run_ingest(&input, &dir.path().join("out2"), &pipeline);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.stderr.contains("limits.file_mb = 0 would read nothing"),
+        "{}",
+        run.stderr
+    );
+}

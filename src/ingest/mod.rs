@@ -48,9 +48,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use validate::{Decided, Places};
 
-/// Largest input file read; a larger one is quarantined (a real county export is a few MB).
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
 /// Why ingest could not run at all (as opposed to rows or files it rejected).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -165,7 +162,7 @@ pub fn ingest_with_progress(
         .into_par_iter()
         .map(|(i, f)| {
             let matchers = matchers_of(&f.rel);
-            let outcome = process_file(i as u32, f, matchers, &ctx);
+            let outcome = process_file(i as u32, f, matchers, &ctx, &pipeline.limits);
             let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(Progress {
                 done,
@@ -253,7 +250,13 @@ pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
     Ok(dest)
 }
 
-fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowContext) -> FileOutcome {
+fn process_file(
+    index: u32,
+    found: discover::Found,
+    m: &Matchers,
+    ctx: &RowContext,
+    limits: &crate::config::Limits,
+) -> FileOutcome {
     let mut out = FileOutcome {
         found,
         format: None,
@@ -264,7 +267,7 @@ fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowConte
     let Some(claimed) = out.found.claimed.filter(|_| out.found.skip.is_none()) else {
         return out;
     };
-    let bytes = match read_bytes(&out.found.path) {
+    let bytes = match read_bytes(&out.found.path, limits) {
         Ok(b) => b,
         Err(why) => {
             out.quarantined = Some(why);
@@ -304,7 +307,7 @@ fn process_file(index: u32, found: discover::Found, m: &Matchers, ctx: &RowConte
     // A reader library that panics on a malformed file must not end the run: the file is
     // quarantined like any other unreadable one.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheets(index, &bytes, format, &stem, m, ctx)
+        read_sheets(index, &bytes, format, &stem, m, ctx, limits)
     }))
     .unwrap_or_else(|_| Err("the file is malformed in a way the spreadsheet reader could not handle; open and re-save it".into()));
     match read {
@@ -327,29 +330,34 @@ fn read_sheets(
     stem: &str,
     m: &Matchers,
     ctx: &RowContext,
+    limits: &crate::config::Limits,
 ) -> Result<(Vec<SheetOutcome>, Vec<String>), String> {
     let mut notes = Vec::new();
     if format == Format::Xlsx {
         let mut done: Vec<SheetOutcome> = Vec::new();
         let mut current: Option<SheetBuilder> = None;
-        let read = xlsx::read(bytes, xlsx::Budgets::default(), |event| match event {
-            xlsx::Event::Sheet(name) => {
-                done.extend(current.take().map(SheetBuilder::finish));
-                let si = done.len() as u32;
-                current = Some(SheetBuilder::new(
-                    Some(name.clone()),
-                    name,
-                    (index, si),
-                    m,
-                    ctx,
-                ));
-            }
-            xlsx::Event::Row(row) => {
-                if let Some(b) = current.as_mut() {
-                    b.push(row);
+        let read = xlsx::read(
+            bytes,
+            xlsx::Budgets::from_limits(limits),
+            |event| match event {
+                xlsx::Event::Sheet(name) => {
+                    done.extend(current.take().map(SheetBuilder::finish));
+                    let si = done.len() as u32;
+                    current = Some(SheetBuilder::new(
+                        Some(name.clone()),
+                        name,
+                        (index, si),
+                        m,
+                        ctx,
+                    ));
                 }
-            }
-        });
+                xlsx::Event::Row(row) => {
+                    if let Some(b) = current.as_mut() {
+                        b.push(row);
+                    }
+                }
+            },
+        );
         match read {
             Ok(()) => {
                 done.extend(current.take().map(SheetBuilder::finish));
@@ -381,13 +389,13 @@ fn read_sheets(
     Ok((outcomes, notes))
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+fn read_bytes(path: &Path, limits: &crate::config::Limits) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot be opened: {e}"))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > limits.file_bytes() {
         return Err(format!(
-            "the file is {} MB, over the {} MB a county export can be; split it or check that it is the right file",
-            meta.len() / 1_048_576,
-            MAX_FILE_BYTES / 1_048_576
+            "the file is {} MB, over the {} MB a county export can be ([limits] file_mb); split it or check that it is the right file",
+            meta.len().div_ceil(1_000_000),
+            limits.file_mb
         ));
     }
     std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))

@@ -34,15 +34,23 @@ pub struct Budgets {
     pub columns: usize,
 }
 
+impl Budgets {
+    /// The budgets a pipeline's `[limits]` set.
+    pub fn from_limits(l: &crate::config::Limits) -> Budgets {
+        let mb = |n: u64| n.saturating_mul(1_000_000);
+        Budgets {
+            sheet_part: mb(l.inflated_mb_per_part),
+            small_part: mb(l.inflated_mb_per_part).min(512_000_000),
+            file: mb(l.inflated_mb_per_file),
+            row: usize::try_from(mb(l.row_xml_mb)).unwrap_or(usize::MAX),
+            columns: usize::try_from(l.columns).unwrap_or(16_384),
+        }
+    }
+}
+
 impl Default for Budgets {
     fn default() -> Budgets {
-        Budgets {
-            sheet_part: 4_000_000_000,
-            small_part: 512_000_000,
-            file: 8_000_000_000,
-            row: 64_000_000,
-            columns: 16_384,
-        }
+        Budgets::from_limits(&crate::config::Limits::default())
     }
 }
 

@@ -43,7 +43,7 @@ pub fn read_entry<R: Read + std::io::Seek>(
         .map_err(|e| format!("the part {name} cannot be inflated ({e})"))?;
     if n as u64 > budget {
         return Err(format!(
-            "the part {name} inflates to more than {} MB",
+            "the part {name} inflates to more than {} MB ([limits] inflated_mb_per_part, at most 512 for this part)",
             budget / 1_000_000
         ));
     }

@@ -98,7 +98,7 @@ impl<R: Read> Input<R> {
         self.read += filled as u64;
         if self.read > self.limit {
             return Err(ScanError::Limit(format!(
-                "a sheet inflates to more than {} MB",
+                "a sheet inflates to more than {} MB ([limits] inflated_mb_per_part, or what inflated_mb_per_file leaves)",
                 self.limit / 1_000_000
             )));
         }
@@ -153,7 +153,7 @@ pub fn scan<R: Read>(
             let Some(len) = row_len(rest) else {
                 if rest.len() > limits.row_bytes {
                     return Err(ScanError::Limit(format!(
-                        "a row is longer than {} MB of XML",
+                        "a row is longer than {} MB of XML ([limits] row_xml_mb)",
                         limits.row_bytes / 1_000_000
                     )));
                 }
@@ -359,7 +359,7 @@ fn read_cells(
         let index = col as usize;
         if index >= limits.columns {
             return Err(ScanError::Limit(format!(
-                "a row has a cell beyond column {}",
+                "a row has a cell beyond column {} ([limits] columns)",
                 limits.columns
             )));
         }
