@@ -283,6 +283,18 @@ fn walk(dir: &Path, hidden: bool, each: &mut dyn FnMut(&str, &Path, std::fs::Fil
     }
 }
 
+/// What decides how a file is read, as one text: sandogh's build (its binary's sha256) and the
+/// pipeline as resolved (counties, aliases, units, limits). The key of [`crate::ingest::cache`];
+/// `None` when the binary cannot be read, as then a rebuilt sandogh could not be told apart.
+pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
+    let settings = serde_json::to_string(pipeline).ok()?;
+    Some(format!(
+        "{}:{}:{settings}",
+        env!("CARGO_PKG_VERSION"),
+        build_id()?
+    ))
+}
+
 /// sha256 of the running sandogh binary: a rebuilt sandogh (a fixed formula, a new dependency)
 /// is another version even when `CARGO_PKG_VERSION` stays the same.
 fn build_id() -> Option<String> {

@@ -537,6 +537,91 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     );
 }
 
+#[test]
+fn an_incremental_run_rereads_only_the_changed_file_and_writes_what_a_full_run_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("exports");
+    copy_dir(&sample_data(), &input);
+    let out = dir.path().join("out");
+    let nightly = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml");
+    let run = |out: &Path, extra: &[&str]| {
+        let o = sandogh()
+            .arg("run")
+            .arg(&nightly)
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .expect("run");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let first = run(&out, &[]);
+    let files_read = walk_files(&input)
+        .iter()
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| ["csv", "xlsx", "ods"].contains(&x.to_string_lossy().as_ref()))
+        })
+        .count();
+    assert!(
+        first.contains(&format!("0 of {files_read} files unchanged")),
+        "{first}"
+    );
+    let rejected = |out: &Path| {
+        let bytes = std::fs::read(out.join("lake/ingest-report.json")).expect("report");
+        let report: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+        report["totals"]["rejected"].as_i64().expect("rejected")
+    };
+    let before = rejected(&out);
+    // Ijrud's office drops its last fund from funds.csv: its members, loans and savings in the
+    // other (unchanged, cached) files now point at a fund that does not exist, so the
+    // cross-row checks must run again over every file's rows.
+    let funds = input.join("ijrud/funds.csv");
+    let text = std::fs::read_to_string(&funds).expect("read");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.pop();
+    std::fs::write(&funds, lines.join("\n") + "\n").expect("write");
+    let second = run(&out, &[]);
+    assert!(
+        second.contains(&format!(
+            "{} of {files_read} files unchanged",
+            files_read - 1
+        )),
+        "{second}"
+    );
+    // A full run from scratch on the same inputs writes the same bytes.
+    let fresh = dir.path().join("fresh");
+    run(&fresh, &["--full"]);
+    for stage in ["lake", "indicators", "reports"] {
+        let a = files(&out.join(stage));
+        let b = files(&fresh.join(stage));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{stage}"
+        );
+        for (path, bytes) in &a {
+            assert!(bytes == &b[path], "{stage}/{} differs", path.display());
+        }
+    }
+    // The change reached the outputs: the dropped fund's rows in the other files are now
+    // rejected.
+    assert!(rejected(&out) > before + 1, "{before} → {}", rejected(&out));
+    // Only entries of the current inputs are kept.
+    let entries = std::fs::read_dir(out.join(sandogh::ingest::cache::CACHE_DIR))
+        .expect("cache")
+        .count();
+    assert_eq!(entries, files_read);
+}
+
 fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for e in std::fs::read_dir(dir).expect("list").flatten() {

@@ -40,7 +40,7 @@ pub fn run(a: Args) -> i32 {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    ingest_stage(&a.input, &a.out, &pipeline, a.quiet)
+    ingest_stage(&a.input, &a.out, &pipeline, a.quiet, None)
 }
 
 /// Ingest as a stage of a run: reads, writes the lake, prints the summary; returns the exit code.
@@ -49,6 +49,7 @@ pub fn ingest_stage(
     out: &Path,
     pipeline: &crate::config::Pipeline,
     quiet: bool,
+    cache: Option<&crate::ingest::cache::FileCache>,
 ) -> i32 {
     // On a terminal, a line that counts the files as they are read (rewritten in place).
     use std::io::{IsTerminal, Write};
@@ -60,7 +61,7 @@ pub fn ingest_stage(
             let _ = err.flush();
         }
     };
-    let read = crate::ingest::ingest_with_progress(input, pipeline, &show);
+    let read = crate::ingest::ingest_with(input, pipeline, &show, cache);
     if live {
         eprint!("\r\x1b[2K");
     }
@@ -81,6 +82,14 @@ pub fn ingest_stage(
     };
     if !quiet {
         println!("ingest {} → {}", input.display(), lake.display());
+        if cache.is_some() {
+            let files = ingested.files.iter().filter(|f| f.format.is_some()).count();
+            println!(
+                "{} of {files} files unchanged since the last run: their rows were taken from {} instead of being read again",
+                ingested.from_cache,
+                crate::ingest::cache::CACHE_DIR
+            );
+        }
         print!("{}", crate::ingest::report::summary(&ingested.report));
         println!(
             "\nrejects: {}   report: {}",

@@ -198,8 +198,13 @@ pub fn run(mut a: Args) -> i32 {
             (kept.exit_status, Some(kept))
         }
         None => {
+            // An incremental pipeline keeps what reading each file decided, so that the next
+            // run reads only the files that changed (`--full` reads every file, and keeps).
+            let cache = crate::manifest::reader_key(&pipeline)
+                .filter(|_| pipeline.incremental)
+                .map(|key| crate::ingest::cache::FileCache::new(&out, &key, !a.full));
             let ingest = timed(&mut stages, "ingest", &|| {
-                super::ingest::ingest_stage(&input, &out, &pipeline, a.quiet)
+                super::ingest::ingest_stage(&input, &out, &pipeline, a.quiet, cache.as_ref())
             });
             let mut status = ingest;
             if ingest == super::EXIT_OK || ingest == super::EXIT_PARTIAL {

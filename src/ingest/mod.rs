@@ -23,6 +23,7 @@
 //! - a CSV row's `source_sheet` is null.
 //! - left_on before joined_on is not rejected: the contract lists no such rule.
 
+pub mod cache;
 pub mod discover;
 pub mod locate;
 pub mod model;
@@ -105,6 +106,8 @@ pub struct Ingested {
     pub report: IngestReport,
     /// Time spent per step.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Files whose outcome came from the cache of an earlier run instead of being read.
+    pub from_cache: usize,
 }
 
 /// Reads and checks every file under `input`; writes nothing.
@@ -128,6 +131,18 @@ pub fn ingest_with_progress(
     input: &Path,
     pipeline: &Pipeline,
     progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Ingested, IngestError> {
+    ingest_with(input, pipeline, progress, None)
+}
+
+/// [`ingest_with_progress`], taking the outcome of every file whose bytes an earlier run read
+/// from `cache` (and keeping the outcome of every file read now in it). The outcome of a file
+/// does not depend on the other files, so this decides exactly what reading every file would.
+pub fn ingest_with(
+    input: &Path,
+    pipeline: &Pipeline,
+    progress: &(dyn Fn(Progress) + Sync),
+    cache: Option<&cache::FileCache>,
 ) -> Result<Ingested, IngestError> {
     let found = discover::discover(input).map_err(|source| IngestError::Input {
         path: input.to_owned(),
@@ -158,11 +173,27 @@ pub fn ingest_with_progress(
     });
     let total = queue.len();
     let read = std::sync::atomic::AtomicUsize::new(0);
+    let used = std::sync::Mutex::new(rustc_hash::FxHashSet::default());
+    let from_cache = std::sync::atomic::AtomicUsize::new(0);
     let mut done: Vec<(usize, FileOutcome)> = queue
         .into_par_iter()
         .map(|(i, f)| {
             let matchers = matchers_of(&f.rel);
-            let outcome = process_file(i as u32, f, matchers, &ctx, &pipeline.limits);
+            let how = Reading {
+                m: matchers,
+                ctx: &ctx,
+                limits: &pipeline.limits,
+                cache,
+            };
+            let (outcome, entry) = process_file(i as u32, f, &how);
+            if let Some((path, kept)) = entry {
+                if kept {
+                    from_cache.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                if let Ok(mut used) = used.lock() {
+                    used.insert(path);
+                }
+            }
             let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(Progress {
                 done,
@@ -173,6 +204,9 @@ pub fn ingest_with_progress(
         })
         .collect();
     done.sort_by_key(|(i, _)| *i);
+    if let (Some(c), Ok(used)) = (cache, used.into_inner()) {
+        c.sweep(&used);
+    }
     let files: Vec<FileOutcome> = done.into_iter().map(|(_, f)| f).collect();
     let places = Places {
         files: files.iter().map(|f| f.found.rel.clone()).collect(),
@@ -229,6 +263,7 @@ pub fn ingest_with_progress(
         rejects,
         report,
         timings,
+        from_cache: from_cache.into_inner(),
     })
 }
 
@@ -250,13 +285,27 @@ pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
     Ok(dest)
 }
 
+/// What reading a file needs besides the file.
+struct Reading<'a> {
+    m: &'a Matchers,
+    ctx: &'a RowContext,
+    limits: &'a crate::config::Limits,
+    cache: Option<&'a cache::FileCache>,
+}
+
+/// Reads one file (or takes its outcome from the cache). With a cache, also returns the
+/// cache entry of the file and whether the outcome came from it.
 fn process_file(
     index: u32,
     found: discover::Found,
-    m: &Matchers,
-    ctx: &RowContext,
-    limits: &crate::config::Limits,
-) -> FileOutcome {
+    how: &Reading,
+) -> (FileOutcome, Option<(PathBuf, bool)>) {
+    let Reading {
+        m,
+        ctx,
+        limits,
+        cache,
+    } = *how;
     let mut out = FileOutcome {
         found,
         format: None,
@@ -265,16 +314,43 @@ fn process_file(
         sheets: Vec::new(),
     };
     let Some(claimed) = out.found.claimed.filter(|_| out.found.skip.is_none()) else {
-        return out;
+        return (out, None);
     };
     let bytes = match read_bytes(&out.found.path, limits) {
         Ok(b) => b,
         Err(why) => {
             out.quarantined = Some(why);
-            return out;
+            return (out, None);
         }
     };
-    let sniffed = read::sniff_workbook(&bytes);
+    let Some(cache) = cache else {
+        return (read_file(index, out, &bytes, claimed, m, ctx, limits), None);
+    };
+    // The hash of the bytes read, not of the file as listed: a file that changes while the run
+    // goes is kept under what was actually read.
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes)
+    };
+    if let Some(kept) = cache.load(&out.found.rel, &sha, index) {
+        return (kept.outcome.into_file(out.found), Some((kept.path, true)));
+    }
+    let out = read_file(index, out, &bytes, claimed, m, ctx, limits);
+    let entry = cache.store(&out.found.rel, &sha, &out).map(|p| (p, false));
+    (out, entry)
+}
+
+/// Reads a file's bytes into its outcome.
+fn read_file(
+    index: u32,
+    mut out: FileOutcome,
+    bytes: &[u8],
+    claimed: Format,
+    m: &Matchers,
+    ctx: &RowContext,
+    limits: &crate::config::Limits,
+) -> FileOutcome {
+    let sniffed = read::sniff_workbook(bytes);
     let format = match (claimed, sniffed) {
         (Format::Csv, Ok(f)) => {
             out.notes.push(format!(
@@ -307,7 +383,7 @@ fn process_file(
     // A reader library that panics on a malformed file must not end the run: the file is
     // quarantined like any other unreadable one.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_sheets(index, &bytes, format, &stem, m, ctx, limits)
+        read_sheets(index, bytes, format, &stem, m, ctx, limits)
     }))
     .unwrap_or_else(|_| Err("the file is malformed in a way the spreadsheet reader could not handle; open and re-save it".into()));
     match read {

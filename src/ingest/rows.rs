@@ -176,6 +176,26 @@ pub fn parse_rows(
 }
 
 impl ParsedRows {
+    /// Rows as an earlier run parsed them (see [`super::cache`]).
+    pub fn restored(
+        records: Vec<Record>,
+        rejects: Vec<Reject>,
+        warnings: Vec<Warning>,
+        rows_read: u64,
+        skipped_blank: u64,
+        skipped_total: u64,
+    ) -> ParsedRows {
+        ParsedRows {
+            records,
+            rejects,
+            warnings,
+            rows_read,
+            skipped_blank,
+            skipped_total,
+            cache: ValueCache::default(),
+        }
+    }
+
     /// Drops what was kept only to parse the sheet's rows (its value cache).
     pub fn finish(&mut self) {
         self.cache = ValueCache::default();
