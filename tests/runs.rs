@@ -751,3 +751,49 @@ fn json_logs_are_one_object_per_line_for_each_step_of_the_run() {
     assert_eq!(end["rows"], m["rows"]);
     assert_eq!(end["exit_status"], 0);
 }
+
+/// On a terminal (a pseudo-terminal made by `script`, where it is installed) ingest draws a
+/// bar of the files; through a pipe nothing but plain lines is printed.
+#[test]
+fn progress_is_drawn_on_a_terminal_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let piped = sample_run(&dir.path().join("piped")).output().expect("run");
+    assert_eq!(piped.status.code(), Some(0));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&piped.stdout),
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    assert!(!text.contains('\u{1b}'), "no terminal codes in a pipe");
+    assert!(!text.contains(" files  "), "no bar in a pipe");
+    let Ok(script) = which("script") else {
+        eprintln!("script is not installed; the terminal half of this test is skipped");
+        return;
+    };
+    let command = format!(
+        "{} run --input {} --out {}",
+        env!("CARGO_BIN_EXE_sandogh"),
+        sample_data().display(),
+        dir.path().join("tty").display()
+    );
+    let o = Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("script");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("ingest [") && shown.contains(" files  "),
+        "{shown}"
+    );
+}
+
+fn which(name: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}

@@ -83,7 +83,10 @@ pub fn indicators_stage(
         );
         return EXIT_USAGE;
     }
-    match crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter) {
+    let step = super::progress::step(super::progress::live(quiet), "indicators", "computing");
+    let done = crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter);
+    step.finish_and_clear();
+    match done {
         Ok(done) => {
             if !quiet {
                 println!("indicators → {}", done.dir.display());

@@ -51,20 +51,23 @@ pub fn ingest_stage(
     quiet: bool,
     cache: Option<&crate::ingest::cache::FileCache>,
 ) -> i32 {
-    // On a terminal, a line that counts the files as they are read (rewritten in place).
-    use std::io::{IsTerminal, Write};
-    let live = !quiet && std::io::stderr().is_terminal();
+    // On a terminal, a bar of the files as they are read, then a line per later step.
+    let live = super::progress::live(quiet);
+    let total = if live {
+        crate::ingest::discover::discover(input).map_or(0, |f| f.len())
+    } else {
+        0
+    };
+    let bar = super::progress::files(live, "ingest", total);
     let show = |p: crate::ingest::Progress| {
-        if live {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K  reading {}/{}: {}", p.done, p.total, p.file);
-            let _ = err.flush();
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(p.file.to_owned());
+        if p.done == p.total {
+            super::progress::to_step(&bar, "ingest", "checking rows across files");
         }
     };
     let read = crate::ingest::ingest_with(input, pipeline, &show, cache);
-    if live {
-        eprint!("\r\x1b[2K");
-    }
     let ingested = match read {
         Ok(i) => i,
         Err(e) => {
@@ -72,8 +75,11 @@ pub fn ingest_stage(
             return EXIT_FAILURE;
         }
     };
+    super::progress::to_step(&bar, "ingest", "writing the lake");
     let clock = std::time::Instant::now();
-    let lake = match crate::ingest::write(&ingested, out) {
+    let written = crate::ingest::write(&ingested, out);
+    bar.finish_and_clear();
+    let lake = match written {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");

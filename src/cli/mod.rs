@@ -11,6 +11,7 @@
 pub mod explain;
 pub mod indicators;
 pub mod ingest;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod runs;

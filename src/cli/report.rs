@@ -137,7 +137,14 @@ pub fn report_stage(
     def: &ReportDef,
     quiet: bool,
 ) -> i32 {
-    match crate::report::run(out, pipeline, def, quarter, langs) {
+    let what = match quarter {
+        Some(q) => format!("writing the workbooks and charts of {q}"),
+        None => "writing the workbooks and charts".to_owned(),
+    };
+    let step = super::progress::step(super::progress::live(quiet), "report", &what);
+    let done = crate::report::run(out, pipeline, def, quarter, langs);
+    step.finish_and_clear();
+    match done {
         Ok(done) => {
             if !quiet {
                 println!("report → {}", done.dir.display());
