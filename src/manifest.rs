@@ -457,6 +457,14 @@ pub struct RunSummary {
     pub rejected: Option<i64>,
     /// Files and sheets quarantined.
     pub quarantined: usize,
+    /// The first 12 hex digits of what the run's outputs depend on ([`fingerprint`]), which the
+    /// reports' Data quality sheet cites.
+    pub fingerprint: String,
+}
+
+/// The short form of a fingerprint that reports cite and `sandogh runs` shows.
+pub fn short_fingerprint(fingerprint: &str) -> &str {
+    fingerprint.get(..12).unwrap_or(fingerprint)
 }
 
 /// The manifests in `<out>/runs/`, newest first; unreadable ones are left out.
@@ -493,6 +501,10 @@ pub fn list(out: &Path) -> Vec<RunSummary> {
                         .sum()
                 })
                 .unwrap_or(0.0),
+            fingerprint: short_fingerprint(
+                m.get("fingerprint").and_then(|v| v.as_str()).unwrap_or("-"),
+            )
+            .to_owned(),
             landed: int(m.get("rows").and_then(|r| r.get("landed"))),
             rejected: int(m.get("rows").and_then(|r| r.get("rejected"))),
             quarantined: m

@@ -71,7 +71,7 @@ pub fn run(a: Args) -> i32 {
         Ok(lock) => lock,
         Err(code) => return code,
     };
-    report_stages(&a.out, &pipeline, quarters, &langs, &def, false)
+    report_stages(&a.out, &pipeline, quarters, &langs, &def, false, None)
 }
 
 /// The report's settings, resolved before any work so a bad language or report definition
@@ -89,15 +89,16 @@ pub fn report_stages(
     langs: &[Lang],
     def: &ReportDef,
     quiet: bool,
+    run_fingerprint: Option<&str>,
 ) -> i32 {
     let Some(range) = quarters else {
-        return report_stage(out, pipeline, None, langs, def, quiet);
+        return report_stage(out, pipeline, None, langs, def, quiet, run_fingerprint);
     };
     for (i, q) in range.all().into_iter().enumerate() {
         if i > 0 && !quiet {
             println!();
         }
-        let code = report_stage(out, pipeline, Some(q), langs, def, quiet);
+        let code = report_stage(out, pipeline, Some(q), langs, def, quiet, run_fingerprint);
         if code != EXIT_OK {
             return code;
         }
@@ -136,13 +137,14 @@ pub fn report_stage(
     langs: &[Lang],
     def: &ReportDef,
     quiet: bool,
+    run_fingerprint: Option<&str>,
 ) -> i32 {
     let what = match quarter {
         Some(q) => format!("writing the workbooks and charts of {q}"),
         None => "writing the workbooks and charts".to_owned(),
     };
     let step = super::progress::step(super::progress::live(quiet), "report", &what);
-    let done = crate::report::run(out, pipeline, def, quarter, langs);
+    let done = crate::report::run(out, pipeline, def, quarter, langs, run_fingerprint);
     step.finish_and_clear();
     match done {
         Ok(done) => {

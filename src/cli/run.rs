@@ -221,7 +221,13 @@ pub fn run(mut a: Args) -> i32 {
                     }
                     let report = timed(&mut stages, "report", &|| {
                         super::report::report_stages(
-                            &out, &pipeline, quarters, &langs, &def, a.quiet,
+                            &out,
+                            &pipeline,
+                            quarters,
+                            &langs,
+                            &def,
+                            a.quiet,
+                            Some(crate::manifest::short_fingerprint(&fingerprint)),
                         )
                     });
                     if report != super::EXIT_OK {

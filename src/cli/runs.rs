@@ -29,19 +29,20 @@ pub fn run(a: Args) -> i32 {
         return EXIT_OK;
     }
     println!(
-        "{:<24} {:>6} {:>8} {:>9} {:>9} {:>12}",
-        "run", "status", "seconds", "landed", "rejected", "quarantined"
+        "{:<30} {:>6} {:>8} {:>9} {:>9} {:>12}  {}",
+        "run", "status", "seconds", "landed", "rejected", "quarantined", "fingerprint"
     );
     let shown = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
     for r in runs.iter().take(a.limit) {
         println!(
-            "{:<24} {:>6} {:>8.1} {:>9} {:>9} {:>12}",
+            "{:<30} {:>6} {:>8.1} {:>9} {:>9} {:>12}  {}",
             r.run_id,
             r.exit_status,
             r.seconds,
             shown(r.landed),
             shown(r.rejected),
-            r.quarantined
+            r.quarantined,
+            r.fingerprint
         );
     }
     EXIT_OK

@@ -376,6 +376,10 @@ pub struct Texts {
     pub none: String,
     /// The lake has no ingest report.
     pub no_ingest_report: String,
+    /// Which run made the report: `{fingerprint}` is the run's short fingerprint. Optional in
+    /// a report definition (a built-in sentence is used when it is missing).
+    #[serde(default)]
+    pub made_by_run: Option<String>,
     /// Rows of the province's own files (`_province`).
     pub province_level: String,
     /// A county that could not be told.

@@ -91,6 +91,7 @@ pub fn run(
     def: &ReportDef,
     quarter: Option<Quarter>,
     langs: &[Lang],
+    run_fingerprint: Option<&str>,
 ) -> Result<ReportDone, ReportError> {
     let quarters = data::table_quarters(out)?;
     let (q, chosen) = match (quarter, quarters.last()) {
@@ -134,6 +135,7 @@ pub fn run(
             funds: &funds,
             ingest: ingest.as_ref(),
             quarter: q,
+            run_fingerprint,
         },
         training.as_ref(),
         langs,

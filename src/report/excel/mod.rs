@@ -38,6 +38,9 @@ pub struct WorkbookInputs<'a> {
     pub ingest: Option<&'a IngestReport>,
     /// The report's quarter.
     pub quarter: Quarter,
+    /// The short fingerprint of the run that made the report (see
+    /// [`crate::manifest::short_fingerprint`]); `None` outside `sandogh run`.
+    pub run_fingerprint: Option<&'a str>,
 }
 
 /// The formats of one workbook (one font, one direction).

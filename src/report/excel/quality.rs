@@ -29,6 +29,15 @@ pub(crate) fn write(ws: &mut Worksheet, ctx: &Ctx<'_>) -> Result<(), XlsxError> 
         return Ok(());
     };
     write_text(ws, 1, 0, &report.input, &f.subtitle)?;
+    if let Some(fp) = ctx.inp.run_fingerprint {
+        // The fingerprint, not the run id: a run on the same inputs and settings writes the
+        // same bytes, and `sandogh runs` lists the runs with their fingerprints.
+        let sentence = t.made_by_run.as_deref().unwrap_or(match ctx.lang {
+            crate::report::i18n::Lang::Fa => "ساخته‌شده در اجرای با اثر انگشت {fingerprint}؛ فرمان sandogh runs اجراها را با اثر انگشتشان فهرست می‌کند.",
+            crate::report::i18n::Lang::En => "Made by the run with fingerprint {fingerprint}; `sandogh runs` lists the runs with their fingerprints.",
+        });
+        write_text(ws, 2, 0, &sentence.replace("{fingerprint}", fp), &f.note)?;
+    }
     ws.set_freeze_panes(2, 0)?;
     let mut row = files_block(ws, ctx, report, 3)?;
     row = not_read_block(ws, ctx, report, row + 1)?;
