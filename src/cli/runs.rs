@@ -29,8 +29,8 @@ pub fn run(a: Args) -> i32 {
         return EXIT_OK;
     }
     println!(
-        "{:<30} {:>6} {:>8} {:>9} {:>9} {:>12}  {}",
-        "run", "status", "seconds", "landed", "rejected", "quarantined", "fingerprint"
+        "{:<30} {:>6} {:>8} {:>9} {:>9} {:>12}  fingerprint",
+        "run", "status", "seconds", "landed", "rejected", "quarantined"
     );
     let shown = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
     for r in runs.iter().take(a.limit) {
