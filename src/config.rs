@@ -213,13 +213,16 @@ impl Pipeline {
                 )));
             }
         }
-        check_fields(text, &p.aliases, "aliases", 0, |_, _| None).map_err(invalid)?;
+        check_fields(text, &p.aliases, "aliases", (0, usize::MAX), |_, _| None).map_err(invalid)?;
         let blocks: Vec<usize> = key_lines(text, "[[counties", 0).collect();
         for (i, c) in p.counties.iter().enumerate() {
             let from = blocks.get(i).copied().unwrap_or(0);
-            check_fields(text, &c.aliases, "counties.aliases", from, |_, _| None)
-                .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
-            check_fields(text, &c.units, "counties.units", from, |t, f| {
+            let to = blocks.get(i + 1).copied().unwrap_or(usize::MAX);
+            check_fields(text, &c.aliases, "counties.aliases", (from, to), |_, _| {
+                None
+            })
+            .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
+            check_fields(text, &c.units, "counties.units", (from, to), |t, f| {
                 let kind = t.field(f).map(|f| f.kind);
                 (!matches!(kind, Some(crate::schema::Kind::Amount { .. })))
                     .then(|| format!("{f} is not an amount field of {}", t.name()))
@@ -227,6 +230,14 @@ impl Pipeline {
             .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
         }
         let l = &p.limits;
+        // Limit keys are looked for inside the `[limits]` section only.
+        let limits_at = key_lines(text, "[limits", 0).next();
+        let limit_line = |key: &str| -> String {
+            limits_at
+                .and_then(|from| key_lines(text, key, from).next())
+                .map(|i| format!("line {}: ", i + 1))
+                .unwrap_or_default()
+        };
         for (key, value) in [
             ("file_mb", l.file_mb),
             ("inflated_mb_per_part", l.inflated_mb_per_part),
@@ -237,7 +248,7 @@ impl Pipeline {
             if value == 0 {
                 return Err(invalid(format!(
                     "{}limits.{key} = 0 would read nothing: give a positive number (the default is {})",
-                    line_of(key, 0),
+                    limit_line(key),
                     match key {
                         "file_mb" => Limits::default().file_mb,
                         "inflated_mb_per_part" => Limits::default().inflated_mb_per_part,
@@ -251,7 +262,7 @@ impl Pipeline {
         if l.columns > 16_384 {
             return Err(invalid(format!(
                 "{}limits.columns = {} is more than a spreadsheet can have (16384)",
-                line_of("columns", 0),
+                limit_line("columns"),
                 l.columns
             )));
         }
@@ -327,7 +338,7 @@ fn check_fields<V>(
     text: &str,
     map: &BTreeMap<String, BTreeMap<String, V>>,
     section: &str,
-    from: usize,
+    (from, to): (usize, usize),
     extra: impl Fn(Table, &str) -> Option<String>,
 ) -> Result<(), String> {
     let at = |line: Option<usize>| {
@@ -336,7 +347,7 @@ fn check_fields<V>(
     };
     for (table, fields) in map {
         let header = format!("[{section}.{table}");
-        let table_line = key_lines(text, &header, from).next();
+        let table_line = key_lines(text, &header, from).next().filter(|&l| l < to);
         let Some(&t) = Table::ALL.iter().find(|t| t.name() == table) else {
             return Err(format!(
                 "{}{section}.{table}: no such table; the tables are {}",
@@ -350,7 +361,15 @@ fn check_fields<V>(
                 Some(_) => extra(t, field),
             };
             if let Some(wrong) = wrong {
-                let line = key_lines(text, field, table_line.unwrap_or(from)).next();
+                // Within the table's own section: up to the next `[` header.
+                let start = table_line.unwrap_or(from);
+                let end = text
+                    .lines()
+                    .enumerate()
+                    .skip(start + 1)
+                    .find(|(_, l)| l.trim_start().starts_with('['))
+                    .map_or(to, |(i, _)| i.min(to));
+                let line = key_lines(text, field, start).next().filter(|&l| l < end);
                 return Err(format!("{}{section}.{table}.{field}: {wrong}", at(line)));
             }
         }

@@ -59,11 +59,18 @@ pub fn ingest_stage(
         0
     };
     let bar = super::progress::files(live, "ingest", total);
+    // Once every file is read the bar becomes a step line; a slower thread's late update must
+    // not put a file name back on it.
+    let stepped = std::sync::atomic::AtomicBool::new(false);
     let show = |p: crate::ingest::Progress| {
+        if stepped.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
         bar.set_message(p.file.to_owned());
         if p.done == p.total {
+            stepped.store(true, std::sync::atomic::Ordering::Relaxed);
             super::progress::to_step(&bar, "ingest", "checking rows across files");
         }
     };
@@ -71,6 +78,7 @@ pub fn ingest_stage(
     let ingested = match read {
         Ok(i) => i,
         Err(e) => {
+            bar.finish_and_clear();
             eprintln!("error: {e}");
             return EXIT_FAILURE;
         }
@@ -89,7 +97,11 @@ pub fn ingest_stage(
     if !quiet {
         println!("ingest {} → {}", input.display(), lake.display());
         if cache.is_some() {
-            let files = ingested.files.iter().filter(|f| f.format.is_some()).count();
+            let files = ingested
+                .files
+                .iter()
+                .filter(|f| f.found.claimed.is_some() && f.found.skip.is_none())
+                .count();
             println!(
                 "{} of {files} files unchanged since the last run: their rows were taken from {} instead of being read again",
                 ingested.from_cache,

@@ -373,6 +373,10 @@ impl<'a> Dec<'a> {
         }
         Ok(n)
     }
+    /// A position or index (not a count of items that follow).
+    fn index(&mut self) -> Result<usize, Bad> {
+        usize::try_from(self.u64()?).map_err(|_| Bad)
+    }
     fn str(&mut self) -> Result<String, Bad> {
         let n = self.len()?;
         let b = self.take(n)?;
@@ -475,12 +479,12 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
             1 => Plan::Quarantine(d.str()?),
             2 => {
                 let table = d.table()?;
-                let header_pos = d.len()?;
+                let header_pos = d.index()?;
                 let header_row = d.u32()?;
                 let mut columns = Vec::new();
                 for _ in 0..d.len()? {
-                    let index = d.len()?;
-                    let field = d.len()?;
+                    let index = d.index()?;
+                    let field = d.index()?;
                     if field >= table.fields().len() {
                         return Err(Bad);
                     }
@@ -513,6 +517,13 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
             }
             _ => return Err(Bad),
         };
+        // Ingest indexes a record's values by its table's fields: an entry whose records do not
+        // have one value per field (or that has rows under a sheet that was not read) is
+        // refused, whoever wrote it.
+        let width = match &plan {
+            Plan::Read(l) => Some(l.table.fields().len()),
+            _ => None,
+        };
         let rows_read = d.u64()?;
         let skipped_blank = d.u64()?;
         let skipped_total = d.u64()?;
@@ -524,6 +535,9 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
             let values = (0..d.len()?)
                 .map(|_| d.value())
                 .collect::<Result<Vec<_>, _>>()?;
+            if Some(values.len()) != width {
+                return Err(Bad);
+            }
             records.push(Record {
                 origin,
                 values: values.into_boxed_slice(),
@@ -558,6 +572,9 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
                 values,
                 county,
             });
+        }
+        if width.is_none() && !rejects.is_empty() {
+            return Err(Bad);
         }
         let mut warnings = Vec::new();
         for _ in 0..d.len()? {
@@ -614,6 +631,12 @@ mod tests {
         }
     }
 
+    /// A funds record: `first` then blanks up to the table's width.
+    fn row(mut first: Vec<Value>) -> Box<[Value]> {
+        first.resize(Table::Funds.fields().len(), Value::Null);
+        first.into_boxed_slice()
+    }
+
     fn sample() -> FileOutcome {
         let shared = Value::text("A1");
         let origin = Origin {
@@ -645,13 +668,12 @@ mod tests {
                     vec![
                         Record {
                             origin,
-                            values: vec![shared.clone(), Value::Int(-5), Value::Date(19000)]
-                                .into_boxed_slice(),
+                            values: row(vec![shared.clone(), Value::Int(-5), Value::Date(19000)]),
                             personal_hash: 42,
                         },
                         Record {
                             origin,
-                            values: vec![shared, Value::Null, Value::Bool(true)].into_boxed_slice(),
+                            values: row(vec![shared, Value::Null, Value::Bool(true)]),
                             personal_hash: 43,
                         },
                     ],
@@ -702,6 +724,11 @@ mod tests {
         for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
             assert!(decode(&bytes[..cut], 0).is_err(), "cut at {cut}");
         }
+        // A record narrower than its table (ingest indexes values by field) is refused even
+        // with a valid checksum.
+        let mut short = sample();
+        short.sheets[0].parsed.records[0].values = vec![Value::Null].into_boxed_slice();
+        assert!(decode(&encode(&short), 0).is_err());
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 0x40;
