@@ -16,6 +16,7 @@ pub mod lock;
 pub mod manifest;
 pub mod plan;
 pub mod report;
+pub mod run;
 pub mod sample;
 pub mod schema;
 pub mod text;

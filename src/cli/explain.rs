@@ -4,8 +4,9 @@
 //! table, and the lake rows that contribute to it with their source file, sheet and row, so any
 //! figure can be traced back to the spreadsheet cell.
 
-use super::{load_pipeline, EXIT_OK, EXIT_USAGE};
+use super::{load_pipeline, Ended};
 use crate::indicators::explain::{explain, Target};
+use crate::run::{Exit, Failure};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh explain`.
@@ -34,18 +35,15 @@ pub struct Args {
 }
 
 /// Runs `sandogh explain`.
-pub fn run(a: Args) -> i32 {
-    let pipeline = match load_pipeline(a.pipeline.as_deref()) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let quarter = match super::indicators::parse_quarter(Some(&a.quarter)) {
-        Ok(Some(q)) => q,
-        Ok(None) | Err(_) => return EXIT_USAGE,
+pub fn run(a: Args) -> Ended {
+    let pipeline = load_pipeline(a.pipeline.as_deref())?;
+    let Some(quarter) = super::indicators::parse_quarter(Some(&a.quarter))? else {
+        return Err(Failure::usage("a quarter is needed"));
     };
     let Some(bounds) = quarter.bounds(pipeline.calendar) else {
-        eprintln!("error: quarter {quarter} is outside the calendar's range");
-        return EXIT_USAGE;
+        return Err(Failure::usage(format!(
+            "quarter {quarter} is outside the calendar's range"
+        )));
     };
     let target = Target {
         quarter,
@@ -55,14 +53,7 @@ pub fn run(a: Args) -> i32 {
         fund: a.fund,
         indicator: a.indicator,
     };
-    match explain(&a.out, &target) {
-        Ok(text) => {
-            print!("{text}");
-            EXIT_OK
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        }
-    }
+    let text = explain(&a.out, &target).map_err(|e| Failure::usage(e.to_string()))?;
+    print!("{text}");
+    Ok(Exit::Ok)
 }

@@ -1,6 +1,9 @@
-//! The command line: one module per subcommand, each with its usage at the top.
+//! The command line: one module per subcommand, each with its usage at the top. Commands parse
+//! their arguments, call the library (a stage or the whole run lives in [`crate::run`]) and
+//! print what it did through [`show::Terminal`]; every command returns how it ended or the
+//! [`Failure`] that stopped it, and [`run`] turns that into the exit code.
 //!
-//! Exit codes (the contract with scripts and schedulers):
+//! Exit codes (the contract with scripts and schedulers; [`crate::run::Exit`]):
 //! - 0: success;
 //! - 1: failure (the stage could not finish: an unreadable input folder, a disk error);
 //! - 2: bad usage or configuration (unknown flag, bad pipeline file, bad quarter);
@@ -16,24 +19,13 @@ pub mod report;
 pub mod run;
 pub mod runs;
 pub mod sample;
+pub mod show;
 pub mod validate;
 
 use crate::config::Pipeline;
+use crate::run::{Exit, Failure};
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
-
-/// Exit code: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: the stage could not finish.
-pub const EXIT_FAILURE: i32 = 1;
-/// Exit code: bad usage or configuration.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: finished, with files or sheets quarantined.
-pub const EXIT_PARTIAL: i32 = 3;
-/// Exit code: `validate` found rows that would be rejected.
-pub const EXIT_REJECTS: i32 = 4;
-/// Exit code: another run holds the output folder.
-pub const EXIT_BUSY: i32 = 5;
+use std::path::Path;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 failure; 2 bad usage or configuration; \
 3 partial (files or sheets quarantined); 4 (validate) rows would be rejected; 5 busy (another \
@@ -70,44 +62,10 @@ pub enum Command {
     SampleData(sample::Args),
 }
 
-/// Takes the lock of the output folder for a command that writes into it (see [`crate::lock`]).
-/// With `wait`, says whom it waits for and blocks; without, a held lock is exit code 5. A
-/// folder that does not exist yet is created only when `create` (ingest and run make it;
-/// indicators and report need it to exist and say so themselves).
-pub fn lock_out(out: &Path, wait: bool, create: bool) -> Result<Option<crate::lock::OutLock>, i32> {
-    use crate::lock::{LockError, OutLock};
-    if !create && !out.is_dir() {
-        return Ok(None);
-    }
-    let taken = match OutLock::acquire(out, false) {
-        Err(LockError::Busy { holder, .. }) if wait => {
-            eprintln!(
-                "waiting for the sandogh run{} writing to {} to finish…",
-                holder
-                    .map(|p| format!(" (process {p})"))
-                    .unwrap_or_default(),
-                out.display()
-            );
-            OutLock::acquire(out, true)
-        }
-        other => other,
-    };
-    match taken {
-        Ok(lock) => Ok(Some(lock)),
-        Err(e @ LockError::Busy { .. }) => {
-            eprintln!("error: {e}");
-            Err(EXIT_BUSY)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Err(EXIT_FAILURE)
-        }
-    }
-}
-
-/// Runs a parsed command line and returns the exit code.
+/// Runs a parsed command line and returns the process exit code: the one place where a
+/// command's outcome, or the [`Failure`] that stopped it, becomes a number.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
+    let ended = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Runs(a) => runs::run(a),
         Command::Ingest(a) => ingest::run(a),
@@ -116,35 +74,35 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::SampleData(a) => sample::run(a),
+    };
+    match ended {
+        Ok(exit) => exit.code(),
+        Err(f) => {
+            show::failure(&f);
+            f.exit.code()
+        }
     }
 }
 
 /// Loads the pipeline file, or the built-in default when none is given.
-pub fn load_pipeline(path: Option<&Path>) -> Result<Pipeline, i32> {
+pub fn load_pipeline(path: Option<&Path>) -> Result<Pipeline, Failure> {
     match path {
-        Some(p) => Pipeline::load(p).map_err(|e| {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        }),
+        Some(p) => Ok(Pipeline::load(p)?),
         None => Ok(Pipeline::default_pipeline()),
     }
 }
 
 /// Checks that an input folder exists, with a message that says what to do.
-pub fn check_input(input: &Path) -> Result<(), i32> {
+pub fn check_input(input: &Path) -> Result<(), Failure> {
     if input.is_dir() {
         Ok(())
     } else {
-        eprintln!(
-            "error: the input folder {} does not exist or is not a folder; pass --input DIR",
+        Err(Failure::usage(format!(
+            "the input folder {} does not exist or is not a folder; pass --input DIR",
             input.display()
-        );
-        Err(EXIT_USAGE)
+        )))
     }
 }
 
-/// A flag's value, else the pipeline's, else a default.
-pub fn pick(flag: Option<PathBuf>, from_pipeline: Option<&PathBuf>, default: &str) -> PathBuf {
-    flag.or_else(|| from_pipeline.cloned())
-        .unwrap_or_else(|| PathBuf::from(default))
-}
+/// What a command returns: how it ended, or the failure that stopped it.
+pub type Ended = Result<Exit, Failure>;

@@ -4,7 +4,8 @@
 //! newest first: run id, exit status, seconds, rows landed and rejected, files or sheets
 //! quarantined.
 
-use super::EXIT_OK;
+use super::Ended;
+use crate::run::Exit;
 use std::path::PathBuf;
 
 /// Arguments of `sandogh runs`.
@@ -19,14 +20,14 @@ pub struct Args {
 }
 
 /// Runs `sandogh runs`.
-pub fn run(a: Args) -> i32 {
+pub fn run(a: Args) -> Ended {
     let runs = crate::manifest::list(&a.out);
     if runs.is_empty() {
         println!(
             "no runs recorded in {} (each `sandogh run` writes one)",
             a.out.join(crate::manifest::RUNS_DIR).display()
         );
-        return EXIT_OK;
+        return Ok(Exit::Ok);
     }
     println!(
         "{:<30} {:>6} {:>8} {:>9} {:>9} {:>12}  fingerprint",
@@ -45,5 +46,5 @@ pub fn run(a: Args) -> i32 {
             r.fingerprint
         );
     }
-    EXIT_OK
+    Ok(Exit::Ok)
 }

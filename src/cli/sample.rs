@@ -4,7 +4,8 @@
 //! the default seed is the bundled `sample-data/`, made to the seed article's figures; larger
 //! scales make larger provinces of the same shapes, for benchmarks. Deterministic for a seed.
 
-use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use super::Ended;
+use crate::run::{Exit, Failure};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh sample-data`.
@@ -22,34 +23,26 @@ pub struct Args {
 }
 
 /// Runs `sandogh sample-data`.
-pub fn run(a: Args) -> i32 {
+pub fn run(a: Args) -> Ended {
     if !(a.scale.is_finite() && a.scale > 0.0 && a.scale <= 1000.0) {
-        eprintln!(
-            "error: --scale must be a number above 0 and at most 1000, not {}",
+        return Err(Failure::usage(format!(
+            "--scale must be a number above 0 and at most 1000, not {}",
             a.scale
-        );
-        return EXIT_USAGE;
+        )));
     }
     let opts = crate::sample::SampleOptions {
         out: a.out.clone(),
         scale: a.scale,
         seed: a.seed,
     };
-    match crate::sample::write_sample(&opts) {
-        Ok(summary) => {
-            println!(
-                "wrote {} files under {}",
-                summary.files.len(),
-                a.out.display()
-            );
-            for (table, n) in &summary.rows_per_table {
-                println!("  {table:<13} {n:>9} rows");
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_FAILURE
-        }
+    let summary = crate::sample::write_sample(&opts).map_err(Failure::failed)?;
+    println!(
+        "wrote {} files under {}",
+        summary.files.len(),
+        a.out.display()
+    );
+    for (table, n) in &summary.rows_per_table {
+        println!("  {table:<13} {n:>9} rows");
     }
+    Ok(Exit::Ok)
 }

@@ -4,7 +4,8 @@
 //! file with row numbers. Exits 3 when a file or sheet would be quarantined, 4 when rows would be
 //! rejected, 0 when the exports are clean. `--report` also writes the ingest report as JSON.
 
-use super::{check_input, load_pipeline, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_REJECTS};
+use super::{check_input, load_pipeline, Ended};
+use crate::run::{Exit, Failure};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh validate`.
@@ -22,21 +23,10 @@ pub struct Args {
 }
 
 /// Runs `sandogh validate`.
-pub fn run(a: Args) -> i32 {
-    let pipeline = match load_pipeline(a.pipeline.as_deref()) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    if let Err(code) = check_input(&a.input) {
-        return code;
-    }
-    let ingested = match crate::ingest::ingest(&a.input, &pipeline) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILURE;
-        }
-    };
+pub fn run(a: Args) -> Ended {
+    let pipeline = load_pipeline(a.pipeline.as_deref())?;
+    check_input(&a.input)?;
+    let ingested = crate::ingest::ingest(&a.input, &pipeline)?;
     let problems = crate::ingest::report::problems_by_file(
         &ingested.report,
         &ingested.rejects,
@@ -49,16 +39,14 @@ pub fn run(a: Args) -> i32 {
     print!("{}", crate::ingest::report::summary(&ingested.report));
     if let Some(path) = a.report {
         let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
-        if let Err(e) = std::fs::write(&path, json) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_FAILURE;
-        }
+        std::fs::write(&path, json)
+            .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
     }
-    if ingested.report.partial() {
-        EXIT_PARTIAL
+    Ok(if ingested.report.partial() {
+        Exit::Partial
     } else if ingested.report.totals.counts.rejected > 0 {
-        EXIT_REJECTS
+        Exit::Rejects
     } else {
-        EXIT_OK
-    }
+        Exit::Ok
+    })
 }

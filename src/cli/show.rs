@@ -1,0 +1,261 @@
+//! What the command line shows of a run: the [`crate::run::Observer`] that prints each stage's
+//! summary, draws progress on a terminal (see [`super::progress`]) and, with
+//! `--log-format json`, writes one JSON object per line instead of text.
+
+use crate::ingest::Progress;
+use crate::run::{Exit, Failure, IngestDone, Observer, RunStart, Stage};
+use indicatif::ProgressBar;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Prints a failure: each of its lines as an error.
+pub fn failure(f: &Failure) {
+    for line in f.message.lines() {
+        eprintln!("error: {line}");
+    }
+}
+
+/// The command line's observer.
+pub struct Terminal {
+    /// Print only errors (and, for `run`, the closing summary).
+    quiet: bool,
+    /// Part of a `run`: a blank line between stages.
+    in_run: bool,
+    /// JSON lines instead of text.
+    json: bool,
+    /// Draw progress (a terminal, not quiet).
+    live: bool,
+    bar: Mutex<Option<ProgressBar>>,
+    /// Ingest has read every file: the bar shows its later steps, not file names.
+    all_read: AtomicBool,
+    run_id: OnceLock<String>,
+}
+
+impl Terminal {
+    /// For a single stage's command.
+    pub fn stage(quiet: bool) -> Terminal {
+        Terminal::new(quiet, false, false)
+    }
+
+    /// For `sandogh run`: `json` for `--log-format json` (which is also quiet).
+    pub fn run(quiet: bool, json: bool) -> Terminal {
+        Terminal::new(quiet || json, true, json)
+    }
+
+    fn new(quiet: bool, in_run: bool, json: bool) -> Terminal {
+        Terminal {
+            quiet,
+            in_run,
+            json,
+            live: super::progress::live(quiet),
+            bar: Mutex::new(None),
+            all_read: AtomicBool::new(false),
+            run_id: OnceLock::new(),
+        }
+    }
+
+    /// Whether `--log-format json` is on.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    /// Writes one JSON line for a run's event (nothing in text mode).
+    pub fn emit(&self, event: &str, fields: serde_json::Value) {
+        if !self.json {
+            return;
+        }
+        let mut line = serde_json::json!({
+            "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "run_id": self.run_id.get().map(String::as_str).unwrap_or(""),
+            "event": event,
+        });
+        if let (Some(line), serde_json::Value::Object(fields)) = (line.as_object_mut(), fields) {
+            line.extend(fields);
+        }
+        println!("{line}");
+    }
+
+    /// Runs `f` with the progress bar, creating it with `make` when there is none.
+    fn with_bar(&self, make: impl FnOnce() -> ProgressBar, f: impl FnOnce(&ProgressBar)) {
+        if !self.live {
+            return;
+        }
+        if let Ok(mut bar) = self.bar.lock() {
+            f(bar.get_or_insert_with(make));
+        }
+    }
+
+    /// Clears the progress bar before something is printed.
+    fn clear(&self) {
+        if let Some(bar) = self.bar.lock().ok().and_then(|mut b| b.take()) {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+impl Observer for Terminal {
+    fn note(&self, text: &str) {
+        self.clear();
+        eprintln!("note: {text}");
+    }
+
+    fn waiting(&self, out: &Path, holder: Option<u32>) {
+        eprintln!(
+            "waiting for the sandogh run{} writing to {} to finish…",
+            holder
+                .map(|p| format!(" (process {p})"))
+                .unwrap_or_default(),
+            out.display()
+        );
+    }
+
+    fn run_start(&self, start: &RunStart) {
+        let _ = self.run_id.set(start.run_id.to_owned());
+        self.emit(
+            "run_start",
+            serde_json::json!({
+                "input": start.input.display().to_string(),
+                "out": start.out.display().to_string(),
+                "pipeline": start.pipeline_file.map(|p| p.display().to_string()),
+                "version": env!("CARGO_PKG_VERSION"),
+            }),
+        );
+    }
+
+    fn unchanged(&self, since: &str) {
+        if self.json {
+            self.emit("unchanged", serde_json::json!({ "since": since }));
+        } else {
+            println!(
+                "nothing changed since run {since} (inputs, pipeline, report definition and sandogh version are the same, and its outputs are intact): no stage re-run; `--full` runs them anyway"
+            );
+        }
+    }
+
+    fn stage_start(&self, stage: Stage) {
+        self.emit("stage_start", serde_json::json!({ "stage": stage.name() }));
+        if self.in_run && !self.quiet && stage != Stage::Ingest {
+            println!();
+        }
+    }
+
+    fn stage_end(&self, stage: Stage, seconds: f64, exit: Exit, failed: Option<&Failure>) {
+        self.clear();
+        if let Some(f) = failed {
+            failure(f);
+        }
+        self.emit(
+            "stage_end",
+            serde_json::json!({ "stage": stage.name(), "seconds": seconds, "exit_code": exit.code() }),
+        );
+    }
+
+    fn step(&self, stage: Stage, what: &str) {
+        if stage == Stage::Ingest {
+            self.all_read.store(true, Ordering::Relaxed);
+        }
+        self.with_bar(
+            || super::progress::step(stage.name(), what),
+            |bar| super::progress::to_step(bar, stage.name(), what),
+        );
+    }
+
+    fn file_read(&self, p: Progress) {
+        // A slower reading thread's late update must not put a file name back on the bar
+        // once it shows a later step.
+        if self.all_read.load(Ordering::Relaxed) {
+            return;
+        }
+        self.with_bar(
+            || super::progress::files("ingest", p.total),
+            |bar| {
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+                bar.set_message(p.file.to_owned());
+            },
+        );
+        if p.done == p.total {
+            self.step(Stage::Ingest, "checking rows across files");
+        }
+    }
+
+    fn ingested(&self, done: &IngestDone) {
+        self.clear();
+        let ingested = &done.ingested;
+        if !self.quiet {
+            println!("ingest {} → {}", done.input.display(), done.lake.display());
+            if done.cached {
+                let files = ingested
+                    .files
+                    .iter()
+                    .filter(|f| f.found.claimed.is_some() && f.found.skip.is_none())
+                    .count();
+                println!(
+                    "{} of {files} files unchanged since the last run: their rows were taken from {} instead of being read again",
+                    ingested.from_cache,
+                    crate::ingest::cache::CACHE_DIR
+                );
+            }
+            print!("{}", crate::ingest::report::summary(&ingested.report));
+            println!(
+                "\nrejects: {}   report: {}",
+                done.lake.join("rejects").join("rejects.parquet").display(),
+                done.lake.join(crate::ingest::report::REPORT_FILE).display()
+            );
+            let steps: Vec<String> = ingested
+                .timings
+                .iter()
+                .copied()
+                .chain([("writing the lake", done.writing)])
+                .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
+                .collect();
+            println!("time: {}", steps.join(", "));
+        }
+        if done.exit() == Exit::Partial {
+            eprintln!(
+                "partial: some files or sheets were quarantined (listed above); the rest landed"
+            );
+        }
+    }
+
+    fn indicators(&self, done: &crate::indicators::Done) {
+        self.clear();
+        if self.quiet {
+            return;
+        }
+        println!("indicators → {}", done.dir.display());
+        println!("  {}", done.chosen);
+        println!(
+            "  {} quarters ({} to {}), {} rows: {} fund, {} county and {} province rows per indicator",
+            done.quarters, done.first, done.last, done.rows, done.fund_rows, done.county_rows, done.province_rows
+        );
+        let steps: Vec<String> = done
+            .timings
+            .iter()
+            .map(|(step, t)| format!("{step} {:.2} s", t.as_secs_f64()))
+            .collect();
+        println!("  time: {}", steps.join(", "));
+    }
+
+    fn report(&self, done: &crate::report::ReportDone, index: usize) {
+        self.clear();
+        if self.quiet {
+            return;
+        }
+        if index > 0 {
+            println!();
+        }
+        println!("report → {}", done.dir.display());
+        println!("  {}", done.chosen);
+        for f in &done.files {
+            println!("  {f}");
+        }
+    }
+}

@@ -1,0 +1,571 @@
+//! The run itself: a resolved plan → ingest → indicators → report → manifest, and each stage on
+//! its own for the commands that run one.
+//!
+//! Nothing here prints. Whoever runs a stage passes an [`Observer`], which is told what happens
+//! (a file read, a step begun, a stage's typed outcome, a stage's end) and decides what to show:
+//! the command line's text, progress bars or JSON lines live in `crate::cli`. Every way a run or
+//! stage can stop is a [`Failure`], which carries its [`Exit`] code; the code for each kind of
+//! error is decided once, in the `From` conversions below.
+
+use crate::calendar::{CalendarKind, Quarter};
+use crate::config::Pipeline;
+use crate::ingest::cache::FileCache;
+use crate::ingest::{Ingested, Progress};
+use crate::manifest::{Kept, RunFacts, StageRecord};
+use crate::plan::{Flags, Plan, Quarters};
+use crate::report::config::ReportDef;
+use crate::report::i18n::Lang;
+use crate::report::ReportDone;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How a command ended: the exit codes scripts and schedulers rely on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// 0: success.
+    Ok,
+    /// 1: a stage could not finish (an unreadable input folder, a disk error).
+    Failure,
+    /// 2: bad usage or configuration.
+    Usage,
+    /// 3: finished, with files or sheets quarantined.
+    Partial,
+    /// 4: `validate` found rows that would be rejected.
+    Rejects,
+    /// 5: another run holds the output folder.
+    Busy,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub const fn code(self) -> i32 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Failure => 1,
+            Exit::Usage => 2,
+            Exit::Partial => 3,
+            Exit::Rejects => 4,
+            Exit::Busy => 5,
+        }
+    }
+
+    /// Whether the run's later stages go on after this one (success or partial).
+    pub fn goes_on(self) -> bool {
+        matches!(self, Exit::Ok | Exit::Partial)
+    }
+}
+
+/// Why a run or stage stopped, with the exit code that says so. `message` may hold several
+/// lines, one problem each (a plan reports every problem at once).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    /// The exit code.
+    pub exit: Exit,
+    /// What went wrong and what to do, one problem per line.
+    pub message: String,
+}
+
+impl Failure {
+    /// A usage or configuration problem.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            exit: Exit::Usage,
+            message: message.into(),
+        }
+    }
+
+    /// A stage that could not finish.
+    pub fn failed(message: impl ToString) -> Failure {
+        Failure {
+            exit: Exit::Failure,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<crate::config::ConfigError> for Failure {
+    fn from(e: crate::config::ConfigError) -> Failure {
+        Failure::usage(e.to_string())
+    }
+}
+
+impl From<crate::ingest::IngestError> for Failure {
+    fn from(e: crate::ingest::IngestError) -> Failure {
+        Failure::failed(e)
+    }
+}
+
+impl From<crate::indicators::IndicatorError> for Failure {
+    fn from(e: crate::indicators::IndicatorError) -> Failure {
+        use crate::indicators::IndicatorError as E;
+        match e {
+            E::Quarter(m) | E::NoData(m) => Failure::usage(m),
+            e => Failure::failed(e),
+        }
+    }
+}
+
+impl From<crate::report::ReportError> for Failure {
+    fn from(e: crate::report::ReportError) -> Failure {
+        match e {
+            crate::report::ReportError::Usage(m) => Failure::usage(m),
+            e => Failure::failed(e),
+        }
+    }
+}
+
+impl From<crate::lock::LockError> for Failure {
+    fn from(e: crate::lock::LockError) -> Failure {
+        let exit = match e {
+            crate::lock::LockError::Busy { .. } => Exit::Busy,
+            crate::lock::LockError::Io { .. } => Exit::Failure,
+        };
+        Failure {
+            exit,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The stages of a run, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// County exports → lake.
+    Ingest,
+    /// Lake → indicators table.
+    Indicators,
+    /// Indicators table → workbooks and charts.
+    Report,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 3] = [Stage::Ingest, Stage::Indicators, Stage::Report];
+
+    /// The stage's name in manifests and logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Ingest => "ingest",
+            Stage::Indicators => "indicators",
+            Stage::Report => "report",
+        }
+    }
+}
+
+/// What a run tells whoever shows it. Every method does nothing unless overridden; methods are
+/// called from the run's thread, except [`Observer::file_read`], which the reading threads call.
+pub trait Observer: Sync {
+    /// Something worth saying that is not an error (a report file not found, say).
+    fn note(&self, _text: &str) {}
+    /// The output folder is locked by another run (`holder`) and this one waits for it.
+    fn waiting(&self, _out: &Path, _holder: Option<u32>) {}
+    /// A run has its id and begins.
+    fn run_start(&self, _start: &RunStart) {}
+    /// A run's inputs and settings are those of an earlier complete run: nothing is re-run.
+    fn unchanged(&self, _since: &str) {}
+    /// A stage of a run begins.
+    fn stage_start(&self, _stage: Stage) {}
+    /// A stage of a run ended, after `seconds`, with `exit` (and the failure, if it failed).
+    fn stage_end(&self, _stage: Stage, _seconds: f64, _exit: Exit, _failure: Option<&Failure>) {}
+    /// A step of a stage begins (checks across files, writing the lake, …).
+    fn step(&self, _stage: Stage, _what: &str) {}
+    /// Ingest read one more file.
+    fn file_read(&self, _progress: Progress) {}
+    /// Ingest finished and wrote the lake.
+    fn ingested(&self, _done: &IngestDone) {}
+    /// The indicators stage finished.
+    fn indicators(&self, _done: &crate::indicators::Done) {}
+    /// The report of one quarter was written (`index` counts the quarters of a range).
+    fn report(&self, _done: &ReportDone, _index: usize) {}
+}
+
+/// An observer that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// What a run starts with, for its observer.
+#[derive(Debug)]
+pub struct RunStart<'a> {
+    /// The run's id.
+    pub run_id: &'a str,
+    /// The input folder.
+    pub input: &'a Path,
+    /// The output folder.
+    pub out: &'a Path,
+    /// The pipeline file, when one was read.
+    pub pipeline_file: Option<&'a Path>,
+}
+
+/// What ingest did, before its memory is given back.
+#[derive(Debug)]
+pub struct IngestDone {
+    /// The input folder read.
+    pub input: PathBuf,
+    /// Everything ingest decided.
+    pub ingested: Ingested,
+    /// The lake written.
+    pub lake: PathBuf,
+    /// The time it took to write it.
+    pub writing: Duration,
+    /// Whether the files' outcomes were looked for in a cache.
+    pub cached: bool,
+}
+
+impl IngestDone {
+    /// Success, or partial when a file or sheet was quarantined.
+    pub fn exit(&self) -> Exit {
+        if self.ingested.report.partial() {
+            Exit::Partial
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+/// Takes the lock of the output folder for a command that writes into it (see
+/// [`crate::lock`]). With `wait`, tells the observer whom it waits for and blocks; without, a
+/// held lock is [`Exit::Busy`]. A folder that does not exist yet is created only when `create`
+/// (ingest and run make it; indicators and report need it to exist and say so themselves).
+pub fn lock_out(
+    out: &Path,
+    wait: bool,
+    create: bool,
+    obs: &dyn Observer,
+) -> Result<Option<crate::lock::OutLock>, Failure> {
+    use crate::lock::{LockError, OutLock};
+    if !create && !out.is_dir() {
+        return Ok(None);
+    }
+    let taken = match OutLock::acquire(out, false) {
+        Err(LockError::Busy { holder, .. }) if wait => {
+            obs.waiting(out, holder);
+            OutLock::acquire(out, true)
+        }
+        other => other,
+    };
+    Ok(Some(taken?))
+}
+
+/// Ingest as a stage: reads every file under `input` (taking unchanged files' outcomes from
+/// `cache`), writes `<out>/lake`, hands the outcome to the observer, then gives the memory back.
+pub fn ingest(
+    input: &Path,
+    out: &Path,
+    pipeline: &Pipeline,
+    cache: Option<&FileCache>,
+    obs: &dyn Observer,
+) -> Result<Exit, Failure> {
+    let progress = |p: Progress| obs.file_read(p);
+    let ingested = crate::ingest::ingest_with(input, pipeline, &progress, cache)?;
+    obs.step(Stage::Ingest, "writing the lake");
+    let clock = Instant::now();
+    let lake = crate::ingest::write(&ingested, out)?;
+    let done = IngestDone {
+        input: input.to_owned(),
+        ingested,
+        lake,
+        writing: clock.elapsed(),
+        cached: cache.is_some(),
+    };
+    obs.ingested(&done);
+    let exit = done.exit();
+    drop(done);
+    release_freed_memory();
+    Ok(exit)
+}
+
+/// Hands the memory that ingest freed back to the system, so that the stages after it in a
+/// `run` do not stack their peak on top of ingest's (glibc keeps freed memory in its arenas).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused memory of the allocator's own arenas to the
+    // system; it touches no memory that is in use.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The indicators as a stage: `<out>/lake` → `<out>/indicators`, up to `quarter`.
+pub fn indicators(
+    out: &Path,
+    calendar: CalendarKind,
+    quarter: Option<Quarter>,
+    obs: &dyn Observer,
+) -> Result<Exit, Failure> {
+    let lake = out.join("lake");
+    if !lake.is_dir() {
+        return Err(Failure::usage(format!(
+            "there is no lake at {}; run `sandogh ingest --input DIR --out {}` first",
+            lake.display(),
+            out.display()
+        )));
+    }
+    obs.step(Stage::Indicators, "computing");
+    let done = crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter)?;
+    obs.indicators(&done);
+    Ok(Exit::Ok)
+}
+
+/// The report as a stage: the workbooks and charts of every quarter of `quarters` (default:
+/// the latest in the indicators table), one after the other; stops at the first that fails.
+/// `run_fingerprint` is cited on the Data quality sheet.
+pub fn report(
+    out: &Path,
+    pipeline: &Pipeline,
+    quarters: Option<Quarters>,
+    langs: &[Lang],
+    def: &ReportDef,
+    run_fingerprint: Option<&str>,
+    obs: &dyn Observer,
+) -> Result<Exit, Failure> {
+    let asked: Vec<Option<Quarter>> = match quarters {
+        None => vec![None],
+        Some(range) => range.all().into_iter().map(Some).collect(),
+    };
+    for (index, quarter) in asked.into_iter().enumerate() {
+        let what = match quarter {
+            Some(q) => format!("writing the workbooks and charts of {q}"),
+            None => "writing the workbooks and charts".to_owned(),
+        };
+        obs.step(Stage::Report, &what);
+        let done = crate::report::run(out, pipeline, def, quarter, langs, run_fingerprint)?;
+        obs.report(&done, index);
+    }
+    Ok(Exit::Ok)
+}
+
+/// How a run is asked to go.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Run every stage, and read every file, even when nothing changed.
+    pub full: bool,
+    /// Wait for another run on the same output folder instead of stopping.
+    pub wait: bool,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The run's id.
+    pub run_id: String,
+    /// How it ended.
+    pub exit: Exit,
+    /// Each stage: time, exit code, whether it was skipped.
+    pub stages: Vec<StageRecord>,
+    /// The earlier run whose outputs were kept because nothing changed.
+    pub unchanged_since: Option<String>,
+    /// The output folder.
+    pub out: PathBuf,
+    /// The manifest written, or why it could not be.
+    pub manifest: Result<PathBuf, Failure>,
+}
+
+impl RunOutcome {
+    /// Whether ingest ran to its end (its lake is the one counted in the manifest).
+    pub fn ingest_finished(&self) -> bool {
+        crate::manifest::ingest_finished(&self.stages)
+    }
+}
+
+/// Runs every stage of a pipeline. Every setting is resolved and checked before anything is
+/// written (every problem at once); then the output folder is locked for the whole run and the
+/// settings are resolved again, as a run that waited for another must use them as they are
+/// when it starts. With an incremental pipeline, a run in which nothing changed runs no stage,
+/// and one in which files changed reads only those. Every run that got the lock writes its
+/// manifest.
+pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<RunOutcome, Failure> {
+    let resolve = || crate::plan::resolve(flags).map_err(|p| Failure::usage(p.join("\n")));
+    let first = resolve()?;
+    let _lock = lock_out(&first.out, options.wait, true, obs)?;
+    let plan = resolve()?;
+    if plan.out != first.out {
+        return Err(Failure::usage(
+            "the pipeline file's `out` changed while this run waited; run it again",
+        ));
+    }
+    for n in &plan.notes {
+        obs.note(n);
+    }
+    let quarter_text = flags
+        .quarter
+        .clone()
+        .or_else(|| plan.pipeline.quarter.clone());
+    let Plan {
+        pipeline_file,
+        pipeline,
+        input,
+        out,
+        quarters,
+        langs,
+        report: def,
+        notes: _,
+        pipeline_sha256,
+        report_sha256,
+    } = plan;
+    let (run_id, started) = crate::manifest::new_run_id();
+    obs.run_start(&RunStart {
+        run_id: &run_id,
+        input: &input,
+        out: &out,
+        pipeline_file: pipeline_file.as_deref(),
+    });
+    let inputs = crate::manifest::files_under(&input);
+    let others = crate::manifest::other_entries(&input);
+    let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+    let fingerprint = crate::manifest::fingerprint(&crate::manifest::Depends {
+        pipeline: &pipeline,
+        pipeline_sha256: pipeline_sha256.as_deref(),
+        report_sha256: report_sha256.as_deref(),
+        input: &input,
+        quarter: quarter_text.as_deref(),
+        languages: &codes,
+        inputs: &inputs,
+        others: &others,
+    });
+    let unchanged: Option<Kept> = if pipeline.incremental && !options.full {
+        crate::manifest::unchanged_since(&out, &fingerprint)
+    } else {
+        None
+    };
+    let mut stages: Vec<StageRecord> = Vec::new();
+    let exit = match &unchanged {
+        Some(kept) => {
+            obs.unchanged(&kept.run_id);
+            exit_of(kept.exit_status)
+        }
+        None => {
+            let mut timed = |stage: Stage, work: &dyn Fn() -> Result<Exit, Failure>| {
+                obs.stage_start(stage);
+                let clock = Instant::now();
+                let result = work();
+                let seconds = clock.elapsed().as_secs_f64();
+                let exit = result.as_ref().map_or_else(|f| f.exit, |e| *e);
+                obs.stage_end(stage, seconds, exit, result.as_ref().err());
+                stages.push(StageRecord {
+                    stage: stage.name(),
+                    seconds,
+                    exit_code: Some(exit.code()),
+                    skipped: false,
+                });
+                exit
+            };
+            // An incremental pipeline keeps what reading each file decided, so that the next
+            // run reads only the files that changed (`--full` reads every file, and keeps).
+            let cache = crate::manifest::reader_key(&pipeline)
+                .filter(|_| pipeline.incremental)
+                .map(|key| FileCache::new(&out, &key, !options.full));
+            let mut exit = timed(Stage::Ingest, &|| {
+                ingest(&input, &out, &pipeline, cache.as_ref(), obs)
+            });
+            if exit.goes_on() {
+                let last = quarters.map(|q| q.last);
+                let computed = timed(Stage::Indicators, &|| {
+                    indicators(&out, pipeline.calendar, last, obs)
+                });
+                if computed == Exit::Ok {
+                    let short = crate::manifest::short_fingerprint(&fingerprint);
+                    let reported = timed(Stage::Report, &|| {
+                        report(&out, &pipeline, quarters, &langs, &def, Some(short), obs)
+                    });
+                    if reported != Exit::Ok {
+                        exit = reported;
+                    }
+                } else {
+                    exit = computed;
+                }
+            }
+            exit
+        }
+    };
+    for stage in Stage::ALL {
+        if !stages.iter().any(|s| s.stage == stage.name()) {
+            stages.push(StageRecord {
+                stage: stage.name(),
+                seconds: 0.0,
+                exit_code: None,
+                skipped: true,
+            });
+        }
+    }
+    let since = unchanged.as_ref().map(|k| k.run_id.clone());
+    let facts = RunFacts {
+        run_id: &run_id,
+        started: &started,
+        pipeline_file: pipeline_file.as_deref(),
+        pipeline_sha256: pipeline_sha256.as_deref(),
+        input: &input,
+        out: &out,
+        stages: &stages,
+        exit_status: exit.code(),
+        fingerprint: &fingerprint,
+        inputs: &inputs,
+        others: &others,
+        unchanged_since: since.as_deref(),
+        outputs: unchanged.as_ref().map(|k| k.outputs.as_slice()),
+    };
+    let manifest = crate::manifest::write(&facts).map_err(|e| {
+        Failure::failed(format!(
+            "cannot write the run's manifest in {}: {e}",
+            out.display()
+        ))
+    });
+    // A run whose stages succeeded but whose manifest is missing did not finish.
+    let exit = match &manifest {
+        Err(_) if exit.goes_on() => Exit::Failure,
+        _ => exit,
+    };
+    Ok(RunOutcome {
+        run_id,
+        exit,
+        stages,
+        unchanged_since: since,
+        out,
+        manifest,
+    })
+}
+
+/// The exit status an earlier run's manifest recorded.
+fn exit_of(code: i32) -> Exit {
+    match code {
+        0 => Exit::Ok,
+        2 => Exit::Usage,
+        3 => Exit::Partial,
+        4 => Exit::Rejects,
+        5 => Exit::Busy,
+        _ => Exit::Failure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_kind_has_its_exit_code() {
+        let usage: Failure = crate::report::ReportError::Usage("no quarter".into()).into();
+        assert_eq!(usage.exit, Exit::Usage);
+        let busy: Failure = crate::lock::LockError::Busy {
+            out: PathBuf::from("out"),
+            holder: Some(7),
+        }
+        .into();
+        assert_eq!((busy.exit, busy.exit.code()), (Exit::Busy, 5));
+        assert!(busy.message.contains("process 7"), "{}", busy.message);
+        let quarter: Failure =
+            crate::indicators::IndicatorError::Quarter("bad quarter".into()).into();
+        assert_eq!(quarter.exit.code(), 2);
+        for e in [
+            Exit::Ok,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Partial,
+            Exit::Rejects,
+            Exit::Busy,
+        ] {
+            assert_eq!(exit_of(e.code()), e);
+        }
+    }
+}
