@@ -456,32 +456,36 @@ fn stages_skipped(m: &serde_json::Value) -> Vec<bool> {
         .collect()
 }
 
+/// `sandogh run pipelines/nightly.toml --input INPUT --out OUT EXTRA…`, which must succeed;
+/// returns its standard output.
+fn nightly_run(input: &Path, out: &Path, extra: &[&str]) -> String {
+    let nightly = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml");
+    let o = sandogh()
+        .arg("run")
+        .arg(&nightly)
+        .arg("--input")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 #[test]
 fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("exports");
     copy_dir(&sample_data(), &input);
     let out = dir.path().join("out");
-    let nightly = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml");
-    let run = |extra: &[&str]| {
-        let o = sandogh()
-            .arg("run")
-            .arg(&nightly)
-            .arg("--input")
-            .arg(&input)
-            .arg("--out")
-            .arg(&out)
-            .args(extra)
-            .output()
-            .expect("run");
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
+    let run = |extra: &[&str]| nightly_run(&input, &out, extra);
     run(&[]);
     let first = newest_manifest(&out);
     assert_eq!(stages_skipped(&first), [false, false, false]);
@@ -543,26 +547,7 @@ fn an_incremental_run_rereads_only_the_changed_file_and_writes_what_a_full_run_w
     let input = dir.path().join("exports");
     copy_dir(&sample_data(), &input);
     let out = dir.path().join("out");
-    let nightly = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/nightly.toml");
-    let run = |out: &Path, extra: &[&str]| {
-        let o = sandogh()
-            .arg("run")
-            .arg(&nightly)
-            .arg("--input")
-            .arg(&input)
-            .arg("--out")
-            .arg(out)
-            .args(extra)
-            .output()
-            .expect("run");
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
+    let run = |out: &Path, extra: &[&str]| nightly_run(&input, out, extra);
     let first = run(&out, &[]);
     let files_read = walk_files(&input)
         .iter()
