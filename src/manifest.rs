@@ -182,6 +182,17 @@ pub struct RunFacts<'a> {
     pub unchanged_since: Option<&'a str>,
     /// The output files when already listed and hashed (a kept run's); else they are read.
     pub outputs: Option<&'a [FileRecord]>,
+    /// The ingest report whose counts are this run's: the lake's when its ingest finished or it
+    /// kept an unchanged run's outputs; `None` when ingest failed (the lake left in place is
+    /// the previous run's, and so are its counts).
+    pub ingest_report: Option<&'a serde_json::Value>,
+}
+
+/// The ingest report of the lake in `out`, as JSON.
+pub fn read_ingest_report(out: &Path) -> Option<serde_json::Value> {
+    std::fs::read(out.join("lake").join("ingest-report.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
 }
 
 /// A new run id: the current UTC time and this process's id.
@@ -332,16 +343,7 @@ pub fn ingest_finished(stages: &[StageRecord]) -> bool {
 
 /// Writes `<out>/runs/<run-id>.json` (whole or not at all) and returns its path.
 pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
-    // The counts are this run's only when its ingest finished (or when it kept the outputs of
-    // an unchanged run); a failed ingest leaves the previous lake, whose counts are not its.
-    let ingest_finished = facts
-        .stages
-        .iter()
-        .any(|s| s.stage == "ingest" && matches!(s.exit_code, Some(0 | 3)));
-    let report: Option<serde_json::Value> = (ingest_finished || facts.unchanged_since.is_some())
-        .then(|| std::fs::read(facts.out.join("lake").join("ingest-report.json")).ok())
-        .flatten()
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    let report = facts.ingest_report;
     let totals = report
         .as_ref()
         .and_then(|r| r.get("totals").cloned())

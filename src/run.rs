@@ -37,6 +37,16 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Every exit, in code order.
+    pub const ALL: [Exit; 6] = [
+        Exit::Ok,
+        Exit::Failure,
+        Exit::Usage,
+        Exit::Partial,
+        Exit::Rejects,
+        Exit::Busy,
+    ];
+
     /// The process exit code.
     pub const fn code(self) -> i32 {
         match self {
@@ -55,15 +65,16 @@ impl Exit {
     }
 }
 
-/// Why a run or stage stopped, with the exit code that says so. `message` may hold several
-/// lines, one problem each (a plan reports every problem at once).
+/// Why a run or stage stopped, with the exit code that says so: one problem, or several (a
+/// plan reports every problem at once), each a sentence that says what to do.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
+#[error("{}", problems.join("; "))]
 pub struct Failure {
     /// The exit code.
     pub exit: Exit,
-    /// What went wrong and what to do, one problem per line.
-    pub message: String,
+    /// What went wrong and what to do, one entry per problem (an entry may span lines, as a
+    /// TOML error quoting the file does).
+    pub problems: Vec<String>,
 }
 
 impl Failure {
@@ -71,7 +82,7 @@ impl Failure {
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure {
             exit: Exit::Usage,
-            message: message.into(),
+            problems: vec![message.into()],
         }
     }
 
@@ -79,7 +90,7 @@ impl Failure {
     pub fn failed(message: impl ToString) -> Failure {
         Failure {
             exit: Exit::Failure,
-            message: message.to_string(),
+            problems: vec![message.to_string()],
         }
     }
 }
@@ -123,7 +134,7 @@ impl From<crate::lock::LockError> for Failure {
         };
         Failure {
             exit,
-            message: e.to_string(),
+            problems: vec![e.to_string()],
         }
     }
 }
@@ -176,15 +187,9 @@ pub trait Observer: Sync {
     fn ingested(&self, _done: &IngestDone) {}
     /// The indicators stage finished.
     fn indicators(&self, _done: &crate::indicators::Done) {}
-    /// The report of one quarter was written (`index` counts the quarters of a range).
-    fn report(&self, _done: &ReportDone, _index: usize) {}
+    /// The report of one quarter was written.
+    fn report(&self, _done: &ReportDone) {}
 }
-
-/// An observer that shows nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Silent;
-
-impl Observer for Silent {}
 
 /// What a run starts with, for its observer.
 #[derive(Debug)]
@@ -325,14 +330,14 @@ pub fn report(
         None => vec![None],
         Some(range) => range.all().into_iter().map(Some).collect(),
     };
-    for (index, quarter) in asked.into_iter().enumerate() {
+    for quarter in asked {
         let what = match quarter {
             Some(q) => format!("writing the workbooks and charts of {q}"),
             None => "writing the workbooks and charts".to_owned(),
         };
         obs.step(Stage::Report, &what);
         let done = crate::report::run(out, pipeline, def, quarter, langs, run_fingerprint)?;
-        obs.report(&done, index);
+        obs.report(&done);
     }
     Ok(Exit::Ok)
 }
@@ -359,6 +364,9 @@ pub struct RunOutcome {
     pub unchanged_since: Option<String>,
     /// The output folder.
     pub out: PathBuf,
+    /// The ingest report's totals, when the counts are this run's (read while the run held
+    /// the output folder's lock).
+    pub totals: Option<serde_json::Value>,
     /// The manifest written, or why it could not be.
     pub manifest: Result<PathBuf, Failure>,
 }
@@ -377,7 +385,12 @@ impl RunOutcome {
 /// and one in which files changed reads only those. Every run that got the lock writes its
 /// manifest.
 pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<RunOutcome, Failure> {
-    let resolve = || crate::plan::resolve(flags).map_err(|p| Failure::usage(p.join("\n")));
+    let resolve = || {
+        crate::plan::resolve(flags).map_err(|problems| Failure {
+            exit: Exit::Usage,
+            problems,
+        })
+    };
     let first = resolve()?;
     let _lock = lock_out(&first.out, options.wait, true, obs)?;
     let plan = resolve()?;
@@ -491,6 +504,11 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         }
     }
     let since = unchanged.as_ref().map(|k| k.run_id.clone());
+    // The counts are this run's only when its ingest finished (or when it kept the outputs of
+    // an unchanged run); a failed ingest leaves the previous lake, whose counts are not its.
+    let ingest_report = (crate::manifest::ingest_finished(&stages) || since.is_some())
+        .then(|| crate::manifest::read_ingest_report(&out))
+        .flatten();
     let facts = RunFacts {
         run_id: &run_id,
         started: &started,
@@ -505,6 +523,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         others: &others,
         unchanged_since: since.as_deref(),
         outputs: unchanged.as_ref().map(|k| k.outputs.as_slice()),
+        ingest_report: ingest_report.as_ref(),
     };
     let manifest = crate::manifest::write(&facts).map_err(|e| {
         Failure::failed(format!(
@@ -523,20 +542,17 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         stages,
         unchanged_since: since,
         out,
+        totals: ingest_report.and_then(|r| r.get("totals").cloned()),
         manifest,
     })
 }
 
-/// The exit status an earlier run's manifest recorded.
+/// The exit status an earlier run's manifest recorded (an unknown number is a failure).
 fn exit_of(code: i32) -> Exit {
-    match code {
-        0 => Exit::Ok,
-        2 => Exit::Usage,
-        3 => Exit::Partial,
-        4 => Exit::Rejects,
-        5 => Exit::Busy,
-        _ => Exit::Failure,
-    }
+    Exit::ALL
+        .into_iter()
+        .find(|e| e.code() == code)
+        .unwrap_or(Exit::Failure)
 }
 
 #[cfg(test)]
@@ -553,18 +569,11 @@ mod tests {
         }
         .into();
         assert_eq!((busy.exit, busy.exit.code()), (Exit::Busy, 5));
-        assert!(busy.message.contains("process 7"), "{}", busy.message);
+        assert!(busy.to_string().contains("process 7"), "{busy}");
         let quarter: Failure =
             crate::indicators::IndicatorError::Quarter("bad quarter".into()).into();
         assert_eq!(quarter.exit.code(), 2);
-        for e in [
-            Exit::Ok,
-            Exit::Failure,
-            Exit::Usage,
-            Exit::Partial,
-            Exit::Rejects,
-            Exit::Busy,
-        ] {
+        for e in Exit::ALL {
             assert_eq!(exit_of(e.code()), e);
         }
     }

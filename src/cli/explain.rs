@@ -37,9 +37,7 @@ pub struct Args {
 /// Runs `sandogh explain`.
 pub fn run(a: Args) -> Ended {
     let pipeline = load_pipeline(a.pipeline.as_deref())?;
-    let Some(quarter) = super::indicators::parse_quarter(Some(&a.quarter))? else {
-        return Err(Failure::usage("a quarter is needed"));
-    };
+    let quarter = super::indicators::parse_quarter(&a.quarter)?;
     let Some(bounds) = quarter.bounds(pipeline.calendar) else {
         return Err(Failure::usage(format!(
             "quarter {quarter} is outside the calendar's range"

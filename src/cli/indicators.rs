@@ -30,15 +30,12 @@ pub struct Args {
 }
 
 /// Parses a quarter argument, with a message that says how to write one.
-pub fn parse_quarter(text: Option<&str>) -> Result<Option<Quarter>, Failure> {
-    match text {
-        None => Ok(None),
-        Some(t) => Quarter::parse(t).map(Some).ok_or_else(|| {
-            Failure::usage(format!(
-                "«{t}» is not a quarter; write it like 1403Q2 or 1403-Q2"
-            ))
-        }),
-    }
+pub fn parse_quarter(text: &str) -> Result<Quarter, Failure> {
+    Quarter::parse(text).ok_or_else(|| {
+        Failure::usage(format!(
+            "«{text}» is not a quarter; write it like 1403Q2 or 1403-Q2"
+        ))
+    })
 }
 
 pub use crate::plan::Quarters;

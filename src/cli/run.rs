@@ -11,8 +11,7 @@
 
 use super::show::Terminal;
 use super::Ended;
-use crate::manifest::{ingest_finished, StageRecord};
-use crate::run::RunOptions;
+use crate::run::{RunOptions, RunOutcome};
 use std::path::PathBuf;
 
 /// Arguments of `sandogh run`.
@@ -76,13 +75,12 @@ pub fn run(a: Args) -> Ended {
     match &done.manifest {
         Ok(path) => {
             if show.json() {
-                let counts = done.ingest_finished() || since.is_some();
                 show.emit(
                     "run_end",
                     serde_json::json!({
                         "exit_status": done.exit.code(),
                         "seconds": done.stages.iter().map(|s| s.seconds).sum::<f64>(),
-                        "rows": if counts { ingest_totals(&done.out) } else { None },
+                        "rows": done.totals,
                         "unchanged_since": since,
                         "manifest": path.display().to_string(),
                     }),
@@ -92,10 +90,7 @@ pub fn run(a: Args) -> Ended {
                     if !a.quiet {
                         println!();
                     }
-                    println!(
-                        "{}",
-                        closing_summary(&done.out, &done.stages, done.exit.code())
-                    );
+                    println!("{}", closing_summary(&done));
                 }
                 println!("run {} → {}", done.run_id, path.display());
             }
@@ -107,17 +102,17 @@ pub fn run(a: Args) -> Ended {
 
 /// One line a scheduler's log can keep: what was read, rejected and written, and how long it
 /// took.
-fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -> String {
+fn closing_summary(done: &RunOutcome) -> String {
+    let (out, stages, status) = (&done.out, &done.stages, done.exit.code());
     let seconds: f64 = stages.iter().map(|s| s.seconds).sum();
-    if !ingest_finished(stages) {
+    if !done.ingest_finished() {
         return format!(
             "done in {seconds:.1} s (exit {status}): ingest did not finish, so nothing was written; {} keeps its previous outputs",
             out.display()
         );
     }
-    let totals = ingest_totals(out);
     let n = |k: &str| {
-        totals
+        done.totals
             .as_ref()
             .and_then(|t| t.get(k))
             .and_then(|v| v.as_i64())
@@ -140,12 +135,4 @@ fn closing_summary(out: &std::path::Path, stages: &[StageRecord], status: i32) -
         if ran.is_empty() { "nothing".to_owned() } else { ran.join(", ") },
         out.display()
     )
-}
-
-/// The ingest report's totals, if the lake has one.
-fn ingest_totals(out: &std::path::Path) -> Option<serde_json::Value> {
-    std::fs::read(out.join("lake").join("ingest-report.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|r| r.get("totals").cloned())
 }

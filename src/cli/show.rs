@@ -6,13 +6,13 @@ use crate::ingest::Progress;
 use crate::run::{Exit, Failure, IngestDone, Observer, RunStart, Stage};
 use indicatif::ProgressBar;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-/// Prints a failure: each of its lines as an error.
+/// Prints a failure: each of its problems as an error.
 pub fn failure(f: &Failure) {
-    for line in f.message.lines() {
-        eprintln!("error: {line}");
+    for p in &f.problems {
+        eprintln!("error: {p}");
     }
 }
 
@@ -29,6 +29,8 @@ pub struct Terminal {
     bar: Mutex<Option<ProgressBar>>,
     /// Ingest has read every file: the bar shows its later steps, not file names.
     all_read: AtomicBool,
+    /// Quarters whose report has begun (a blank line goes before each one after the first).
+    reports_begun: AtomicUsize,
     run_id: OnceLock<String>,
 }
 
@@ -51,6 +53,7 @@ impl Terminal {
             live: super::progress::live(quiet),
             bar: Mutex::new(None),
             all_read: AtomicBool::new(false),
+            reports_begun: AtomicUsize::new(0),
             run_id: OnceLock::new(),
         }
     }
@@ -161,6 +164,13 @@ impl Observer for Terminal {
         if stage == Stage::Ingest {
             self.all_read.store(true, Ordering::Relaxed);
         }
+        // Each quarter of a range is one report step: its lines (or its error) are set apart.
+        if stage == Stage::Report && self.reports_begun.fetch_add(1, Ordering::Relaxed) > 0 {
+            self.clear();
+            if !self.quiet {
+                println!();
+            }
+        }
         self.with_bar(
             || super::progress::step(stage.name(), what),
             |bar| super::progress::to_step(bar, stage.name(), what),
@@ -244,13 +254,10 @@ impl Observer for Terminal {
         println!("  time: {}", steps.join(", "));
     }
 
-    fn report(&self, done: &crate::report::ReportDone, index: usize) {
+    fn report(&self, done: &crate::report::ReportDone) {
         self.clear();
         if self.quiet {
             return;
-        }
-        if index > 0 {
-            println!();
         }
         println!("report → {}", done.dir.display());
         println!("  {}", done.chosen);

@@ -172,6 +172,11 @@ pub fn ingest_with(
         (std::cmp::Reverse(size), *i)
     });
     let total = queue.len();
+    progress(Progress {
+        done: 0,
+        total,
+        file: "",
+    });
     let read = std::sync::atomic::AtomicUsize::new(0);
     let used = std::sync::Mutex::new(rustc_hash::FxHashSet::default());
     let from_cache = std::sync::atomic::AtomicUsize::new(0);
