@@ -88,6 +88,33 @@ pub struct Pipeline {
     /// Reading limits; a file over one is quarantined with the setting named.
     #[serde(default)]
     pub limits: Limits,
+    /// `run` prints only errors and its closing line, as with `--quiet` (`--no-quiet` wins).
+    #[serde(default)]
+    pub quiet: bool,
+    /// How `run` reports what it does, as with `--log-format` (the flag wins).
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+/// How `run` reports what it does.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// How much of a file ingest reads before it quarantines the file (`[limits]` in a pipeline
@@ -175,6 +202,8 @@ impl Pipeline {
                 aliases: BTreeMap::new(),
                 incremental: false,
                 limits: Limits::default(),
+                quiet: false,
+                log_format: LogFormat::Text,
             },
         )
     }
@@ -315,6 +344,11 @@ impl Pipeline {
     pub fn county(&self, slug: &str) -> Option<&County> {
         self.counties.iter().find(|c| c.slug == slug)
     }
+}
+
+/// The 1-based line of a pipeline file's text where the top-level `key` is set, if it is.
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    key_lines(text, key, 0).next().map(|i| i + 1)
 }
 
 /// The 0-based lines at or after `from` where `key` is set (`key =`) or opens a section

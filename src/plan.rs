@@ -119,10 +119,12 @@ pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
         None => None,
     };
     let mut pipeline_sha256 = None;
+    let mut pipeline_text = String::new();
     let pipeline = match &pipeline_file {
         Some(p) => match read_hashed(p) {
             Ok((text, hash)) => {
                 pipeline_sha256 = Some(hash);
+                pipeline_text = text.clone();
                 Pipeline::parse(&text, p).unwrap_or_else(|e| {
                     problems.push(e.to_string());
                     Pipeline::default_pipeline()
@@ -146,8 +148,20 @@ pub fn resolve(flags: &Flags) -> Result<Plan, Vec<String>> {
     let input = pick(&flags.input, &pipeline.input, "sample-data");
     let out = pick(&flags.out, &pipeline.out, "out");
     if !input.is_dir() {
+        // Name where the folder came from: the flag, the pipeline file's line, or the default.
+        let from = match (&flags.input, &pipeline.input, &pipeline_file) {
+            (Some(_), _, _) => "given by --input".to_owned(),
+            (None, Some(_), Some(file)) => format!(
+                "set by `input` in {}{}",
+                file.display(),
+                crate::config::line_of_key(&pipeline_text, "input")
+                    .map(|l| format!(", line {l}"))
+                    .unwrap_or_default()
+            ),
+            _ => "the default".to_owned(),
+        };
         problems.push(format!(
-            "the input folder {} does not exist or is not a folder; pass --input DIR or set `input` in the pipeline file",
+            "the input folder {} ({from}) does not exist or is not a folder; pass --input DIR or set `input` in the pipeline file",
             input.display()
         ));
     }
@@ -273,6 +287,27 @@ mod tests {
             problems[2].contains("«de» is not a report language"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_missing_input_folder_names_where_it_was_set() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("p.toml");
+        let text = crate::config::DEFAULT_PIPELINE
+            .replace("input = \"sample-data\"", "input = \"/no/such/exports\"");
+        std::fs::write(&file, &text).expect("write");
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("input ="))
+            .expect("input line")
+            + 1;
+        let flags = Flags {
+            pipeline: Some(file.clone()),
+            ..Flags::default()
+        };
+        let problems = resolve(&flags).expect_err("missing folder");
+        let expected = format!("set by `input` in {}, line {line}", file.display());
+        assert!(problems[0].contains(&expected), "{problems:?}");
     }
 
     #[test]

@@ -167,6 +167,8 @@ impl Stage {
 /// What a run tells whoever shows it. Every method does nothing unless overridden; methods are
 /// called from the run's thread, except [`Observer::file_read`], which the reading threads call.
 pub trait Observer: Sync {
+    /// The run's settings are resolved (before it waits for the lock or starts a stage).
+    fn plan(&self, _plan: &Plan) {}
     /// Something worth saying that is not an error (a report file not found, say).
     fn note(&self, _text: &str) {}
     /// The output folder is locked by another run (`holder`) and this one waits for it.
@@ -392,6 +394,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         })
     };
     let first = resolve()?;
+    obs.plan(&first);
     let _lock = lock_out(&first.out, options.wait, true, obs)?;
     let plan = resolve()?;
     if plan.out != first.out {

@@ -467,6 +467,8 @@ fn nightly_run(input: &Path, out: &Path, extra: &[&str]) -> String {
         .arg(input)
         .arg("--out")
         .arg(out)
+        // The nightly pipeline is quiet with JSON logs; these tests read its text.
+        .args(["--log-format", "text", "--no-quiet"])
         .args(extra)
         .output()
         .expect("run");
@@ -693,12 +695,39 @@ fn a_quiet_run_prints_only_its_closing_summary() {
 #[test]
 fn json_logs_are_one_object_per_line_for_each_step_of_the_run() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("out");
+    // Asked for with the flag, and set by pipelines/nightly.toml (`log_format = "json"`).
+    for (name, args) in [
+        ("flag", vec!["run", "--log-format", "json"]),
+        ("nightly", vec!["run", "pipelines/nightly.toml"]),
+    ] {
+        json_log_of_a_run(&dir.path().join(name), &args);
+    }
+    // The flag wins over the pipeline.
     let o = sandogh()
-        .args(["run", "--log-format", "json", "--input"])
+        .args([
+            "run",
+            "pipelines/nightly.toml",
+            "--log-format",
+            "text",
+            "--no-quiet",
+        ])
+        .arg("--input")
         .arg(sample_data())
         .arg("--out")
-        .arg(&out)
+        .arg(dir.path().join("text"))
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("ingest "), "{text}");
+}
+
+fn json_log_of_a_run(out: &Path, args: &[&str]) {
+    let o = sandogh()
+        .args(args)
+        .arg("--input")
+        .arg(sample_data())
+        .arg("--out")
+        .arg(out)
         .output()
         .expect("run");
     assert_eq!(o.status.code(), Some(0));
@@ -730,7 +759,7 @@ fn json_logs_are_one_object_per_line_for_each_step_of_the_run() {
             "run_end"
         ]
     );
-    let m = newest_manifest(&out);
+    let m = newest_manifest(out);
     let end = events.last().expect("run_end");
     assert_eq!(end["run_id"], m["run_id"]);
     assert_eq!(end["rows"], m["rows"]);

@@ -32,13 +32,17 @@ pub struct Args {
     /// Report language, fa or en (repeat, or write fa,en; overrides the pipeline's `languages`).
     #[arg(long, value_delimiter = ',')]
     pub lang: Vec<String>,
-    /// Print only errors and the closing summary (for schedulers).
-    #[arg(long)]
+    /// Print only errors and the closing summary (for schedulers; also the pipeline's `quiet`).
+    #[arg(long, conflicts_with = "no_quiet")]
     pub quiet: bool,
+    /// Print every stage's summary even when the pipeline file says `quiet = true`.
+    #[arg(long)]
+    pub no_quiet: bool,
     /// `json`: instead of text, one JSON object per line on stdout for the run's start, each
     /// stage's start and end, and the run's end with its counts (errors stay text on stderr).
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    /// Default: the pipeline's `log_format`, else text.
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
     /// Run every stage even when the pipeline is incremental and nothing changed.
     #[arg(long)]
     pub full: bool,
@@ -47,18 +51,15 @@ pub struct Args {
     pub wait: bool,
 }
 
-/// How `run` reports what it does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    /// Lines for people.
-    Text,
-    /// One JSON object per line, for log collectors.
-    Json,
-}
+pub use crate::config::LogFormat;
 
 /// Runs `sandogh run`: the run itself is [`crate::run::run`]; this prints what it did.
 pub fn run(a: Args) -> Ended {
-    let show = Terminal::run(a.quiet, a.log_format == LogFormat::Json);
+    let show = Terminal::run(super::show::RunFlags {
+        quiet: a.quiet,
+        no_quiet: a.no_quiet,
+        log_format: a.log_format,
+    });
     let flags = crate::plan::Flags {
         pipeline: a.pipeline,
         input: a.input,
@@ -87,7 +88,7 @@ pub fn run(a: Args) -> Ended {
                 );
             } else {
                 if since.is_none() {
-                    if !a.quiet {
+                    if !show.quiet() {
                         println!();
                     }
                     println!("{}", closing_summary(&done));

@@ -16,16 +16,45 @@ pub fn failure(f: &Failure) {
     }
 }
 
-/// The command line's observer.
-pub struct Terminal {
+/// The flags of `sandogh run` that decide what it shows, with the pipeline's `quiet` and
+/// `log_format` (see [`Observer::plan`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RunFlags {
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--no-quiet`.
+    pub no_quiet: bool,
+    /// `--log-format`, when given.
+    pub log_format: Option<crate::config::LogFormat>,
+}
+
+/// What is shown.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
     /// Print only errors (and, for `run`, the closing summary).
     quiet: bool,
-    /// Part of a `run`: a blank line between stages.
-    in_run: bool,
-    /// JSON lines instead of text.
+    /// JSON lines instead of text (also quiet).
     json: bool,
     /// Draw progress (a terminal, not quiet).
     live: bool,
+}
+
+impl Mode {
+    fn new(quiet: bool, json: bool) -> Mode {
+        let quiet = quiet || json;
+        Mode {
+            quiet,
+            json,
+            live: super::progress::live(quiet),
+        }
+    }
+}
+
+/// The command line's observer.
+pub struct Terminal {
+    mode: std::sync::RwLock<Mode>,
+    /// Part of a `run`: a blank line between stages; the pipeline's settings count.
+    run_flags: Option<RunFlags>,
     bar: Mutex<Option<ProgressBar>>,
     /// Ingest has read every file: the bar shows its later steps, not file names.
     all_read: AtomicBool,
@@ -37,20 +66,19 @@ pub struct Terminal {
 impl Terminal {
     /// For a single stage's command.
     pub fn stage(quiet: bool) -> Terminal {
-        Terminal::new(quiet, false, false)
+        Terminal::new(Mode::new(quiet, false), None)
     }
 
-    /// For `sandogh run`: `json` for `--log-format json` (which is also quiet).
-    pub fn run(quiet: bool, json: bool) -> Terminal {
-        Terminal::new(quiet || json, true, json)
+    /// For `sandogh run`: what its flags say until the pipeline's settings are known.
+    pub fn run(flags: RunFlags) -> Terminal {
+        let json = flags.log_format == Some(crate::config::LogFormat::Json);
+        Terminal::new(Mode::new(flags.quiet, json), Some(flags))
     }
 
-    fn new(quiet: bool, in_run: bool, json: bool) -> Terminal {
+    fn new(mode: Mode, run_flags: Option<RunFlags>) -> Terminal {
         Terminal {
-            quiet,
-            in_run,
-            json,
-            live: super::progress::live(quiet),
+            mode: std::sync::RwLock::new(mode),
+            run_flags,
             bar: Mutex::new(None),
             all_read: AtomicBool::new(false),
             reports_begun: AtomicUsize::new(0),
@@ -58,14 +86,26 @@ impl Terminal {
         }
     }
 
-    /// Whether `--log-format json` is on.
+    fn mode(&self) -> Mode {
+        match self.mode.read() {
+            Ok(m) => *m,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+
+    /// Whether JSON lines are written instead of text.
     pub fn json(&self) -> bool {
-        self.json
+        self.mode().json
+    }
+
+    /// Whether only errors and closing lines are printed.
+    pub fn quiet(&self) -> bool {
+        self.mode().quiet
     }
 
     /// Writes one JSON line for a run's event (nothing in text mode).
     pub fn emit(&self, event: &str, fields: serde_json::Value) {
-        if !self.json {
+        if !self.json() {
             return;
         }
         let mut line = serde_json::json!({
@@ -81,7 +121,7 @@ impl Terminal {
 
     /// Runs `f` with the progress bar, creating it with `make` when there is none.
     fn with_bar(&self, make: impl FnOnce() -> ProgressBar, f: impl FnOnce(&ProgressBar)) {
-        if !self.live {
+        if !self.mode().live {
             return;
         }
         if let Ok(mut bar) = self.bar.lock() {
@@ -104,6 +144,18 @@ impl Drop for Terminal {
 }
 
 impl Observer for Terminal {
+    fn plan(&self, plan: &crate::plan::Plan) {
+        let Some(f) = self.run_flags else {
+            return;
+        };
+        let quiet = (f.quiet || plan.pipeline.quiet) && !f.no_quiet;
+        let format = f.log_format.unwrap_or(plan.pipeline.log_format);
+        let mode = Mode::new(quiet, format == crate::config::LogFormat::Json);
+        if let Ok(mut m) = self.mode.write() {
+            *m = mode;
+        }
+    }
+
     fn note(&self, text: &str) {
         self.clear();
         eprintln!("note: {text}");
@@ -133,7 +185,7 @@ impl Observer for Terminal {
     }
 
     fn unchanged(&self, since: &str) {
-        if self.json {
+        if self.json() {
             self.emit("unchanged", serde_json::json!({ "since": since }));
         } else {
             println!(
@@ -144,7 +196,7 @@ impl Observer for Terminal {
 
     fn stage_start(&self, stage: Stage) {
         self.emit("stage_start", serde_json::json!({ "stage": stage.name() }));
-        if self.in_run && !self.quiet && stage != Stage::Ingest {
+        if self.run_flags.is_some() && !self.quiet() && stage != Stage::Ingest {
             println!();
         }
     }
@@ -167,7 +219,7 @@ impl Observer for Terminal {
         // Each quarter of a range is one report step: its lines (or its error) are set apart.
         if stage == Stage::Report && self.reports_begun.fetch_add(1, Ordering::Relaxed) > 0 {
             self.clear();
-            if !self.quiet {
+            if !self.quiet() {
                 println!();
             }
         }
@@ -199,7 +251,7 @@ impl Observer for Terminal {
     fn ingested(&self, done: &IngestDone) {
         self.clear();
         let ingested = &done.ingested;
-        if !self.quiet {
+        if !self.quiet() {
             println!("ingest {} → {}", done.input.display(), done.lake.display());
             if done.cached {
                 let files = ingested
@@ -237,7 +289,7 @@ impl Observer for Terminal {
 
     fn indicators(&self, done: &crate::indicators::Done) {
         self.clear();
-        if self.quiet {
+        if self.quiet() {
             return;
         }
         println!("indicators → {}", done.dir.display());
@@ -256,7 +308,7 @@ impl Observer for Terminal {
 
     fn report(&self, done: &crate::report::ReportDone) {
         self.clear();
-        if self.quiet {
+        if self.quiet() {
             return;
         }
         println!("report → {}", done.dir.display());
