@@ -94,6 +94,20 @@ pub struct Pipeline {
     /// How `run` reports what it does, as with `--log-format` (the flag wins).
     #[serde(default)]
     pub log_format: LogFormat,
+    /// Thresholds that flag a figure in the reports, by indicator; each replaces the report
+    /// definition's flag of that indicator (or adds one).
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, Threshold>,
+}
+
+/// A pipeline's threshold for one indicator: flag values above or below it (one of the two).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// Flag values above this.
+    pub above: Option<f64>,
+    /// Flag values below this.
+    pub below: Option<f64>,
 }
 
 /// How `run` reports what it does.
@@ -204,6 +218,7 @@ impl Pipeline {
                 limits: Limits::default(),
                 quiet: false,
                 log_format: LogFormat::Text,
+                thresholds: BTreeMap::new(),
             },
         )
     }
@@ -257,6 +272,36 @@ impl Pipeline {
                     .then(|| format!("{f} is not an amount field of {}", t.name()))
             })
             .map_err(|e| invalid(e.replacen("counties.", &format!("counties[{i}]."), 1)))?;
+        }
+        for (name, t) in &p.thresholds {
+            let at = key_lines(text, "[thresholds", 0)
+                .next()
+                .and_then(|from| key_lines(text, name, from).next())
+                .map(|i| format!("line {}: ", i + 1))
+                .unwrap_or_default();
+            if crate::indicators::find(name).is_none() {
+                return Err(invalid(format!(
+                    "{at}thresholds.{name}: no such indicator; the indicators are listed in INDICATORS.md (e.g. par30, on_time_repayment_rate_q)"
+                )));
+            }
+            match (t.above, t.below) {
+                (Some(v), None) | (None, Some(v)) if v.is_finite() => {}
+                (Some(_), Some(_)) => {
+                    return Err(invalid(format!(
+                        "{at}thresholds.{name}: give `above` or `below`, not both"
+                    )))
+                }
+                (None, None) => {
+                    return Err(invalid(format!(
+                        "{at}thresholds.{name}: give `above` or `below`, e.g. {name} = {{ above = 0.05 }}"
+                    )))
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "{at}thresholds.{name}: the threshold must be a finite number"
+                    )))
+                }
+            }
         }
         let l = &p.limits;
         // Limit keys are looked for inside the `[limits]` section only.

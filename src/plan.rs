@@ -261,7 +261,26 @@ fn report_definition_hashed(
         }
         None => ReportDef::builtin(),
     };
-    loaded.map_err(|e| e.to_string())
+    let mut def = loaded.map_err(|e| e.to_string())?;
+    apply_thresholds(&mut def, pipeline);
+    Ok(def)
+}
+
+/// The pipeline's thresholds replace the report definition's flag of their indicator, in its
+/// place (or are added at the end).
+fn apply_thresholds(def: &mut ReportDef, pipeline: &Pipeline) {
+    for (indicator, t) in &pipeline.thresholds {
+        let flag = crate::report::config::Flag {
+            indicator: indicator.clone(),
+            above: t.above,
+            below: t.below,
+        };
+        // The first flag of the indicator is where the new one goes; those before it stay.
+        let at = def.flags.iter().position(|f| &f.indicator == indicator);
+        def.flags.retain(|f| &f.indicator != indicator);
+        let at = at.unwrap_or(def.flags.len());
+        def.flags.insert(at, flag);
+    }
 }
 
 #[cfg(test)]
@@ -286,6 +305,41 @@ mod tests {
         assert!(
             problems[2].contains("«de» is not a report language"),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_pipelines_thresholds_replace_the_reports_flags() {
+        let mut p = Pipeline::default_pipeline();
+        let text = format!(
+            "{}\n[thresholds]\npar30 = {{ above = 0.1 }}\nportfolio_outstanding = {{ below = 5 }}\n",
+            crate::config::DEFAULT_PIPELINE
+        );
+        p.thresholds = Pipeline::parse(&text, Path::new("p.toml"))
+            .expect("parses")
+            .thresholds;
+        let def = report_definition(&p, &mut Vec::new()).expect("report");
+        let builtin = ReportDef::builtin().expect("builtin");
+        let flags: Vec<(&str, Option<f64>, Option<f64>)> = def
+            .flags
+            .iter()
+            .map(|f| (f.indicator.as_str(), f.above, f.below))
+            .collect();
+        assert_eq!(builtin.flags[0].indicator, "par30");
+        assert_eq!(flags[0], ("par30", Some(0.1), None), "in the flag's place");
+        assert_eq!(flags.len(), builtin.flags.len() + 1);
+        assert_eq!(
+            flags.last().copied(),
+            Some(("portfolio_outstanding", None, Some(5.0)))
+        );
+        let bad = format!("{text}on_time = {{ below = 0.9 }}\n");
+        let e = Pipeline::parse(&bad, Path::new("p.toml")).expect_err("unknown indicator");
+        let line = bad.lines().count();
+        assert!(
+            e.to_string().contains(&format!(
+                "line {line}: thresholds.on_time: no such indicator"
+            )),
+            "{e}"
         );
     }
 
