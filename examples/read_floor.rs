@@ -3,8 +3,9 @@
 //! reader, files in parallel on the machine's cores, nothing else done with the cells.
 //!
 //! ```sh
-//! cargo run --release --example read_floor -- DIR
+//! cargo run --release --example read_floor -- DIR [calamine|sandogh]
 //! ```
+//! With a reader named, only that one runs (for timing one reader's CPU time).
 
 use rayon::prelude::*;
 use sandogh::ingest::read::{read_workbook, Format};
@@ -40,7 +41,11 @@ fn main() {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
+    let only = std::env::args().nth(2);
     let run = |name: &str, read: &(dyn Fn(Vec<u8>) -> usize + Sync)| {
+        if only.as_deref().is_some_and(|o| o != name) {
+            return;
+        }
         let clock = Instant::now();
         let cells: usize = files
             .par_iter()

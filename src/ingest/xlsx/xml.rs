@@ -7,6 +7,18 @@ use memchr::memmem;
 /// Why a part could not be read by this reader.
 pub type XmlResult<T> = Result<T, String>;
 
+/// The first `needle` in `hay`. Most searches of a sheet's XML end within a few bytes (the
+/// `>` of a cell's tag, the `<` of its value), where a plain loop beats `memchr`'s vector setup;
+/// past the first 16 bytes the rest is left to `memchr`.
+#[inline]
+pub fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
+    let head = hay.len().min(16);
+    match hay[..head].iter().position(|&b| b == needle) {
+        Some(i) => Some(i),
+        None => memchr::memchr(needle, &hay[head..]).map(|i| i + head),
+    }
+}
+
 /// The attributes of a start tag, as raw `(name, value)` byte slices (values still escaped).
 pub fn attributes(mut tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     std::iter::from_fn(move || {
@@ -14,7 +26,7 @@ pub fn attributes(mut tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
             .iter()
             .position(|b| !b.is_ascii_whitespace() && *b != b'/')?;
         tag = &tag[skip..];
-        let eq = memchr::memchr(b'=', tag)?;
+        let eq = find_byte(b'=', tag)?;
         let name = trim(&tag[..eq]);
         let rest = &tag[eq + 1..];
         let q = rest.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -23,7 +35,7 @@ pub fn attributes(mut tag: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
             return None;
         }
         let value_start = q + 1;
-        let len = memchr::memchr(quote, &rest[value_start..])?;
+        let len = find_byte(quote, &rest[value_start..])?;
         let value = &rest[value_start..value_start + len];
         tag = &rest[value_start + len + 1..];
         Some((name, value))
@@ -84,7 +96,7 @@ pub fn starts_element(xml: &[u8], at: usize, name: &[u8]) -> bool {
 /// The start tag at `xml[at..]` (which must start with `<`), up to its `>`.
 pub fn tag_at(xml: &[u8], at: usize, name_len: usize) -> Option<Tag<'_>> {
     let from = at + 1 + name_len;
-    let gt = from + memchr::memchr(b'>', xml.get(from..)?)?;
+    let gt = from + find_byte(b'>', xml.get(from..)?)?;
     let empty = gt > from && xml[gt - 1] == b'/';
     Some(Tag {
         attrs: &xml[from..if empty { gt - 1 } else { gt }],
@@ -115,7 +127,7 @@ pub fn start_tags<'a>(xml: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = Tag
 pub fn content<'a>(xml: &'a [u8], from: usize, name: &[u8]) -> Option<(&'a [u8], usize)> {
     let mut at = from;
     loop {
-        let i = at + memchr::memchr(b'<', xml.get(at..)?)?;
+        let i = at + find_byte(b'<', xml.get(at..)?)?;
         let after = i + 2 + name.len();
         if xml.get(i + 1) == Some(&b'/') && xml.get(i + 2..after) == Some(name) {
             let rest = &xml[after..];
