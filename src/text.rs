@@ -158,6 +158,16 @@ pub fn match_key(raw: &str) -> String {
 }
 
 /// Escapes text for XML content and attributes (the SVG charts, the sample's ODS files);
+/// Text as a spreadsheet program must show it, not run it: a value that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV files
+/// opened in Excel or LibreOffice), so `=HYPERLINK(…)` in a fund code stays text.
+pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
 /// control characters other than tab and line breaks, which XML 1.0 forbids, are dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -298,6 +308,12 @@ mod tests {
         assert_eq!(unit_of("500﷼"), Some(Unit::Rial));
         assert_eq!(unit_of("Amount (Tomans)"), Some(Unit::Toman));
         assert_eq!(unit_of("مبلغ"), None);
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for risky in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(spreadsheet_safe(risky).starts_with('\''), "{risky:?}");
+        }
+        assert_eq!(spreadsheet_safe("F-1"), "F-1");
+        assert_eq!(spreadsheet_safe(""), "");
         assert_eq!(unit_of("materials"), None);
     }
 

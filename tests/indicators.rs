@@ -1009,3 +1009,39 @@ fn quarter_arguments_and_defaults() {
     .is_err());
     let _ = Path::new("");
 }
+
+/// A fund code that a spreadsheet would run as a formula stays text in `indicators.csv` (a
+/// leading `'`), and as it landed in `indicators.parquet`.
+#[test]
+fn a_fund_code_that_looks_like_a_formula_stays_text_in_the_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).expect("input dir");
+    let funds = "fund_id,fund_name,county,established_on\n\"=HYPERLINK(\"\"http://x\"\")\",صندوق,زنجان,1403/01/10\n";
+    std::fs::write(input.join("funds.csv"), funds).expect("write");
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
+    assert_eq!(ingested.report.totals.counts.landed, 1);
+    let out = dir.path().join("out");
+    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let dest = out.join("indicators");
+    let q = Some(Quarter { year: 1403, q: 1 });
+    sandogh::indicators::run(&lake, &dest, CalendarKind::Jalali, q).expect("indicators");
+    let csv = std::fs::read_to_string(dest.join("indicators.csv")).expect("csv");
+    let fund_rows: Vec<&str> = csv.lines().filter(|l| l.contains(",fund,")).collect();
+    assert!(!fund_rows.is_empty(), "{csv}");
+    for l in &fund_rows {
+        assert!(l.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{l}");
+    }
+    assert!(!csv.contains(",=HYPERLINK"), "no cell starts with =");
+    let df = polars::prelude::ParquetReader::new(
+        std::fs::File::open(dest.join("indicators.parquet")).expect("parquet"),
+    );
+    use polars::prelude::SerReader;
+    let df = df.finish().expect("read");
+    let ids = df.column("fund_id").expect("fund_id").str().expect("text");
+    assert!(ids
+        .iter()
+        .flatten()
+        .all(|id| id == "=HYPERLINK(\"http://x\")"));
+}

@@ -258,6 +258,9 @@ fn write_parquet(rows: &[IndicatorRow], parquet: &Path) -> Result<(), crate::lak
     crate::lake::write_parquet(parquet, &mut df)
 }
 
+/// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula
+/// is written with a leading `'` (see [`crate::text::spreadsheet_safe`]); the Parquet table keeps
+/// it as it landed. County slugs and indicator names come from the program, never from a file.
 fn write_csv(rows: &[IndicatorRow], csv_path: &Path) -> Result<(), crate::lake::LakeError> {
     let io = |source: std::io::Error| crate::lake::LakeError::Io {
         action: "cannot write",
@@ -297,7 +300,7 @@ fn write_csv(rows: &[IndicatorRow], csv_path: &Path) -> Result<(), crate::lake::
             day(r.period_end),
             r.level,
             r.county.as_deref().unwrap_or_default(),
-            r.fund_id.as_deref().unwrap_or_default(),
+            &crate::text::spreadsheet_safe(r.fund_id.as_deref().unwrap_or_default()),
             r.indicator,
             text_into(&mut value, r.value),
             text_into(&mut numerator, r.numerator),
