@@ -232,6 +232,18 @@ impl IngestDone {
     }
 }
 
+/// How `sandogh validate` ends for an ingest that wrote nothing: partial when a file or sheet
+/// was quarantined, else rejects when a row would be rejected, else success.
+pub fn validated(report: &crate::ingest::report::IngestReport) -> Exit {
+    if report.partial() {
+        Exit::Partial
+    } else if report.totals.counts.rejected > 0 {
+        Exit::Rejects
+    } else {
+        Exit::Ok
+    }
+}
+
 /// Takes the lock of the output folder for a command that writes into it (see
 /// [`crate::lock`]). With `wait`, tells the observer whom it waits for and blocks; without, a
 /// held lock is [`Exit::Busy`]. A folder that does not exist yet is created only when `create`

@@ -5,7 +5,7 @@
 //! rejected, 0 when the exports are clean. `--report` also writes the ingest report as JSON.
 
 use super::{check_input, load_pipeline, Ended};
-use crate::run::{Exit, Failure};
+use crate::run::Failure;
 use std::path::PathBuf;
 
 /// Arguments of `sandogh validate`.
@@ -42,11 +42,5 @@ pub fn run(a: Args) -> Ended {
         std::fs::write(&path, json)
             .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(if ingested.report.partial() {
-        Exit::Partial
-    } else if ingested.report.totals.counts.rejected > 0 {
-        Exit::Rejects
-    } else {
-        Exit::Ok
-    })
+    Ok(crate::run::validated(&ingested.report))
 }
