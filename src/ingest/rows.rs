@@ -411,6 +411,14 @@ fn parse_cell(
     col: &Column,
     ctx: &RowContext,
 ) -> Result<Value, (&'static str, String)> {
+    // An error cell (#N/A, #REF!…) is no value of any kind: text and enum fields would
+    // otherwise read it as blank and keep a row whose value the office never gave.
+    if let (Cell::Error(e), Kind::Text | Kind::Enum(_)) = (cell, field.kind) {
+        return Err((
+            "error_cell",
+            format!("the cell holds the spreadsheet error {e}; fix the formula or type the value"),
+        ));
+    }
     let v = match field.kind {
         Kind::Id => parse::parse_id(cell)
             .map_err(|e| ("bad_id", e))?
@@ -493,6 +501,31 @@ mod tests {
             panic!("not read")
         };
         parse_rows(0, 0, rows, &layout, &RowContext::new(p.county_names()))
+    }
+
+    #[test]
+    fn an_error_cell_in_a_text_or_enum_field_is_rejected_not_blanked() {
+        let header = row(
+            1,
+            &["fund_id", "member_id", "gender", "full_name", "joined_on"],
+        );
+        let mut gender_na = row(2, &["F1", "1", "", "x", "1400/01/01"]);
+        gender_na.cells[2] = Cell::Error("#N/A".into());
+        let mut name_ref = row(3, &["F1", "2", "زن", "", "1400/01/01"]);
+        name_ref.cells[3] = Cell::Error("#REF!".into());
+        let fine = row(4, &["F1", "3", "زن", "y", "1400/01/01"]);
+        let parsed = run("members", &[header, gender_na, name_ref, fine]);
+        assert_eq!(parsed.records.len(), 1);
+        let rules: Vec<(&str, &str, u32)> = parsed
+            .rejects
+            .iter()
+            .map(|r| (r.rule, r.field.as_str(), r.origin.row))
+            .collect();
+        assert_eq!(
+            rules,
+            [("error_cell", "gender", 2), ("error_cell", "full_name", 3)]
+        );
+        assert!(parsed.rejects[0].reason.contains("#N/A"));
     }
 
     #[test]
