@@ -1616,3 +1616,61 @@ fn the_xlsx_reader_reads_the_fixture_workbooks_as_calamine_does() {
         "abhar, zanjan and tarom's workbooks: {compared}"
     );
 }
+
+/// An unquoted comma inside a CSV name shifts the line's later values (the mobile lands in
+/// `gender`): the line is rejected as a whole, and the shifted values are quoted nowhere.
+#[test]
+fn a_csv_line_shifted_by_a_comma_in_a_name_is_rejected_without_quoting_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(
+        &input,
+        "tarom/funds.csv",
+        "fund_id,fund_name,county,established_on\nT1,صندوق,طارم,1398/03/01\n",
+    );
+    put(
+        &input,
+        "tarom/members.csv",
+        "fund_id,member_id,full_name,mobile,gender,joined_on\n\
+         T1,1,زهرا احمدی,09121110001,زن,1398/04/01\n\
+         T1,2,ZZSHIFTED, NAME,09127770002,زن,1398/04/01\n",
+    );
+    let out = dir.path().join("out");
+    let run = ingest(&input, &out);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let report = std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report");
+    assert!(report.contains("extra_cells"), "{report}");
+    assert!(
+        report.contains("the line has 7 values but the header has 6"),
+        "{report}"
+    );
+    let members = scan(&out.join("lake"), Table::Members).expect("members");
+    assert_eq!(strings(&members, "member_id"), vec![Some("1".to_owned())]);
+    for f in files_under(&out) {
+        let bytes = std::fs::read(&f).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        for personal in ["09127770002", "ZZSHIFTED", "0912777"] {
+            assert!(!text.contains(personal), "{personal} in {}", f.display());
+        }
+    }
+    for personal in ["09127770002", "ZZSHIFTED"] {
+        assert!(!run.all_output().contains(personal), "{personal} printed");
+    }
+    // Parquet is compressed: read the rejects' cells back as values too.
+    let rejects = read_parquet(&out.join("lake/rejects/rejects.parquet"));
+    let cells: Vec<String> = ["value", "raw_row", "reason"]
+        .iter()
+        .flat_map(|c| strings(&rejects, c))
+        .flatten()
+        .collect();
+    assert_eq!(
+        strings(&rejects, "rule"),
+        vec![Some("extra_cells".to_owned())]
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| !c.contains("0912777") && !c.contains("ZZSHIFTED")),
+        "{cells:?}"
+    );
+}

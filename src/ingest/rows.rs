@@ -97,6 +97,9 @@ pub struct ParsedRows {
     pub skipped_total: u64,
     /// Values already parsed in this sheet.
     cache: ValueCache,
+    /// For a CSV file, the cells of its header line: a line with a value beyond them has cells
+    /// shifted by a delimiter inside a value (see [`ParsedRows::for_csv`]).
+    csv_width: Option<usize>,
 }
 
 /// The values of the text and number cells already parsed in a sheet, per column: a value
@@ -193,6 +196,19 @@ impl ParsedRows {
             skipped_blank,
             skipped_total,
             cache: ValueCache::default(),
+            csv_width: None,
+        }
+    }
+
+    /// Rows of a CSV file whose header line has `width` cells. In a CSV, a value that holds
+    /// the delimiter (a comma in a name written without quotes) shifts every later value of
+    /// its line one column to the right: a mobile number lands in `gender`. Such a line is
+    /// rejected as a whole, quoting none of its cells (they may be personal data in the wrong
+    /// column).
+    pub fn for_csv(width: usize) -> ParsedRows {
+        ParsedRows {
+            csv_width: Some(width),
+            ..ParsedRows::default()
         }
     }
 
@@ -217,6 +233,30 @@ impl ParsedRows {
             sheet,
             row: row.number,
         };
+        if let Some(width) = self.csv_width {
+            let values = row
+                .cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |i| i + 1);
+            if values > width {
+                self.rejects.push(Reject {
+                    origin,
+                    table: layout.table,
+                    field: "row".into(),
+                    column: None,
+                    value: String::new(),
+                    rule: "extra_cells",
+                    reason: format!(
+                        "the line has {values} values but the header has {width} columns: a value probably holds the delimiter (a comma inside a name, say), which shifts the values after it. Put that value in quotes, or remove the delimiter from it"
+                    ),
+                    raw_row: Vec::new(),
+                    values: Vec::new(),
+                    county: None,
+                });
+                return;
+            }
+        }
         match parse_row(
             origin,
             row,

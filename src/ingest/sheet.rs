@@ -83,7 +83,13 @@ impl<'a> SheetBuilder<'a> {
         let plan = locate::plan_from_head(&self.name_for_match, &rows, self.matchers);
         self.state = match plan {
             Plan::Read(layout) => {
-                let mut parsed = ParsedRows::default();
+                // A CSV file (no sheet name): lines wider than the header are shifted.
+                let mut parsed = match &self.name {
+                    None => ParsedRows::for_csv(
+                        rows.get(layout.header_pos).map_or(0, |h| h.cells.len()),
+                    ),
+                    Some(_) => ParsedRows::default(),
+                };
                 for row in &rows[layout.header_pos + 1..] {
                     parsed.push(self.file, self.sheet, row, &layout, self.ctx);
                 }
