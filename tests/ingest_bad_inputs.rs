@@ -1674,3 +1674,29 @@ fn a_csv_line_shifted_by_a_comma_in_a_name_is_rejected_without_quoting_it() {
         "{cells:?}"
     );
 }
+
+/// A key repeated on thousands of rows: every row is rejected as a conflicting duplicate, and
+/// each reason names a few of the others and counts the rest (not n² places in all).
+#[test]
+fn a_key_repeated_on_many_rows_gives_bounded_reasons() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let mut funds = String::from("fund_id,fund_name,county,established_on\n");
+    for i in 0..3000 {
+        funds.push_str(&format!("Z1,صندوق {i},زنجان,1398/03/01\n"));
+    }
+    put(&input, "zanjan/funds.csv", funds);
+    let out = dir.path().join("out");
+    let run = ingest(&input, &out);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let rejects = read_parquet(&out.join("lake/rejects/rejects.parquet"));
+    let reasons: Vec<String> = strings(&rejects, "reason").into_iter().flatten().collect();
+    assert_eq!(reasons.len(), 3000);
+    assert!(
+        reasons[0].contains("line 7, and 2994 more rows;"),
+        "{}",
+        reasons[0]
+    );
+    let longest = reasons.iter().map(String::len).max().unwrap_or(0);
+    assert!(longest < 600, "a reason of {longest} bytes");
+}

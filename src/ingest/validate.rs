@@ -417,6 +417,9 @@ fn reject(
 
 /// Keyed tables: exact duplicates keep the first copy; different rows with one key are all
 /// rejected. Transaction tables pass through.
+/// How many other rows a conflicting duplicate's reason names before it says "N more".
+const OTHERS_NAMED: usize = 5;
+
 fn dedupe(
     table: Table,
     rows: Vec<Record>,
@@ -507,14 +510,23 @@ fn dedupe(
                 });
             }
         } else {
+            // Each row names the others, at most OTHERS_NAMED of them: a key repeated on n
+            // rows must not write n² places.
+            let total = members.len() - 1 + usize::from(rejected_twin.is_some());
             for &i in members {
                 dropped[i] = true;
-                let others: Vec<String> = members
+                let mut others: Vec<String> = members
                     .iter()
                     .filter(|&&j| j != i)
+                    .take(OTHERS_NAMED)
                     .map(|&j| places.at(rows[j].origin))
-                    .chain(rejected_twin.iter().map(|why| format!("{why} (rejected)")))
                     .collect();
+                if others.len() < OTHERS_NAMED {
+                    others.extend(rejected_twin.iter().map(|why| format!("{why} (rejected)")));
+                }
+                if total > others.len() {
+                    others.push(format!("and {} more rows", total - others.len()));
+                }
                 conflicting.push((i, format!(
                     "conflicting duplicate: {} «{key}» also appears with different values at {}; keep one correct row and delete or renumber the other",
                     table.key().join(" + "),
