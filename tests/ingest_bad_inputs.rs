@@ -1700,3 +1700,86 @@ fn a_key_repeated_on_many_rows_gives_bounded_reasons() {
     let longest = reasons.iter().map(String::len).max().unwrap_or(0);
     assert!(longest < 600, "a reason of {longest} bytes");
 }
+
+/// A named pipe called `.csv` is skipped (reading it would wait forever), and a sub-folder
+/// that cannot be listed is quarantined while the files beside it are read.
+#[test]
+fn a_pipe_is_skipped_and_an_unreadable_folder_does_not_stop_ingest() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(
+        &input,
+        "zanjan/funds.csv",
+        "fund_id,fund_name,county,established_on\nZ1,صندوق,زنجان,1398/03/01\n",
+    );
+    let fifo = input.join("zanjan/members.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let locked = input.join("abhar");
+    put(
+        &input,
+        "abhar/funds.csv",
+        "fund_id,fund_name,county,established_on\nA1,صندوق,ابهر,1398/03/01\n",
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads a folder whatever its permissions: as root, ingest runs as `nobody` (with
+    // setpriv) so that the folder is really unreadable to it.
+    let root = std::fs::read_dir(&locked).is_ok();
+    let setpriv = Path::new("/usr/bin/setpriv");
+    let as_nobody = root && setpriv.is_file();
+    let out = dir.path().join("out");
+    let run = if as_nobody {
+        for d in [dir.path(), &input, &input.join("zanjan")] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        }
+        let o = std::process::Command::new(setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_sandogh"))
+            .args(["ingest", "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("setpriv");
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    } else {
+        ingest(&input, &out)
+    };
+    let unreadable = !root || as_nobody;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report"),
+    )
+    .expect("json");
+    let files = report["files"].as_array().expect("files");
+    let status_of = |rel: &str| {
+        files.iter().find(|f| f["path"] == rel).map(|f| {
+            (
+                f["status"].as_str().unwrap_or("").to_owned(),
+                f["reason"].to_string(),
+            )
+        })
+    };
+    if made {
+        let (status, reason) = status_of("zanjan/members.csv").expect("the pipe is listed");
+        assert_eq!(status, "skipped");
+        assert!(reason.contains("not a regular file"), "{reason}");
+    }
+    if unreadable {
+        assert_eq!(run.code, 3, "partial: {}", run.all_output());
+        let (status, reason) = status_of("abhar").expect("the folder is listed");
+        assert_eq!(status, "quarantined");
+        assert!(reason.contains("a folder that cannot be read"), "{reason}");
+    } else {
+        assert_eq!(run.code, 0, "{}", run.all_output());
+    }
+    let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
+    assert!(strings(&funds, "fund_id").contains(&Some("Z1".to_owned())));
+}

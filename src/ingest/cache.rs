@@ -628,6 +628,7 @@ mod tests {
             rel: "abhar/a.xlsx".into(),
             claimed: Some(Format::Xlsx),
             skip: None,
+            broken: None,
         }
     }
 

@@ -15,34 +15,74 @@ pub struct Found {
     pub claimed: Option<Format>,
     /// Why the file is skipped, when it is.
     pub skip: Option<String>,
+    /// Why the entry could not be read at all (a folder without permission to list it, an
+    /// entry that vanished while the folder was listed): quarantined, so the run says partial.
+    pub broken: Option<String>,
 }
 
-/// Lists every file under `input`, sorted by relative path.
+/// Lists every file under `input`, sorted by relative path. Only the input folder itself not
+/// being listable is an error; a sub-folder that cannot be listed, or an entry that vanishes
+/// while it is listed, becomes a [`Found`] with `broken` set, and the other files are read.
 pub fn discover(input: &Path) -> std::io::Result<Vec<Found>> {
     let mut out = Vec::new();
-    walk(input, input, &mut out)?;
+    let entries = std::fs::read_dir(input)?;
+    walk(input, entries, &mut out);
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+fn rel_of(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn broken(path: &Path, rel: String, why: String) -> Found {
+    Found {
+        path: path.to_owned(),
+        rel,
+        claimed: None,
+        skip: None,
+        broken: Some(why),
+    }
+}
+
+fn walk(root: &Path, entries: std::fs::ReadDir, out: &mut Vec<Found>) {
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.push(broken(
+                    root,
+                    String::new(),
+                    format!("an entry of the folder cannot be read ({e})"),
+                ));
+                continue;
+            }
+        };
         let path = entry.path();
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel_of(root, &path);
         let name = entry.file_name().to_string_lossy().into_owned();
-        let meta = std::fs::symlink_metadata(&path)?;
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                out.push(broken(
+                    &path,
+                    rel,
+                    format!("it vanished or cannot be read while the folder was listed ({e})"),
+                ));
+                continue;
+            }
+        };
         let skip = |why: &str| Found {
             path: path.clone(),
             rel: rel.clone(),
             claimed: None,
             skip: Some(why.to_owned()),
+            broken: None,
         };
         if meta.file_type().is_symlink() {
             out.push(skip(
@@ -52,8 +92,18 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
             if name.starts_with('.') {
                 out.push(skip("a hidden folder; its files are not read"));
             } else {
-                walk(root, &path, out)?;
+                match std::fs::read_dir(&path) {
+                    Ok(entries) => walk(root, entries, out),
+                    Err(e) => out.push(broken(&path, rel, format!(
+                        "a folder that cannot be read ({e}): none of its files were read; give sandogh permission to read it"
+                    ))),
+                }
             }
+        } else if !meta.is_file() {
+            // A named pipe, socket or device would block or never end when read.
+            out.push(skip(
+                "not a regular file (a named pipe, socket or device); only files are read",
+            ));
         } else if name.starts_with("~$") || name.starts_with(".~lock") {
             out.push(skip(
                 "an Office lock file left while the workbook was open; not data",
@@ -71,6 +121,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
                     rel,
                     claimed: Some(f),
                     skip: None,
+                    broken: None,
                 }),
                 None => {
                     out.push(skip(&format!(
@@ -81,5 +132,4 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
             }
         }
     }
-    Ok(())
 }

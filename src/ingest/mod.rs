@@ -318,6 +318,10 @@ fn process_file(
         notes: Vec::new(),
         sheets: Vec::new(),
     };
+    if let Some(why) = &out.found.broken {
+        out.quarantined = Some(why.clone());
+        return (out, None);
+    }
     let Some(claimed) = out.found.claimed.filter(|_| out.found.skip.is_none()) else {
         return (out, None);
     };
