@@ -1783,3 +1783,35 @@ fn a_pipe_is_skipped_and_an_unreadable_folder_does_not_stop_ingest() {
     let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
     assert!(strings(&funds, "fund_id").contains(&Some("Z1".to_owned())));
 }
+
+/// A UTF-16 CSV with its byte-order mark is read; one without (NUL bytes between the letters)
+/// or a binary file named .csv is quarantined instead of decoded into nonsense.
+#[test]
+fn utf16_csv_is_read_and_text_that_is_no_text_is_quarantined() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let text = "fund_id,fund_name,county,established_on\r\nZ1,صندوق,زنجان,1398/03/01\r\n";
+    let utf16 = |bom: bool| {
+        let mut b: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        for u in text.encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        b
+    };
+    put(&input, "zanjan/funds.csv", utf16(true));
+    put(&input, "abhar/funds.csv", utf16(false));
+    put(
+        &input,
+        "tarom/funds.csv",
+        b"fund_id,x\n\x01\x02\x03,\x07\n".as_slice(),
+    );
+    let out = dir.path().join("out");
+    let run = ingest(&input, &out);
+    assert_eq!(run.code, 3, "{}", run.all_output());
+    let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
+    assert_eq!(strings(&funds, "fund_id"), vec![Some("Z1".to_owned())]);
+    assert_eq!(strings(&funds, "fund_name"), vec![Some("صندوق".to_owned())]);
+    let report = std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report");
+    assert!(report.contains("the file holds NUL bytes"), "{report}");
+    assert!(report.contains("the control character U+0001"), "{report}");
+}

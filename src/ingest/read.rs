@@ -253,7 +253,7 @@ fn cell_of(d: &Data) -> Cell {
 
 /// Reads a CSV file: UTF-8 (with or without BOM) or Windows-1256; delimiter `,`, `;` or tab.
 pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
-    let text = decode_text(bytes);
+    let text = decode_text(bytes)?;
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -316,14 +316,46 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
 }
 
 /// UTF-8 when the bytes are UTF-8 (a BOM is dropped), else Windows-1256.
-fn decode_text(bytes: &[u8]) -> String {
+/// A CSV file's text: UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
+/// mark, else Windows-1256 (Arabic Windows, as older Excel saves Persian CSV). Bytes that no
+/// text holds (NUL, other control characters) quarantine the file instead of being decoded
+/// into nonsense: UTF-16 without a byte-order mark, or a binary file named .csv.
+fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        if encoding != encoding_rs::UTF_8 {
+            let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            if malformed {
+                return Err(format!(
+                    "the file says it is {} text but holds bytes that are not; save it as CSV UTF-8",
+                    encoding.name()
+                ));
+            }
+            return plain_text(text.into_owned());
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(_) => encoding_rs::WINDOWS_1256
             .decode_without_bom_handling(bytes)
             .0
             .into_owned(),
+    };
+    plain_text(text)
+}
+
+/// Text that a CSV export can hold: no NUL or other control characters but tab and line ends.
+fn plain_text(text: String) -> Result<String, String> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x20)
+    {
+        None => Ok(text),
+        Some('\0') => Err("the file holds NUL bytes, which no CSV text does (perhaps UTF-16 saved without a byte-order mark, or not a CSV at all); save it as CSV UTF-8".into()),
+        Some(c) => Err(format!(
+            "the file holds the control character U+{:04X}, which no CSV text does; save it as CSV UTF-8",
+            c as u32
+        )),
     }
 }
 
