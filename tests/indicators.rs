@@ -1045,3 +1045,47 @@ fn a_fund_code_that_looks_like_a_formula_stays_text_in_the_csv() {
         .flatten()
         .all(|id| id == "=HYPERLINK(\"http://x\")"));
 }
+
+/// Amounts whose sum passes what `i64` holds stop the stage with a message that says where to
+/// look, instead of wrapping into a wrong figure.
+#[test]
+fn sums_past_exact_range_are_refused_not_wrapped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).expect("input dir");
+    let files = [
+        (
+            "funds.csv",
+            "fund_id,fund_name,county,established_on\nF1,صندوق,زنجان,1403/01/10\n",
+        ),
+        (
+            "members.csv",
+            "fund_id,member_id,joined_on\nF1,1,1403/01/10\n",
+        ),
+        (
+            "savings.csv",
+            "fund_id,member_id,date,amount\nF1,1,1403/01/11,4000000000000000000\nF1,1,1403/01/12,4000000000000000000\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(input.join(name), text).expect("write");
+    }
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
+    assert_eq!(
+        ingested.report.totals.counts.landed, 4,
+        "{:?}",
+        ingested.report.reject_reasons
+    );
+    let out = dir.path().join("out");
+    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let q = Some(Quarter { year: 1403, q: 1 });
+    let e = sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q)
+        .expect_err("too large");
+    let text = e.to_string();
+    assert!(
+        text.contains("the values of amount in the lake add up to 8000000000000000000"),
+        "{text}"
+    );
+    assert!(!out.join("indicators").exists(), "nothing written");
+}

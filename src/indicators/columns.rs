@@ -23,10 +23,31 @@ pub fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, IndicatorErr
     Ok(c.i32()?.iter().collect())
 }
 
-/// A whole-number column (counts, rials).
+/// The most that the absolute values of one whole-number column may add up to: every sum the
+/// pass forms (of a column's values, of differences of two columns, of up to four such sums)
+/// then stays within `i64`, so sums are exact and never wrap. Real ledgers are many orders of
+/// magnitude below it (10¹⁸ rials); a lake above it holds a misplaced digit.
+pub const SUM_BOUND: i128 = (i64::MAX / 8) as i128;
+
+/// A whole-number column (counts, rials); refused when its values add up past [`SUM_BOUND`].
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, IndicatorError> {
     let c = df.column(name)?.cast(&DataType::Int64)?;
-    Ok(c.i64()?.iter().collect())
+    let values: Vec<Option<i64>> = c.i64()?.iter().collect();
+    check_bound(
+        name,
+        values.iter().flatten().map(|&x| i128::from(x).abs()).sum(),
+    )?;
+    Ok(values)
+}
+
+/// An error when `total` (the absolute sum of `what`) is past [`SUM_BOUND`].
+pub fn check_bound(what: &str, total: i128) -> Result<(), IndicatorError> {
+    if total <= SUM_BOUND {
+        return Ok(());
+    }
+    Err(IndicatorError::Overflow(format!(
+        "the values of {what} in the lake add up to {total}, more than exact sums can hold ({SUM_BOUND}); a cell probably holds a misplaced digit: find the largest {what} values (e.g. with DuckDB) and correct the export"
+    )))
 }
 
 /// A yes/no column.

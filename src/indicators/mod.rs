@@ -60,6 +60,9 @@ pub enum IndicatorError {
     /// A quarter outside the data or the calendar.
     #[error("{0}")]
     Quarter(String),
+    /// The lake's numbers are too large for exact sums (see [`columns::SUM_BOUND`]).
+    #[error("{0}")]
+    Overflow(String),
     /// Polars failed.
     #[error("computing indicators failed: {0}")]
     Polars(#[from] PolarsError),

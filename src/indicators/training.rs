@@ -38,6 +38,12 @@ pub fn add(
     let started = columns::days(&df, "started_on")?;
     let participants = columns::ints(&df, "participants")?;
     let hours = columns::ints(&df, "hours")?;
+    let participant_hours: i128 = participants
+        .iter()
+        .zip(&hours)
+        .map(|(p, h)| (i128::from(p.unwrap_or(0)) * i128::from(h.unwrap_or(0))).abs())
+        .sum();
+    columns::check_bound("participants × hours", participant_hours)?;
     let mut courses = Courses {
         by_county: FxHashMap::default(),
         by_quarter: vec![[0; 3]; quarters],
