@@ -1815,3 +1815,53 @@ fn utf16_csv_is_read_and_text_that_is_no_text_is_quarantined() {
     assert!(report.contains("the file holds NUL bytes"), "{report}");
     assert!(report.contains("the control character U+0001"), "{report}");
 }
+
+/// A mobile number or a national ID in a column where it does not belong (here `gender` and
+/// `county`) is masked in the reject's value, reason and raw row, in the
+/// ingest report and on the terminal.
+#[test]
+fn personal_looking_numbers_in_other_columns_are_masked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(
+        &input,
+        "tarom/funds.csv",
+        "fund_id,fund_name,county,established_on\nT1,صندوق,طارم,1398/03/01\nT2,صندوق دو,0499370899,1398/03/01\n",
+    );
+    put(
+        &input,
+        "tarom/members.csv",
+        "fund_id,member_id,gender,joined_on\nT1,1,09121234567,1398/04/01\n",
+    );
+    let out = dir.path().join("out");
+    let run = ingest(&input, &out);
+    let rejects = read_parquet(&out.join("lake/rejects/rejects.parquet"));
+    let rules: Vec<Option<String>> = strings(&rejects, "rule");
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    let cells: Vec<String> = ["value", "reason", "raw_row"]
+        .iter()
+        .flat_map(|c| strings(&rejects, c))
+        .flatten()
+        .collect();
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains(sandogh::ingest::mask::MASK)),
+        "{cells:?}"
+    );
+    let report = std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report");
+    for personal in ["09121234567", "0499370899", "9121234567", "499370899"] {
+        assert!(
+            !cells.iter().any(|c| c.contains(personal)),
+            "{personal} in {cells:?}"
+        );
+        assert!(!report.contains(personal), "{personal} in the report");
+        assert!(!run.all_output().contains(personal), "{personal} printed");
+    }
+    let validated = validate(&input);
+    assert!(
+        !validated.all_output().contains("0912123"),
+        "{}",
+        validated.all_output()
+    );
+}

@@ -26,6 +26,7 @@
 pub mod cache;
 pub mod discover;
 pub mod locate;
+pub mod mask;
 pub mod model;
 pub mod parse;
 pub mod read;
@@ -255,6 +256,11 @@ pub fn ingest_with(
     let mut rejects = early;
     rejects.append(&mut decided.rejects);
     rejects.sort_by_key(|r| r.origin);
+    // Nothing that looks like a national ID or a mobile is quoted, whatever its column.
+    rejects.iter_mut().for_each(mask::reject);
+    for w in &mut decided.warnings {
+        mask::mask_in_place(&mut w.message);
+    }
     let report = report::build(input, &files, &places, &decided, &rejects);
     let timings = vec![
         ("read and parse", read),
