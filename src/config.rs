@@ -149,6 +149,10 @@ pub struct Limits {
     pub row_xml_mb: u64,
     /// Columns of a row (Excel has 16,384).
     pub columns: u64,
+    /// Inflated size of all the parts of a workbook read by the general reader (calamine:
+    /// .ods, and .xlsx the project's reader does not handle), which holds whole sheets in
+    /// memory: measured by inflating before calamine reads it.
+    pub calamine_inflated_mb: u64,
 }
 
 impl Default for Limits {
@@ -159,6 +163,7 @@ impl Default for Limits {
             inflated_mb_per_file: 8_000,
             row_xml_mb: 64,
             columns: 16_384,
+            calamine_inflated_mb: 256,
         }
     }
 }
@@ -318,6 +323,7 @@ impl Pipeline {
             ("inflated_mb_per_file", l.inflated_mb_per_file),
             ("row_xml_mb", l.row_xml_mb),
             ("columns", l.columns),
+            ("calamine_inflated_mb", l.calamine_inflated_mb),
         ] {
             if value == 0 {
                 return Err(invalid(format!(
@@ -328,6 +334,7 @@ impl Pipeline {
                         "inflated_mb_per_part" => Limits::default().inflated_mb_per_part,
                         "inflated_mb_per_file" => Limits::default().inflated_mb_per_file,
                         "row_xml_mb" => Limits::default().row_xml_mb,
+                        "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
                         _ => Limits::default().columns,
                     }
                 )));

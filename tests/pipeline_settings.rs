@@ -184,3 +184,39 @@ fn a_file_over_a_limit_is_quarantined_naming_the_setting_and_the_run_goes_on() {
         run.stderr
     );
 }
+
+/// A workbook only the general reader (calamine) reads, which holds whole sheets in memory, is
+/// inflated and measured first: over `[limits] calamine_inflated_mb` it is quarantined unread.
+#[test]
+fn a_workbook_for_the_general_reader_is_measured_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let ods = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data/khorramdarreh/khorramdarreh-1403.ods");
+    put(
+        &input,
+        "khorramdarreh/k.ods",
+        std::fs::read(&ods).expect("the sample .ods"),
+    );
+    let pipeline = dir.path().join("p.toml");
+    // The sample .ods inflates to about 2.9 MB.
+    for (limit, quarantined) in [(1, true), (4, false)] {
+        std::fs::write(
+            &pipeline,
+            format!("{DEFAULT_PIPELINE}\n[limits]\ncalamine_inflated_mb = {limit}\n"),
+        )
+        .expect("write pipeline");
+        let out = dir.path().join(format!("out{limit}"));
+        let run = run_ingest(&input, &out, &pipeline);
+        let report = std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report");
+        assert_eq!(
+            report.contains(
+                "the workbook inflates to more than 1 MB ([limits] calamine_inflated_mb)"
+            ),
+            quarantined,
+            "{}",
+            run.all_output()
+        );
+        assert_eq!(run.code, if quarantined { 3 } else { 0 });
+    }
+}

@@ -463,6 +463,12 @@ fn read_sheets(
     let sheets = if format == Format::Csv {
         vec![read::read_csv(bytes)?]
     } else {
+        if matches!(format, Format::Xlsx | Format::Ods) {
+            let budget = limits.calamine_inflated_mb.saturating_mul(1_000_000);
+            read::check_inflated(bytes, budget).map_err(|why| {
+                format!("{why} ([limits] calamine_inflated_mb), and the general reader holds whole sheets in memory, so it was not read; check that it is a real export")
+            })?;
+        }
         read::read_workbook(bytes.to_vec(), format)?
     };
     let outcomes = sheets

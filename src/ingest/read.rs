@@ -210,6 +210,35 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
     Ok(sheets)
 }
 
+/// Inflates every entry of a zip (an .xlsx or .ods) into nothing, counting its bytes, and says
+/// whether they stay within `budget`: the true size, whatever the entries declare. A zip that
+/// cannot be opened is left to the reader to describe.
+pub fn check_inflated(bytes: &[u8], budget: u64) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let left = budget.saturating_sub(total);
+        let n = std::io::copy(
+            &mut std::io::Read::take(entry, left + 1),
+            &mut std::io::sink(),
+        )
+        .unwrap_or(0);
+        total += n;
+        if total > budget {
+            return Err(format!(
+                "the workbook inflates to more than {} MB",
+                budget / 1_000_000
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn describe(e: impl std::fmt::Display) -> String {
     format!("the workbook is damaged or not readable ({e})")
 }
