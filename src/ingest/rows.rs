@@ -403,7 +403,7 @@ fn parse_row(
     for f in &faults {
         reason.push_str(&format!("; also {}: {}", f.field.name, f.reason));
     }
-    Err(Box::new(Reject {
+    let mut reject = Reject {
         origin,
         table,
         field: first.field.name.to_owned(),
@@ -414,7 +414,39 @@ fn parse_row(
         raw_row: raw_row(row, layout),
         values,
         county: None,
-    }))
+    };
+    mask_personal_cells(&mut reject, row, layout);
+    Err(Box::new(reject))
+}
+
+/// Masks, in what a reject quotes, every value equal to one of the row's personal cells (a
+/// name copied into `village`, a mobile in `gender`): personal values are never written,
+/// whichever column they sit in. Values of fewer than three characters are left (a `1` in
+/// `member_id` is no personal datum, even if a personal cell also says `1`).
+fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
+    let personal: Vec<String> = layout
+        .columns
+        .iter()
+        .filter(|c| layout.table.fields()[c.field].personal)
+        .filter_map(|c| row.cells.get(c.index))
+        .map(|cell| cell.display().trim().to_owned())
+        .filter(|v| v.chars().count() >= 3)
+        .collect();
+    if personal.is_empty() {
+        return;
+    }
+    let hide = |text: &mut String| {
+        for p in &personal {
+            if text.contains(p.as_str()) {
+                *text = text.replace(p.as_str(), super::mask::MASK);
+            }
+        }
+    };
+    hide(&mut reject.value);
+    hide(&mut reject.reason);
+    for (_, v) in &mut reject.raw_row {
+        hide(v);
+    }
 }
 
 /// The row's mapped, non-personal cells as (header, shown value).
@@ -566,6 +598,25 @@ mod tests {
             [("error_cell", "gender", 2), ("error_cell", "full_name", 3)]
         );
         assert!(parsed.rejects[0].reason.contains("#N/A"));
+    }
+
+    #[test]
+    fn a_personal_value_in_another_column_is_masked_in_the_reject() {
+        let header = row(
+            1,
+            &["fund_id", "member_id", "full_name", "gender", "joined_on"],
+        );
+        let copied = row(2, &["F1", "1", "مریم رضایی", "مریم رضایی", "1400/01/01"]);
+        let parsed = run("members", &[header, copied]);
+        let r = &parsed.rejects[0];
+        assert_eq!(r.rule, "unknown_value");
+        for text in std::iter::once(&r.value)
+            .chain([&r.reason])
+            .chain(r.raw_row.iter().map(|(_, v)| v))
+        {
+            assert!(!text.contains("مریم"), "{text}");
+        }
+        assert!(r.reason.contains(crate::ingest::mask::MASK), "{}", r.reason);
     }
 
     #[test]
