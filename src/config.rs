@@ -153,6 +153,9 @@ pub struct Limits {
     /// .ods, and .xlsx the project's reader does not handle), which holds whole sheets in
     /// memory: measured by inflating before calamine reads it.
     pub calamine_inflated_mb: u64,
+    /// The largest amount one row may hold, in rials; a larger one rejects the row (a
+    /// misplaced digit). The default, 10¹⁵ rials, is far above any micro-fund's ledger.
+    pub largest_amount_rials: i64,
 }
 
 impl Default for Limits {
@@ -164,6 +167,7 @@ impl Default for Limits {
             row_xml_mb: 64,
             columns: 16_384,
             calamine_inflated_mb: 256,
+            largest_amount_rials: 1_000_000_000_000_000,
         }
     }
 }
@@ -324,6 +328,10 @@ impl Pipeline {
             ("row_xml_mb", l.row_xml_mb),
             ("columns", l.columns),
             ("calamine_inflated_mb", l.calamine_inflated_mb),
+            (
+                "largest_amount_rials",
+                u64::try_from(l.largest_amount_rials).unwrap_or(0),
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(format!(
@@ -335,6 +343,9 @@ impl Pipeline {
                         "inflated_mb_per_file" => Limits::default().inflated_mb_per_file,
                         "row_xml_mb" => Limits::default().row_xml_mb,
                         "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
+                        "largest_amount_rials" => {
+                            u64::try_from(Limits::default().largest_amount_rials).unwrap_or(0)
+                        }
                         _ => Limits::default().columns,
                     }
                 )));

@@ -1070,7 +1070,18 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
     for (name, text) in files {
         std::fs::write(input.join(name), text).expect("write");
     }
-    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    // Ingest rejects such amounts by default (`[limits] largest_amount_rials`); lifted here,
+    // the stage's own guard is what stops them.
+    let strict = sandogh::config::Pipeline::default_pipeline();
+    let refused = sandogh::ingest::ingest(&input, &strict).expect("ingest");
+    assert_eq!(refused.report.totals.counts.rejected, 2);
+    let reasons = format!("{:?}", refused.report.reject_reasons);
+    assert!(
+        reasons.contains("[limits] largest_amount_rials"),
+        "{reasons}"
+    );
+    let mut pipeline = sandogh::config::Pipeline::default_pipeline();
+    pipeline.limits.largest_amount_rials = i64::MAX;
     let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
     assert_eq!(
         ingested.report.totals.counts.landed, 4,

@@ -163,7 +163,8 @@ pub fn ingest_with(
             .and_then(|c| by_county.get(c.slug.as_str()))
             .unwrap_or(&province)
     };
-    let ctx = RowContext::new(pipeline.county_names());
+    let ctx = RowContext::new(pipeline.county_names())
+        .with_largest_amount(pipeline.limits.largest_amount_rials);
     let clock = std::time::Instant::now();
     // Largest files first, so that the last one to finish is a small one; outcomes are put back
     // in path order, which everything after this depends on.

@@ -17,6 +17,8 @@ pub struct RowContext {
     counties: CountyNames,
     vocab: HashMap<(EnumKindKey, String), &'static str>,
     total_words: Vec<String>,
+    /// The largest amount a row may hold, in rials (`[limits] largest_amount_rials`).
+    largest_amount: i64,
 }
 
 type EnumKindKey = u8;
@@ -47,7 +49,14 @@ impl RowContext {
             counties,
             vocab,
             total_words: TOTAL_WORDS.iter().map(|w| match_key(w)).collect(),
+            largest_amount: crate::config::Limits::default().largest_amount_rials,
         }
+    }
+
+    /// The same lookups, with the largest amount a row may hold.
+    pub fn with_largest_amount(mut self, rials: i64) -> RowContext {
+        self.largest_amount = rials;
+        self
     }
 
     fn resolve_enum(&self, kind: EnumKind, text: &str) -> Option<String> {
@@ -507,6 +516,15 @@ fn parse_cell(
         },
         Kind::Amount { positive } => {
             match parse::parse_amount(cell, col.unit).map_err(|e| ("bad_amount", e))? {
+                Some(v) if v > ctx.largest_amount => {
+                    return Err((
+                        "out_of_range",
+                        format!(
+                            "{} is {v} rials, more than the {} a row may hold ([limits] largest_amount_rials); check for a misplaced digit or a wrong unit",
+                            field.name, ctx.largest_amount
+                        ),
+                    ))
+                }
                 Some(0) if positive => {
                     return Err((
                         "out_of_range",
