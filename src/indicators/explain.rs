@@ -436,8 +436,12 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
         }
         let unpaid = s.total_due - s.paid;
         let outstanding = rust_decimal::Decimal::from(s.principal)
-            * rust_decimal::Decimal::from(unpaid)
-            / rust_decimal::Decimal::from(s.total_due.max(1));
+            .checked_mul(rust_decimal::Decimal::from(unpaid))
+            .and_then(|p| p.checked_div(rust_decimal::Decimal::from(s.total_due.max(1))))
+            .map_or_else(
+                || "too large to show".to_owned(),
+                |d| d.round_dp(4).to_string(),
+            );
         let _ = writeln!(
             out,
             "  {}: loan {} principal={} total_due={} paid_by_D={} unpaid={} outstanding={} days_in_arrears={} overdue={}",
@@ -447,7 +451,7 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
             s.total_due,
             s.paid,
             unpaid,
-            outstanding.round_dp(4),
+            outstanding,
             s.days_late,
             s.overdue
         );

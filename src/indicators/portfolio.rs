@@ -193,16 +193,17 @@ impl Payments {
 
 /// `principal × amount ÷ total` as a whole part and a fraction below one.
 ///
-/// The remainder r = (principal × amount) mod total is exact integer arithmetic; the whole part
-/// (principal × amount − r) ÷ total is an exact quotient no larger than the principal, so the
-/// float division lands within 10⁻⁶ of it and rounding recovers it exactly.
+/// The product is formed in `i128` (a loan of 3 × 10⁹ rials fully owed already passes what
+/// `i64` holds), and quotient and remainder are exact integer arithmetic; only the fraction
+/// below one rial is a float.
 fn share(principal: i64, amount: i64, total: i64) -> (i64, f64) {
-    let product = principal.wrapping_mul(amount);
-    let Some(r) = product.checked_rem(total) else {
+    if total == 0 {
         return (0, 0.0);
-    };
-    let whole = (product.wrapping_sub(r) as f64 / total as f64 + 0.5) as i64;
-    (whole, r as f64 / total as f64)
+    }
+    let product = i128::from(principal) * i128::from(amount);
+    let t = i128::from(total);
+    let whole = i64::try_from(product / t).unwrap_or(i64::MAX);
+    (whole, (product % t) as f64 / total as f64)
 }
 
 /// Adds disbursements, outstanding principal, unpaid totals and borrowers of every loan.
@@ -351,5 +352,23 @@ pub fn add_arrears(
             }
             grid.add(Comp::ArrearsAmount, fund, qi, unpaid.min(o.amount));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn a_share_of_a_large_loan_is_exact() {
+        // 3.5 × 10⁹ rials fully owed: the product passes what i64 holds.
+        assert_eq!(
+            share(3_500_000_000, 3_500_000_000, 3_500_000_000),
+            (3_500_000_000, 0.0)
+        );
+        let (whole, frac) = share(10, 1, 3);
+        assert_eq!(whole, 3);
+        assert!((frac - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(share(5, 5, 0), (0, 0.0));
     }
 }
