@@ -157,7 +157,6 @@ pub fn match_key(raw: &str) -> String {
     out
 }
 
-/// Escapes text for XML content and attributes (the SVG charts, the sample's ODS files);
 /// Text as a spreadsheet program must show it, not run it: a value that starts with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV files
 /// opened in Excel or LibreOffice), so `=HYPERLINK(…)` in a fund code stays text.
@@ -168,6 +167,7 @@ pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Escapes text for XML content and attributes (the SVG charts, the sample's ODS files);
 /// control characters other than tab and line breaks, which XML 1.0 forbids, are dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -26,7 +26,7 @@ pub struct Found {
 pub fn discover(input: &Path) -> std::io::Result<Vec<Found>> {
     let mut out = Vec::new();
     let entries = std::fs::read_dir(input)?;
-    walk(input, entries, &mut out);
+    walk(input, input, entries, &mut out);
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
 }
@@ -50,14 +50,14 @@ fn broken(path: &Path, rel: String, why: String) -> Found {
     }
 }
 
-fn walk(root: &Path, entries: std::fs::ReadDir, out: &mut Vec<Found>) {
+fn walk(root: &Path, dir: &Path, entries: std::fs::ReadDir, out: &mut Vec<Found>) {
     for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 out.push(broken(
-                    root,
-                    String::new(),
+                    dir,
+                    rel_of(root, dir),
                     format!("an entry of the folder cannot be read ({e})"),
                 ));
                 continue;
@@ -93,7 +93,7 @@ fn walk(root: &Path, entries: std::fs::ReadDir, out: &mut Vec<Found>) {
                 out.push(skip("a hidden folder; its files are not read"));
             } else {
                 match std::fs::read_dir(&path) {
-                    Ok(entries) => walk(root, entries, out),
+                    Ok(entries) => walk(root, &path, entries, out),
                     Err(e) => out.push(broken(&path, rel, format!(
                         "a folder that cannot be read ({e}): none of its files were read; give sandogh permission to read it"
                     ))),

@@ -6,7 +6,7 @@
 //! mobile shifted into `gender`, a national ID typed into `member_id`).
 //!
 //! Digits may be ASCII, Persian or Arabic-Indic, and grouped by single spaces or hyphens
-//! (`0912 345 6789`). Eight- or nine-digit numbers are not masked even when zero-padding would
+//! (`0912 345 6789`); numbers side by side are masked one by one. Eight- or nine-digit numbers are not masked even when zero-padding would
 //! make a valid national ID: amounts of that size are common and their messages must stay
 //! readable.
 
@@ -24,13 +24,12 @@ fn digit(c: char) -> Option<u8> {
     }
 }
 
-/// Whether a run of digits (ASCII) is a national ID or a mobile number.
+/// Whether a number's digits are a national ID or a mobile number.
 fn personal(d: &[u8]) -> bool {
-    let mobile = |rest: &[u8]| rest.len() == 9;
     match d {
-        [0, 9, rest @ ..] => mobile(rest),
-        [9, 8, 9, rest @ ..] => mobile(rest),
-        [0, 0, 9, 8, 9, rest @ ..] => mobile(rest),
+        [0, 9, rest @ ..] if rest.len() == 9 => true,
+        [9, 8, 9, rest @ ..] if rest.len() == 9 => true,
+        [0, 0, 9, 8, 9, rest @ ..] if rest.len() == 9 => true,
         _ if d.len() == 10 => {
             let text: String = d.iter().map(|&x| char::from(b'0' + x)).collect();
             crate::ingest::parse::national_id_is_valid(&text)
@@ -39,54 +38,94 @@ fn personal(d: &[u8]) -> bool {
     }
 }
 
-/// `text` with every personal-looking number replaced by [`MASK`].
+/// A group of digits: its first and past-the-end character index, and its digits.
+struct Group {
+    start: usize,
+    end: usize,
+    digits: Vec<u8>,
+}
+
+/// `text` with every personal-looking number replaced by [`MASK`]. Digits come in groups
+/// (runs of digits); groups separated by one space or hyphen may be one number written in
+/// parts (`0912 123 4567`) or several numbers side by side (`09121234567 09351234567`), so
+/// every stretch of consecutive groups of up to 14 digits is tried, longest stretch first.
 pub fn mask(text: &str) -> Cow<'_, str> {
+    let maybe = text
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == 0xD9 || b == 0xDB);
+    if !maybe {
+        return Cow::Borrowed(text);
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out: Option<String> = None;
-    let mut copied = 0usize;
+    // Groups, and whether each is joined to the next by a single space or hyphen.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut joined: Vec<bool> = Vec::new();
     let mut i = 0usize;
     while i < chars.len() {
         if digit(chars[i].1).is_none() {
             i += 1;
             continue;
         }
-        // A run: digits, with single spaces or hyphens between digits; a `+` before it.
-        let start = if i > 0 && chars[i - 1].1 == '+' {
-            i - 1
-        } else {
-            i
-        };
-        let mut digits = Vec::new();
-        let mut j = i;
-        while j < chars.len() {
-            if let Some(d) = digit(chars[j].1) {
-                digits.push(d);
-                j += 1;
-            } else if matches!(chars[j].1, ' ' | '-')
-                && chars.get(j + 1).is_some_and(|&(_, c)| digit(c).is_some())
-            {
-                j += 1;
+        let mut g = Group {
+            start: if i > 0 && chars[i - 1].1 == '+' {
+                i - 1
             } else {
+                i
+            },
+            end: i,
+            digits: Vec::new(),
+        };
+        while let Some(d) = chars.get(i).and_then(|&(_, c)| digit(c)) {
+            g.digits.push(d);
+            i += 1;
+        }
+        g.end = i;
+        let next_joins = chars.get(i).is_some_and(|&(_, c)| matches!(c, ' ' | '-'))
+            && chars.get(i + 1).is_some_and(|&(_, c)| digit(c).is_some());
+        groups.push(g);
+        joined.push(next_joins);
+    }
+    // Stretches of joined groups that are personal, as character ranges.
+    let mut masked: Vec<(usize, usize)> = Vec::new();
+    let mut a = 0usize;
+    while a < groups.len() {
+        let mut found = None;
+        let mut digits: Vec<u8> = Vec::new();
+        let mut b = a;
+        loop {
+            digits.extend_from_slice(&groups[b].digits);
+            if digits.len() > 14 {
                 break;
             }
+            if personal(&digits) {
+                found = Some(b);
+            }
+            if !joined[b] || b + 1 == groups.len() {
+                break;
+            }
+            b += 1;
         }
-        if personal(&digits) {
-            let from = chars[start].0;
-            let to = chars.get(j).map_or(text.len(), |&(at, _)| at);
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-            o.push_str(&text[copied..from]);
-            o.push_str(MASK);
-            copied = to;
-        }
-        i = j;
-    }
-    match out {
-        None => Cow::Borrowed(text),
-        Some(mut o) => {
-            o.push_str(&text[copied..]);
-            Cow::Owned(o)
+        match found {
+            Some(b) => {
+                masked.push((groups[a].start, groups[b].end));
+                a = b + 1;
+            }
+            None => a += 1,
         }
     }
+    if masked.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let at = |ci: usize| chars.get(ci).map_or(text.len(), |&(byte, _)| byte);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0usize;
+    for (from, to) in masked {
+        out.push_str(&text[copied..at(from)]);
+        out.push_str(MASK);
+        copied = at(to);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// Masks a string in place.
@@ -127,5 +166,13 @@ mod tests {
         assert_eq!(mask("1234567890123"), "1234567890123");
         assert_eq!(mask("row 12 of 1403/01/10"), "row 12 of 1403/01/10");
         assert!(matches!(mask("nothing here"), Cow::Borrowed(_)));
+        // Two mobiles side by side; a national ID that starts like a mobile.
+        assert_eq!(mask("09121234567 09351234567"), "••• •••");
+        assert_eq!(mask("0912 123 4567-0935 123 4567"), "•••-•••");
+        let id_like_mobile = (0..10u64)
+            .map(|c| format!("09123456{c:02}"))
+            .find(|d| crate::ingest::parse::national_id_is_valid(d))
+            .expect("some check digit");
+        assert_eq!(mask(&id_like_mobile), MASK);
     }
 }

@@ -466,9 +466,8 @@ fn read_sheets(
     } else {
         if matches!(format, Format::Xlsx | Format::Ods) {
             let budget = limits.calamine_inflated_mb.saturating_mul(1_000_000);
-            read::check_inflated(bytes, budget).map_err(|why| {
-                format!("{why} ([limits] calamine_inflated_mb), and the general reader holds whole sheets in memory, so it was not read; check that it is a real export")
-            })?;
+            read::check_inflated(bytes, budget)
+                .map_err(|why| format!("{why}; it was not read: check that it is a real export"))?;
         }
         read::read_workbook(bytes.to_vec(), format)?
     };
@@ -477,7 +476,11 @@ fn read_sheets(
         .enumerate()
         .map(|(si, sheet)| {
             let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.to_owned());
+            let csv_width = (format == Format::Csv).then(|| read::usual_width(&sheet.rows));
             let mut b = SheetBuilder::new(sheet.name, name_for_match, (index, si as u32), m, ctx);
+            if let Some(w) = csv_width {
+                b.csv_usual_width(w);
+            }
             for row in sheet.rows {
                 b.push(row);
             }

@@ -210,6 +210,21 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
     Ok(sheets)
 }
 
+/// The number of values most lines of a CSV have (the last non-blank cell), blank lines left
+/// out: a file whose lines carry a column without a header is wider than its header line.
+pub fn usual_width(rows: &[Row]) -> usize {
+    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for r in rows {
+        if let Some(last) = r.cells.iter().rposition(|c| !c.is_blank()) {
+            *counts.entry(last + 1).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(width, n)| (n, std::cmp::Reverse(width)))
+        .map_or(0, |(width, _)| width)
+}
+
 /// Inflates every entry of a zip (an .xlsx or .ods) into nothing, counting its bytes, and says
 /// whether they stay within `budget`: the true size, whatever the entries declare. A zip that
 /// cannot be opened is left to the reader to describe.
@@ -224,14 +239,14 @@ pub fn check_inflated(bytes: &[u8], budget: u64) -> Result<(), String> {
         };
         let left = budget.saturating_sub(total);
         let n = std::io::copy(
-            &mut std::io::Read::take(entry, left + 1),
+            &mut std::io::Read::take(entry, left.saturating_add(1)),
             &mut std::io::sink(),
         )
-        .unwrap_or(0);
+        .map_err(|e| format!("a part of the workbook cannot be inflated ({e})"))?;
         total += n;
         if total > budget {
             return Err(format!(
-                "the workbook inflates to more than {} MB",
+                "the workbook inflates to more than {} MB ([limits] calamine_inflated_mb), and the general reader it needs holds whole sheets in memory",
                 budget / 1_000_000
             ));
         }
@@ -346,9 +361,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
 
 /// UTF-8 when the bytes are UTF-8 (a BOM is dropped), else Windows-1256.
 /// A CSV file's text: UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
-/// mark, else Windows-1256 (Arabic Windows, as older Excel saves Persian CSV). Bytes that no
-/// text holds (NUL, other control characters) quarantine the file instead of being decoded
-/// into nonsense: UTF-16 without a byte-order mark, or a binary file named .csv.
+/// mark, else Windows-1256 (Arabic Windows, as older Excel saves Persian CSV). A NUL byte,
+/// which no text holds, quarantines the file instead of it being decoded into nonsense: UTF-16
+/// without a byte-order mark, or a binary file named .csv. (Other control characters, such as
+/// a vertical tab pasted from Word, are left to the cells they are in.)
 fn decode_text(bytes: &[u8]) -> Result<String, String> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         if encoding != encoding_rs::UTF_8 {
@@ -373,19 +389,12 @@ fn decode_text(bytes: &[u8]) -> Result<String, String> {
     plain_text(text)
 }
 
-/// Text that a CSV export can hold: no NUL or other control characters but tab and line ends.
+/// Text that a CSV export can hold: no NUL.
 fn plain_text(text: String) -> Result<String, String> {
-    match text
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x20)
-    {
-        None => Ok(text),
-        Some('\0') => Err("the file holds NUL bytes, which no CSV text does (perhaps UTF-16 saved without a byte-order mark, or not a CSV at all); save it as CSV UTF-8".into()),
-        Some(c) => Err(format!(
-            "the file holds the control character U+{:04X}, which no CSV text does; save it as CSV UTF-8",
-            c as u32
-        )),
+    if text.contains('\0') {
+        return Err("the file holds NUL bytes, which no CSV text does (perhaps UTF-16 saved without a byte-order mark, or not a CSV at all); save it as CSV UTF-8".into());
     }
+    Ok(text)
 }
 
 /// The delimiter whose count per line is the most consistent over the first lines.

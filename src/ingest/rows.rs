@@ -275,7 +275,12 @@ impl ParsedRows {
             &mut self.warnings,
         ) {
             Ok(record) => self.records.push(record),
-            Err(reject) => self.rejects.push(*reject),
+            Err(mut reject) => {
+                // Masked here already, so the cache of an incremental run holds no personal
+                // number either.
+                super::mask::reject(&mut reject);
+                self.rejects.push(*reject);
+            }
         }
     }
 }
@@ -430,8 +435,9 @@ fn parse_row(
 
 /// Masks, in what a reject quotes, every value equal to one of the row's personal cells (a
 /// name copied into `village`, a mobile in `gender`): personal values are never written,
-/// whichever column they sit in. Values of fewer than three characters are left (a `1` in
-/// `member_id` is no personal datum, even if a personal cell also says `1`).
+/// whichever column they sit in. Whole values are compared (a cell, or a value the reason
+/// quotes in «»), so a name inside a longer word is left; values of fewer than three
+/// characters are left too (a `1` in `member_id` is no personal datum).
 fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
     let personal: Vec<String> = layout
         .columns
@@ -444,17 +450,22 @@ fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
     if personal.is_empty() {
         return;
     }
-    let hide = |text: &mut String| {
-        for p in &personal {
-            if text.contains(p.as_str()) {
-                *text = text.replace(p.as_str(), super::mask::MASK);
-            }
-        }
-    };
-    hide(&mut reject.value);
-    hide(&mut reject.reason);
+    let is_personal = |v: &str| personal.iter().any(|p| p == v.trim());
+    if is_personal(&reject.value) {
+        reject.value = super::mask::MASK.to_owned();
+    }
     for (_, v) in &mut reject.raw_row {
-        hide(v);
+        if is_personal(v) {
+            *v = super::mask::MASK.to_owned();
+        }
+    }
+    for p in &personal {
+        let quoted = format!("«{p}»");
+        if reject.reason.contains(&quoted) {
+            reject.reason = reject
+                .reason
+                .replace(&quoted, &format!("«{}»", super::mask::MASK));
+        }
     }
 }
 

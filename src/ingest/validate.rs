@@ -415,11 +415,11 @@ fn reject(
     }
 }
 
-/// Keyed tables: exact duplicates keep the first copy; different rows with one key are all
-/// rejected. Transaction tables pass through.
 /// How many other rows a conflicting duplicate's reason names before it says "N more".
 const OTHERS_NAMED: usize = 5;
 
+/// Keyed tables: exact duplicates keep the first copy; different rows with one key are all
+/// rejected. Transaction tables pass through.
 fn dedupe(
     table: Table,
     rows: Vec<Record>,

@@ -219,11 +219,14 @@ fn row_len(b: &[u8]) -> Option<usize> {
     let mut at = gt + 1;
     loop {
         let i = at + end.find(&b[at..])?;
-        let rest = &b[i + 5..];
-        let ws = rest.iter().position(|c| !c.is_ascii_whitespace())?;
-        if rest[ws] == b'>' {
-            return Some(i + 5 + ws + 1);
+        if let Some(after) = xml::end_tag_at(b, i, b"row") {
+            return Some(after);
         }
+        // `</row` followed by something else (`</rowx`): not the end, unless no `>` follows
+        // at all, where the row is cut.
+        b.get(i + 5..)?
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())?;
         at = i + 1;
     }
 }
@@ -392,7 +395,6 @@ fn read_cells(
     Ok(())
 }
 
-/// The value of a `<c>` from its children: the last of `<v>`, `<f>` (no value) and `<is>` decides.
 /// The value of a cell whose content starts at `body[from..]` and is only `<v>` and `<f>`
 /// elements holding plain text (no markup inside), as nearly every cell is, read in one pass:
 /// the value and the offset after `</c>`. `None` for anything else (an inline string, a CDATA
@@ -409,16 +411,7 @@ fn simple_cell(
     let mut at = from;
     loop {
         let i = at + xml::find_byte(b'<', body.get(at..)?)?;
-        let after_close = |name: &[u8]| -> Option<usize> {
-            let n = i + 2 + name.len();
-            if body.get(i + 1) != Some(&b'/') || body.get(i + 2..n) != Some(name) {
-                return None;
-            }
-            let rest = body.get(n..)?;
-            let ws = rest.iter().position(|c| !c.is_ascii_whitespace())?;
-            (rest[ws] == b'>').then_some(n + ws + 1)
-        };
-        if let Some(end) = after_close(b"c") {
+        if let Some(end) = xml::end_tag_at(body, i, b"c") {
             return Some(Ok((value, end)));
         }
         let kind = if xml::starts_element(body, i, b"v") {
@@ -435,16 +428,7 @@ fn simple_cell(
             // Plain text: the next `<` must be the element's own end tag.
             let lt = tag.end + xml::find_byte(b'<', body.get(tag.end..)?)?;
             let name: &[u8] = if kind == b'v' { b"v" } else { b"f" };
-            let n = lt + 2 + name.len();
-            if body.get(lt + 1) != Some(&b'/') || body.get(lt + 2..n) != Some(name) {
-                return None;
-            }
-            let rest = body.get(n..)?;
-            let ws = rest.iter().position(|c| !c.is_ascii_whitespace())?;
-            if rest[ws] != b'>' {
-                return None;
-            }
-            (&body[tag.end..lt], n + ws + 1)
+            (&body[tag.end..lt], xml::end_tag_at(body, lt, name)?)
         };
         at = next;
         value = if kind == b'f' {
@@ -458,6 +442,7 @@ fn simple_cell(
     }
 }
 
+/// The value of a `<c>` from its children: the last of `<v>`, `<f>` (no value) and `<is>` decides.
 fn cell_value(
     content: &[u8],
     s: Option<&[u8]>,

@@ -128,16 +128,26 @@ pub fn content<'a>(xml: &'a [u8], from: usize, name: &[u8]) -> Option<(&'a [u8],
     let mut at = from;
     loop {
         let i = at + find_byte(b'<', xml.get(at..)?)?;
-        let after = i + 2 + name.len();
-        if xml.get(i + 1) == Some(&b'/') && xml.get(i + 2..after) == Some(name) {
-            let rest = &xml[after..];
-            let gt = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-            if rest[gt] == b'>' {
-                return Some((&xml[from..i], after + gt + 1));
-            }
+        if let Some(end) = end_tag_at(xml, i, name) {
+            return Some((&xml[from..i], end));
         }
         at = i + 1;
     }
+}
+
+/// The offset after the end tag `</name>` (spaces allowed before `>`) that starts at
+/// `xml[at]`, if one does.
+pub fn end_tag_at(xml: &[u8], at: usize, name: &[u8]) -> Option<usize> {
+    let after = at + 2 + name.len();
+    if xml.get(at) != Some(&b'<')
+        || xml.get(at + 1) != Some(&b'/')
+        || xml.get(at + 2..after) != Some(name)
+    {
+        return None;
+    }
+    let rest = xml.get(after..)?;
+    let gt = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    (rest[gt] == b'>').then_some(after + gt + 1)
 }
 
 /// Decodes text content: the five XML entities and character references are resolved, and line
