@@ -156,6 +156,9 @@ pub struct Limits {
     /// The largest amount one row may hold, in rials; a larger one rejects the row (a
     /// misplaced digit). The default, 10¹⁵ rials, is far above any micro-fund's ledger.
     pub largest_amount_rials: i64,
+    /// The most characters a text cell may hold; a longer one rejects its row (Excel's own
+    /// cell limit is 32,767).
+    pub cell_chars: u64,
 }
 
 impl Default for Limits {
@@ -168,6 +171,7 @@ impl Default for Limits {
             columns: 16_384,
             calamine_inflated_mb: 256,
             largest_amount_rials: 1_000_000_000_000_000,
+            cell_chars: 32_767,
         }
     }
 }
@@ -328,6 +332,7 @@ impl Pipeline {
             ("row_xml_mb", l.row_xml_mb),
             ("columns", l.columns),
             ("calamine_inflated_mb", l.calamine_inflated_mb),
+            ("cell_chars", l.cell_chars),
             (
                 "largest_amount_rials",
                 u64::try_from(l.largest_amount_rials).unwrap_or(0),
@@ -343,6 +348,7 @@ impl Pipeline {
                         "inflated_mb_per_file" => Limits::default().inflated_mb_per_file,
                         "row_xml_mb" => Limits::default().row_xml_mb,
                         "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
+                        "cell_chars" => Limits::default().cell_chars,
                         "largest_amount_rials" => {
                             u64::try_from(Limits::default().largest_amount_rials).unwrap_or(0)
                         }

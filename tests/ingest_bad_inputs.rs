@@ -1873,3 +1873,50 @@ fn personal_looking_numbers_in_other_columns_are_masked() {
         validated.all_output()
     );
 }
+
+/// A cell longer than a cell may hold rejects its row, quoted by its start only; a long one
+/// within the limit lands, and the workbooks of a run are still written (Excel's own limit is
+/// never passed).
+#[test]
+fn very_long_cells_are_rejected_or_written_within_excels_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let long = "الف".repeat(12_000); // 36,000 characters
+    let within = "ب".repeat(30_000);
+    put(
+        &input,
+        "zanjan/funds.csv",
+        format!(
+            "fund_id,fund_name,county,established_on,village\nZ1,{long},زنجان,1398/03/01,x\nZ2,صندوق,زنجان,1398/03/01,{within}\n"
+        ),
+    );
+    let out = dir.path().join("out");
+    let run = sandogh([
+        std::ffi::OsStr::new("run"),
+        std::ffi::OsStr::new("--input"),
+        input.as_os_str(),
+        std::ffi::OsStr::new("--out"),
+        out.as_os_str(),
+        std::ffi::OsStr::new("--quarter"),
+        std::ffi::OsStr::new("1398Q1"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let rejects = read_parquet(&out.join("lake/rejects/rejects.parquet"));
+    assert_eq!(strings(&rejects, "rule"), vec![Some("too_long".to_owned())]);
+    let value = strings(&rejects, "value").remove(0).unwrap_or_default();
+    assert!(
+        value.chars().count() <= 200,
+        "{} characters quoted",
+        value.chars().count()
+    );
+    let reason = strings(&rejects, "reason").remove(0).unwrap_or_default();
+    assert!(
+        reason.contains("36000 characters") && reason.contains("[limits] cell_chars"),
+        "{reason}"
+    );
+    let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
+    assert_eq!(strings(&funds, "fund_id"), vec![Some("Z2".to_owned())]);
+    assert!(files_under(&out.join("reports"))
+        .iter()
+        .any(|p| p.extension().is_some_and(|e| e == "xlsx")));
+}

@@ -135,12 +135,30 @@ pub fn mask_in_place(s: &mut String) {
     }
 }
 
-/// Masks everything a reject quotes: its value, reason and raw row.
+/// The most characters of a cell a reject quotes (its value, each cell of its raw row).
+pub const QUOTED_CHARS: usize = 200;
+/// The most characters of a reject's reason.
+pub const REASON_CHARS: usize = 1_000;
+
+/// Masks everything a reject quotes (its value, reason and raw row) and bounds its length: a
+/// 100,000-character cell is quoted by its first [`QUOTED_CHARS`] characters and `…`.
 pub fn reject(r: &mut super::model::Reject) {
     mask_in_place(&mut r.value);
+    clip(&mut r.value, QUOTED_CHARS);
     mask_in_place(&mut r.reason);
+    clip(&mut r.reason, REASON_CHARS);
     for (_, v) in &mut r.raw_row {
         mask_in_place(v);
+        clip(v, QUOTED_CHARS);
+    }
+}
+
+/// Cuts `s` to `max` characters, the last being `…`.
+fn clip(s: &mut String, max: usize) {
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        let keep = s[..at].char_indices().last().map_or(0, |(i, _)| i);
+        s.truncate(keep);
+        s.push('…');
     }
 }
 
@@ -166,6 +184,13 @@ mod tests {
         assert_eq!(mask("1234567890123"), "1234567890123");
         assert_eq!(mask("row 12 of 1403/01/10"), "row 12 of 1403/01/10");
         assert!(matches!(mask("nothing here"), Cow::Borrowed(_)));
+        let mut long = "ب".repeat(500);
+        clip(&mut long, 200);
+        assert_eq!(long.chars().count(), 200);
+        assert!(long.ends_with('…'));
+        let mut short = "abc".to_owned();
+        clip(&mut short, 3);
+        assert_eq!(short, "abc");
         // Two mobiles side by side; a national ID that starts like a mobile.
         assert_eq!(mask("09121234567 09351234567"), "••• •••");
         assert_eq!(mask("0912 123 4567-0935 123 4567"), "•••-•••");

@@ -164,7 +164,8 @@ pub fn ingest_with(
             .unwrap_or(&province)
     };
     let ctx = RowContext::new(pipeline.county_names())
-        .with_largest_amount(pipeline.limits.largest_amount_rials);
+        .with_largest_amount(pipeline.limits.largest_amount_rials)
+        .with_cell_chars(pipeline.limits.cell_chars);
     let clock = std::time::Instant::now();
     // Largest files first, so that the last one to finish is a small one; outcomes are put back
     // in path order, which everything after this depends on.

@@ -19,6 +19,8 @@ pub struct RowContext {
     total_words: Vec<String>,
     /// The largest amount a row may hold, in rials (`[limits] largest_amount_rials`).
     largest_amount: i64,
+    /// The most characters a text cell may hold (`[limits] cell_chars`).
+    cell_chars: usize,
 }
 
 type EnumKindKey = u8;
@@ -50,7 +52,15 @@ impl RowContext {
             vocab,
             total_words: TOTAL_WORDS.iter().map(|w| match_key(w)).collect(),
             largest_amount: crate::config::Limits::default().largest_amount_rials,
+            cell_chars: usize::try_from(crate::config::Limits::default().cell_chars)
+                .unwrap_or(usize::MAX),
         }
+    }
+
+    /// The same lookups, with the most characters a text cell may hold.
+    pub fn with_cell_chars(mut self, chars: u64) -> RowContext {
+        self.cell_chars = usize::try_from(chars).unwrap_or(usize::MAX);
+        self
     }
 
     /// The same lookups, with the largest amount a row may hold.
@@ -510,6 +520,19 @@ fn parse_cell(
             "error_cell",
             format!("the cell holds the spreadsheet error {e}; fix the formula or type the value"),
         ));
+    }
+    if let Cell::Text(t) = cell {
+        // Counting characters only when the bytes could be too many.
+        if t.len() > ctx.cell_chars && t.chars().count() > ctx.cell_chars {
+            return Err((
+                "too_long",
+                format!(
+                    "the cell holds {} characters, more than the {} a cell may hold ([limits] cell_chars); shorten it",
+                    t.chars().count(),
+                    ctx.cell_chars
+                ),
+            ));
+        }
     }
     let v = match field.kind {
         Kind::Id => parse::parse_id(cell)

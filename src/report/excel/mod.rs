@@ -199,8 +199,12 @@ impl Ctx<'_> {
     }
 }
 
+/// The most characters an Excel cell holds.
+const CELL_CHARS: usize = 32_767;
+
 /// Writes text as a string, never a formula; text that Excel would take for a formula when the
-/// cell is edited (`=`, `+`, `-`, `@` first) gets a quote prefix.
+/// cell is edited (`=`, `+`, `-`, `@` first) gets a quote prefix. Text longer than a cell can
+/// hold is cut, ending in `…`, rather than failing the workbook.
 pub(crate) fn write_text(
     ws: &mut Worksheet,
     row: u32,
@@ -208,6 +212,13 @@ pub(crate) fn write_text(
     text: &str,
     format: &Format,
 ) -> Result<(), XlsxError> {
+    let clipped: String;
+    let text = if text.chars().count() > CELL_CHARS {
+        clipped = text.chars().take(CELL_CHARS - 1).chain(['…']).collect();
+        clipped.as_str()
+    } else {
+        text
+    };
     if text.starts_with(['=', '+', '-', '@']) {
         ws.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
     } else {
@@ -370,4 +381,20 @@ pub fn workbook(
         }
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn text_longer_than_a_cell_is_cut_not_an_error() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        let format = Format::new();
+        let long = "پ".repeat(40_000);
+        assert!(ws.write_string(0, 0, &long).is_err(), "Excel's limit holds");
+        write_text(ws, 0, 0, &long, &format).expect("cut to fit");
+        write_text(ws, 1, 0, "=1+1", &format).expect("a formula-like text");
+    }
 }
