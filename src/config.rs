@@ -159,6 +159,8 @@ pub struct Limits {
     /// The most characters a text cell may hold; a longer one rejects its row (Excel's own
     /// cell limit is 32,767).
     pub cell_chars: u64,
+    /// The most quarters the indicators stage computes (first fund to the last quarter).
+    pub quarters_per_run: u64,
 }
 
 impl Default for Limits {
@@ -172,6 +174,7 @@ impl Default for Limits {
             calamine_inflated_mb: 256,
             largest_amount_rials: 1_000_000_000_000_000,
             cell_chars: 32_767,
+            quarters_per_run: 200,
         }
     }
 }
@@ -333,6 +336,7 @@ impl Pipeline {
             ("columns", l.columns),
             ("calamine_inflated_mb", l.calamine_inflated_mb),
             ("cell_chars", l.cell_chars),
+            ("quarters_per_run", l.quarters_per_run),
             (
                 "largest_amount_rials",
                 u64::try_from(l.largest_amount_rials).unwrap_or(0),
@@ -349,6 +353,7 @@ impl Pipeline {
                         "row_xml_mb" => Limits::default().row_xml_mb,
                         "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
                         "cell_chars" => Limits::default().cell_chars,
+                        "quarters_per_run" => Limits::default().quarters_per_run,
                         "largest_amount_rials" => {
                             u64::try_from(Limits::default().largest_amount_rials).unwrap_or(0)
                         }

@@ -7,7 +7,7 @@
 //! stage can stop is a [`Failure`], which carries its [`Exit`] code; the code for each kind of
 //! error is decided once, in the `From` conversions below.
 
-use crate::calendar::{CalendarKind, Quarter};
+use crate::calendar::Quarter;
 use crate::config::Pipeline;
 use crate::ingest::cache::FileCache;
 use crate::ingest::{Ingested, Progress};
@@ -310,7 +310,7 @@ fn release_freed_memory() {
 /// The indicators as a stage: `<out>/lake` → `<out>/indicators`, up to `quarter`.
 pub fn indicators(
     out: &Path,
-    calendar: CalendarKind,
+    pipeline: &Pipeline,
     quarter: Option<Quarter>,
     obs: &dyn Observer,
 ) -> Result<Exit, Failure> {
@@ -323,7 +323,13 @@ pub fn indicators(
         )));
     }
     obs.step(Stage::Indicators, "computing");
-    let done = crate::indicators::run(&lake, &out.join("indicators"), calendar, quarter)?;
+    let done = crate::indicators::run(
+        &lake,
+        &out.join("indicators"),
+        pipeline.calendar,
+        quarter,
+        pipeline.limits.quarters_per_run,
+    )?;
     obs.indicators(&done);
     Ok(Exit::Ok)
 }
@@ -491,7 +497,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
             if exit.goes_on() {
                 let last = quarters.map(|q| q.last);
                 let computed = timed(Stage::Indicators, &|| {
-                    indicators(&out, pipeline.calendar, last, obs)
+                    indicators(&out, &pipeline, last, obs)
                 });
                 if computed == Exit::Ok {
                     let short = crate::manifest::short_fingerprint(&fingerprint);

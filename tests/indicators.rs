@@ -1026,7 +1026,7 @@ fn a_fund_code_that_looks_like_a_formula_stays_text_in_the_csv() {
     let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
     let dest = out.join("indicators");
     let q = Some(Quarter { year: 1403, q: 1 });
-    sandogh::indicators::run(&lake, &dest, CalendarKind::Jalali, q).expect("indicators");
+    sandogh::indicators::run(&lake, &dest, CalendarKind::Jalali, q, 200).expect("indicators");
     let csv = std::fs::read_to_string(dest.join("indicators.csv")).expect("csv");
     let fund_rows: Vec<&str> = csv.lines().filter(|l| l.contains(",fund,")).collect();
     assert!(!fund_rows.is_empty(), "{csv}");
@@ -1091,7 +1091,7 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
     let out = dir.path().join("out");
     let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
     let q = Some(Quarter { year: 1403, q: 1 });
-    let e = sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q)
+    let e = sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q, 200)
         .expect_err("too large");
     let text = e.to_string();
     assert!(
@@ -1099,4 +1099,32 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
         "{text}"
     );
     assert!(!out.join("indicators").exists(), "nothing written");
+}
+
+/// One wrong establishment date (1300 for 1400) would make every fund's quarters a century
+/// long: past `[limits] quarters_per_run` the stage stops and says which date to look at.
+#[test]
+fn a_century_of_quarters_is_refused_naming_the_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).expect("input dir");
+    std::fs::write(
+        input.join("funds.csv"),
+        "fund_id,fund_name,county,established_on\nF1,صندوق,زنجان,1300/01/10\nF2,صندوق,زنجان,1403/01/10\n",
+    )
+    .expect("write");
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
+    let out = dir.path().join("out");
+    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let q = Some(Quarter { year: 1403, q: 1 });
+    let e = sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q, 200)
+        .expect_err("412 quarters");
+    let text = e.to_string();
+    assert!(
+        text.contains("from 1300Q1") && text.contains("[limits] quarters_per_run"),
+        "{text}"
+    );
+    sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q, 500)
+        .expect("within a raised limit");
 }

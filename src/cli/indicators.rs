@@ -55,5 +55,5 @@ pub fn run(a: Args) -> Ended {
         parse_quarters(a.quarter.as_deref().or(pipeline.quarter.as_deref()))?.map(|q| q.last);
     let show = Terminal::stage(false);
     let _lock = crate::run::lock_out(&a.out, a.wait, false, &show)?;
-    crate::run::indicators(&a.out, pipeline.calendar, quarter, &show)
+    crate::run::indicators(&a.out, &pipeline, quarter, &show)
 }

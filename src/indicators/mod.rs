@@ -262,16 +262,24 @@ pub struct Done {
 }
 
 /// Computes every indicator from `lake` and writes `dest` (replacing it atomically).
+/// At most `max_quarters` quarters are computed (`[limits] quarters_per_run`): a single wrong
+/// date (1700 for 1400) would otherwise make every fund's grid centuries long.
 pub fn run(
     lake: &Path,
     dest: &Path,
     calendar: CalendarKind,
     quarter: Option<Quarter>,
+    max_quarters: u64,
 ) -> Result<Done, IndicatorError> {
     let (periods, chosen) = choose_periods(lake, calendar, quarter)?;
     let first = periods.quarters[0].0;
     let last = periods.quarters[periods.quarters.len() - 1].0;
     let quarters = periods.quarters.len();
+    if quarters as u64 > max_quarters {
+        return Err(IndicatorError::Quarter(format!(
+            "the quarters to compute run from {first} (the first fund's establishment) to {last}: {quarters} quarters, more than the {max_quarters} a run computes ([limits] quarters_per_run); a date is probably wrong (a year such as 1700 for 1400): find the earliest established_on in the lake and correct the export, or raise the limit"
+        )));
+    }
     let clock = std::time::Instant::now();
     let c = components(lake, periods)?;
     let computed = clock.elapsed();
