@@ -161,6 +161,10 @@ pub struct Limits {
     pub cell_chars: u64,
     /// The most quarters the indicators stage computes (first fund to the last quarter).
     pub quarters_per_run: u64,
+    /// Rows of one file (every sheet); a larger file is quarantined.
+    pub rows_per_file: u64,
+    /// Cells holding a value in one file; a larger file is quarantined.
+    pub cells_per_file: u64,
 }
 
 impl Default for Limits {
@@ -175,6 +179,8 @@ impl Default for Limits {
             largest_amount_rials: 1_000_000_000_000_000,
             cell_chars: 32_767,
             quarters_per_run: 200,
+            rows_per_file: 5_000_000,
+            cells_per_file: 60_000_000,
         }
     }
 }
@@ -337,6 +343,8 @@ impl Pipeline {
             ("calamine_inflated_mb", l.calamine_inflated_mb),
             ("cell_chars", l.cell_chars),
             ("quarters_per_run", l.quarters_per_run),
+            ("rows_per_file", l.rows_per_file),
+            ("cells_per_file", l.cells_per_file),
             (
                 "largest_amount_rials",
                 u64::try_from(l.largest_amount_rials).unwrap_or(0),
@@ -354,6 +362,8 @@ impl Pipeline {
                         "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
                         "cell_chars" => Limits::default().cell_chars,
                         "quarters_per_run" => Limits::default().quarters_per_run,
+                        "rows_per_file" => Limits::default().rows_per_file,
+                        "cells_per_file" => Limits::default().cells_per_file,
                         "largest_amount_rials" => {
                             u64::try_from(Limits::default().largest_amount_rials).unwrap_or(0)
                         }

@@ -220,3 +220,43 @@ fn a_workbook_for_the_general_reader_is_measured_before_it_is_read() {
         assert_eq!(run.code, if quarantined { 3 } else { 0 });
     }
 }
+
+/// A file with more rows or cells than `[limits]` allow is quarantined naming the setting,
+/// whether the project's xlsx reader or the CSV reader read it; the other files land.
+#[test]
+fn files_over_the_row_or_cell_limit_are_quarantined() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(&input, "tarom/ledger.xlsx", ledger("T1", "طارم"));
+    put(
+        &input,
+        "abhar/funds.csv",
+        "fund_id,fund_name,county,established_on\nA1,صندوق,ابهر,1398/03/01\nA2,صندوق,ابهر,1398/03/01\nA3,صندوق,ابهر,1398/03/01\n",
+    );
+    put(
+        &input,
+        "ijrud/funds.csv",
+        "fund_id,fund_name,county,established_on\nJ1,صندوق,ایجرود,1398/03/01\n",
+    );
+    let pipeline = dir.path().join("p.toml");
+    for (setting, value) in [("rows_per_file", 3), ("cells_per_file", 9)] {
+        std::fs::write(
+            &pipeline,
+            format!("{DEFAULT_PIPELINE}\n[limits]\n{setting} = {value}\n"),
+        )
+        .expect("write pipeline");
+        let out = dir.path().join(setting);
+        let run = run_ingest(&input, &out, &pipeline);
+        assert_eq!(run.code, 3, "{}", run.all_output());
+        let report = std::fs::read_to_string(out.join("lake/ingest-report.json")).expect("report");
+        // The ledger (3 sheets of 2 rows, 12 cells) and abhar's 4 lines (16 cells) are over;
+        // ijrud's 2 lines (8 cells) are not.
+        assert_eq!(
+            report.matches(&format!("([limits] {setting})")).count(),
+            2,
+            "{report}"
+        );
+        let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
+        assert_eq!(strings(&funds, "fund_id"), vec![Some("J1".to_owned())]);
+    }
+}

@@ -426,6 +426,7 @@ fn read_sheets(
     limits: &crate::config::Limits,
 ) -> Result<(Vec<SheetOutcome>, Vec<String>), String> {
     let mut notes = Vec::new();
+    let mut size = FileSize::new(limits);
     if format == Format::Xlsx {
         let mut done: Vec<SheetOutcome> = Vec::new();
         let mut current: Option<SheetBuilder> = None;
@@ -445,14 +446,19 @@ fn read_sheets(
                     ));
                 }
                 xlsx::Event::Row(row) => {
-                    if let Some(b) = current.as_mut() {
-                        b.push(row);
+                    // Past a limit the rest is scanned but kept nowhere; the file is then
+                    // quarantined.
+                    if size.add(&row) {
+                        if let Some(b) = current.as_mut() {
+                            b.push(row);
+                        }
                     }
                 }
             },
         );
         match read {
             Ok(()) => {
+                size.check()?;
                 done.extend(current.take().map(SheetBuilder::finish));
                 return Ok((done, notes));
             }
@@ -472,6 +478,12 @@ fn read_sheets(
         }
         read::read_workbook(bytes.to_vec(), format)?
     };
+    for sheet in &sheets {
+        for row in &sheet.rows {
+            size.add(row);
+        }
+    }
+    size.check()?;
     let outcomes = sheets
         .into_iter()
         .enumerate()
@@ -489,6 +501,49 @@ fn read_sheets(
         })
         .collect();
     Ok((outcomes, notes))
+}
+
+/// Rows and cells of one file against `[limits] rows_per_file` and `cells_per_file`.
+struct FileSize {
+    rows: u64,
+    cells: u64,
+    max_rows: u64,
+    max_cells: u64,
+}
+
+impl FileSize {
+    fn new(limits: &crate::config::Limits) -> FileSize {
+        FileSize {
+            rows: 0,
+            cells: 0,
+            max_rows: limits.rows_per_file,
+            max_cells: limits.cells_per_file,
+        }
+    }
+
+    /// Counts a row; false once the file is over a limit.
+    fn add(&mut self, row: &read::Row) -> bool {
+        self.rows += 1;
+        self.cells += row.cells.iter().filter(|c| !c.is_blank()).count() as u64;
+        self.rows <= self.max_rows && self.cells <= self.max_cells
+    }
+
+    /// The quarantine reason when the file was over a limit.
+    fn check(&self) -> Result<(), String> {
+        if self.rows > self.max_rows {
+            return Err(format!(
+                "the file has more than {} rows ([limits] rows_per_file), so it was not read; split it or check that it is a real export",
+                self.max_rows
+            ));
+        }
+        if self.cells > self.max_cells {
+            return Err(format!(
+                "the file has more than {} cells with a value ([limits] cells_per_file), so it was not read; split it or check that it is a real export",
+                self.max_cells
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn read_bytes(path: &Path, limits: &crate::config::Limits) -> Result<Vec<u8>, String> {
