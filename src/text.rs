@@ -157,6 +157,20 @@ pub fn match_key(raw: &str) -> String {
     out
 }
 
+/// `s` cut to at most `max` characters, the last being `…` when anything was cut.
+pub fn clip_chars(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some(_) => {
+            let keep: String = s.chars().take(max.saturating_sub(1)).chain(['…']).collect();
+            keep.into()
+        }
+    }
+}
+
 /// Text as a spreadsheet program must show it, not run it: a value that starts with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV files
 /// opened in Excel or LibreOffice), so `=HYPERLINK(…)` in a fund code stays text.

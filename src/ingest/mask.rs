@@ -155,10 +155,8 @@ pub fn reject(r: &mut super::model::Reject) {
 
 /// Cuts `s` to `max` characters, the last being `…`.
 fn clip(s: &mut String, max: usize) {
-    if let Some((at, _)) = s.char_indices().nth(max) {
-        let keep = s[..at].char_indices().last().map_or(0, |(i, _)| i);
-        s.truncate(keep);
-        s.push('…');
+    if let std::borrow::Cow::Owned(cut) = crate::text::clip_chars(s, max) {
+        *s = cut;
     }
 }
 

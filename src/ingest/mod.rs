@@ -478,6 +478,9 @@ fn read_sheets(
         }
         read::read_workbook(bytes.to_vec(), format)?
     };
+    // Counted afresh: rows the fast xlsx reader saw before it handed the file over are not
+    // counted twice.
+    let mut size = FileSize::new(limits);
     for sheet in &sheets {
         for row in &sheet.rows {
             size.add(row);
@@ -489,11 +492,7 @@ fn read_sheets(
         .enumerate()
         .map(|(si, sheet)| {
             let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.to_owned());
-            let csv_width = (format == Format::Csv).then(|| read::usual_width(&sheet.rows));
             let mut b = SheetBuilder::new(sheet.name, name_for_match, (index, si as u32), m, ctx);
-            if let Some(w) = csv_width {
-                b.csv_usual_width(w);
-            }
             for row in sheet.rows {
                 b.push(row);
             }
@@ -521,10 +520,14 @@ impl FileSize {
         }
     }
 
-    /// Counts a row; false once the file is over a limit.
+    /// Counts a row (blank ones cost nothing and are not counted); false once the file is
+    /// over a limit.
     fn add(&mut self, row: &read::Row) -> bool {
-        self.rows += 1;
-        self.cells += row.cells.iter().filter(|c| !c.is_blank()).count() as u64;
+        let cells = row.cells.iter().filter(|c| !c.is_blank()).count() as u64;
+        if cells > 0 {
+            self.rows += 1;
+            self.cells += cells;
+        }
         self.rows <= self.max_rows && self.cells <= self.max_cells
     }
 

@@ -210,21 +210,6 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
     Ok(sheets)
 }
 
-/// The number of values most lines of a CSV have (the last non-blank cell), blank lines left
-/// out: a file whose lines carry a column without a header is wider than its header line.
-pub fn usual_width(rows: &[Row]) -> usize {
-    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    for r in rows {
-        if let Some(last) = r.cells.iter().rposition(|c| !c.is_blank()) {
-            *counts.entry(last + 1).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|&(width, n)| (n, std::cmp::Reverse(width)))
-        .map_or(0, |(width, _)| width)
-}
-
 /// Inflates every entry of a zip (an .xlsx or .ods) into nothing, counting its bytes, and says
 /// whether they stay within `budget`: the true size, whatever the entries declare. A zip that
 /// cannot be opened is left to the reader to describe.

@@ -454,7 +454,12 @@ fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
         .iter()
         .filter(|c| layout.table.fields()[c.field].personal)
         .filter_map(|c| row.cells.get(c.index))
-        .map(|cell| cell.display().trim().to_owned())
+        // As written and as normalized (reasons quote normalized text).
+        .flat_map(|cell| {
+            let shown = cell.display().trim().to_owned();
+            let normal = crate::text::normalize(&shown);
+            [shown, normal]
+        })
         .filter(|v| v.chars().count() >= 3)
         .collect();
     if personal.is_empty() {

@@ -27,8 +27,6 @@ pub struct SheetBuilder<'a> {
     matchers: &'a Matchers,
     ctx: &'a RowContext,
     state: State,
-    /// For a CSV file, the number of values most of its lines have.
-    csv_usual_width: usize,
 }
 
 impl<'a> SheetBuilder<'a> {
@@ -51,14 +49,7 @@ impl<'a> SheetBuilder<'a> {
                 rows: Vec::new(),
                 with_cells: 0,
             },
-            csv_usual_width: 0,
         }
-    }
-
-    /// For a CSV file: the number of values most of its lines have (see
-    /// [`super::read::usual_width`]).
-    pub fn csv_usual_width(&mut self, width: usize) {
-        self.csv_usual_width = width;
     }
 
     /// Takes the next row of the sheet.
@@ -93,13 +84,12 @@ impl<'a> SheetBuilder<'a> {
         self.state = match plan {
             Plan::Read(layout) => {
                 // A CSV file (no sheet name): lines wider than the header are shifted.
-                // A line is shifted when it is wider than both its header and most lines (a
-                // column without a header is no shift).
+                // A CSV line wider than its header is shifted. A column without a header would
+                // look the same, as would a thousands separator left unquoted on every line:
+                // the lines are rejected (visibly) rather than landed with values moved over.
                 let mut parsed = match &self.name {
                     None => ParsedRows::for_csv(
-                        rows.get(layout.header_pos)
-                            .map_or(0, |h| h.cells.len())
-                            .max(self.csv_usual_width),
+                        rows.get(layout.header_pos).map_or(0, |h| h.cells.len()),
                     ),
                     Some(_) => ParsedRows::default(),
                 };

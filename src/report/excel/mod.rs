@@ -212,13 +212,8 @@ pub(crate) fn write_text(
     text: &str,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    let clipped: String;
-    let text = if text.chars().count() > CELL_CHARS {
-        clipped = text.chars().take(CELL_CHARS - 1).chain(['…']).collect();
-        clipped.as_str()
-    } else {
-        text
-    };
+    let text = crate::text::clip_chars(text, CELL_CHARS);
+    let text = text.as_ref();
     if text.starts_with(['=', '+', '-', '@']) {
         ws.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
     } else {
