@@ -39,6 +39,8 @@ fn scanning(c: &mut Criterion) {
         part_bytes: 1 << 32,
         row_bytes: 1 << 24,
         columns: 16_384,
+        ratio_cap: u64::MAX,
+        ratio: 200,
     };
     let mut g = c.benchmark_group("scan");
     g.throughput(Throughput::Elements(20_000 * 5));

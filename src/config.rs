@@ -165,6 +165,19 @@ pub struct Limits {
     pub rows_per_file: u64,
     /// Cells holding a value in one file; a larger file is quarantined.
     pub cells_per_file: u64,
+    /// How many times its compressed size one part of a zipped workbook (xlsx, ods) may
+    /// inflate to, once it is past 10 MB: real sheets inflate 5 to 50 times, a zip bomb about
+    /// a thousand.
+    pub compression_ratio: u64,
+    /// Sheets of one workbook.
+    pub sheets_per_file: u64,
+    /// Bytes of the input files being read at once, across threads: a file starts only while
+    /// the files in flight leave room for it (one larger than this is read alone).
+    pub in_flight_mb: u64,
+    /// The earliest Jalali year a date may fall in (the data contract's window is 1300–1599).
+    pub earliest_year: u64,
+    /// The latest Jalali year a date may fall in.
+    pub latest_year: u64,
 }
 
 impl Default for Limits {
@@ -181,6 +194,11 @@ impl Default for Limits {
             quarters_per_run: 200,
             rows_per_file: 5_000_000,
             cells_per_file: 60_000_000,
+            compression_ratio: 200,
+            sheets_per_file: 1_000,
+            in_flight_mb: 1_024,
+            earliest_year: 1300,
+            latest_year: 1599,
         }
     }
 }
@@ -334,43 +352,68 @@ impl Pipeline {
                 .map(|i| format!("line {}: ", i + 1))
                 .unwrap_or_default()
         };
-        for (key, value) in [
-            ("file_mb", l.file_mb),
-            ("inflated_mb_per_part", l.inflated_mb_per_part),
-            ("inflated_mb_per_file", l.inflated_mb_per_file),
-            ("row_xml_mb", l.row_xml_mb),
-            ("columns", l.columns),
-            ("calamine_inflated_mb", l.calamine_inflated_mb),
-            ("cell_chars", l.cell_chars),
-            ("quarters_per_run", l.quarters_per_run),
-            ("rows_per_file", l.rows_per_file),
-            ("cells_per_file", l.cells_per_file),
+        let d = Limits::default();
+        for (key, value, default) in [
+            ("file_mb", l.file_mb, d.file_mb),
+            (
+                "inflated_mb_per_part",
+                l.inflated_mb_per_part,
+                d.inflated_mb_per_part,
+            ),
+            (
+                "inflated_mb_per_file",
+                l.inflated_mb_per_file,
+                d.inflated_mb_per_file,
+            ),
+            ("row_xml_mb", l.row_xml_mb, d.row_xml_mb),
+            ("columns", l.columns, d.columns),
+            (
+                "calamine_inflated_mb",
+                l.calamine_inflated_mb,
+                d.calamine_inflated_mb,
+            ),
+            ("cell_chars", l.cell_chars, d.cell_chars),
+            ("quarters_per_run", l.quarters_per_run, d.quarters_per_run),
+            ("rows_per_file", l.rows_per_file, d.rows_per_file),
+            ("cells_per_file", l.cells_per_file, d.cells_per_file),
             (
                 "largest_amount_rials",
                 u64::try_from(l.largest_amount_rials).unwrap_or(0),
+                u64::try_from(d.largest_amount_rials).unwrap_or(0),
             ),
+            (
+                "compression_ratio",
+                l.compression_ratio,
+                d.compression_ratio,
+            ),
+            ("sheets_per_file", l.sheets_per_file, d.sheets_per_file),
+            ("in_flight_mb", l.in_flight_mb, d.in_flight_mb),
         ] {
             if value == 0 {
                 return Err(invalid(format!(
-                    "{}limits.{key} = 0 would read nothing: give a positive number (the default is {})",
+                    "{}limits.{key} = 0 would read nothing: give a positive number (the default is {default})",
                     limit_line(key),
-                    match key {
-                        "file_mb" => Limits::default().file_mb,
-                        "inflated_mb_per_part" => Limits::default().inflated_mb_per_part,
-                        "inflated_mb_per_file" => Limits::default().inflated_mb_per_file,
-                        "row_xml_mb" => Limits::default().row_xml_mb,
-                        "calamine_inflated_mb" => Limits::default().calamine_inflated_mb,
-                        "cell_chars" => Limits::default().cell_chars,
-                        "quarters_per_run" => Limits::default().quarters_per_run,
-                        "rows_per_file" => Limits::default().rows_per_file,
-                        "cells_per_file" => Limits::default().cells_per_file,
-                        "largest_amount_rials" => {
-                            u64::try_from(Limits::default().largest_amount_rials).unwrap_or(0)
-                        }
-                        _ => Limits::default().columns,
-                    }
                 )));
             }
+        }
+        for (key, year) in [
+            ("earliest_year", l.earliest_year),
+            ("latest_year", l.latest_year),
+        ] {
+            if !(1300..=1599).contains(&year) {
+                return Err(invalid(format!(
+                    "{}limits.{key} = {year} is outside the data contract's date window, 1300–1599 SH: give a Jalali year within it",
+                    limit_line(key),
+                )));
+            }
+        }
+        if l.earliest_year > l.latest_year {
+            return Err(invalid(format!(
+                "{}limits.earliest_year = {} is after latest_year = {}: no date could be kept",
+                limit_line("earliest_year"),
+                l.earliest_year,
+                l.latest_year
+            )));
         }
         if l.columns > 16_384 {
             return Err(invalid(format!(

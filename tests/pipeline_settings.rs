@@ -260,3 +260,78 @@ fn files_over_the_row_or_cell_limit_are_quarantined() {
         assert_eq!(strings(&funds, "fund_id"), vec![Some("J1".to_owned())]);
     }
 }
+
+/// `[limits] earliest_year` and `latest_year` narrow the date window: a date outside it
+/// rejects its row naming the setting; a window outside the contract's 1300–1599 or reversed is
+/// refused with its line.
+#[test]
+fn the_date_window_of_the_limits_rejects_rows_outside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    put(
+        &input,
+        "abhar/funds.csv",
+        "fund_id,fund_name,county,established_on\nA1,صندوق,ابهر,1398/03/01\nA2,صندوق,ابهر,1388/03/01\nA3,صندوق,ابهر,1405/01/01\n",
+    );
+    let pipeline = dir.path().join("p.toml");
+    std::fs::write(
+        &pipeline,
+        format!("{DEFAULT_PIPELINE}\n[limits]\nearliest_year = 1390\nlatest_year = 1404\n"),
+    )
+    .expect("write pipeline");
+    let out = dir.path().join("out");
+    let run = run_ingest(&input, &out, &pipeline);
+    assert_eq!(
+        run.code,
+        0,
+        "rows rejected, nothing quarantined: {}",
+        run.all_output()
+    );
+    let funds = scan(&out.join("lake"), Table::Funds).expect("funds");
+    assert_eq!(strings(&funds, "fund_id"), vec![Some("A1".to_owned())]);
+    let reasons: Vec<String> = rejects(&out.join("lake"))
+        .into_iter()
+        .map(|r| r.reason.unwrap_or_default())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].contains("1388/03/01 is before 1390")
+            && reasons[0].contains("[limits] earliest_year"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("1405/01/01 is after 1404")
+            && reasons[1].contains("[limits] latest_year"),
+        "{reasons:?}"
+    );
+
+    for (limits, said) in [
+        ("latest_year = 1700", "limits.latest_year = 1700 is outside"),
+        (
+            "earliest_year = 1400\nlatest_year = 1399",
+            "is after latest_year",
+        ),
+        (
+            "in_flight_mb = 0",
+            "limits.in_flight_mb = 0 would read nothing",
+        ),
+    ] {
+        std::fs::write(
+            &pipeline,
+            format!("{DEFAULT_PIPELINE}\n[limits]\n{limits}\n"),
+        )
+        .expect("write pipeline");
+        let run = run_ingest(&input, &dir.path().join("bad"), &pipeline);
+        assert_eq!(run.code, 2, "{}", run.all_output());
+        assert!(
+            run.all_output().contains(said),
+            "{said}: {}",
+            run.all_output()
+        );
+        assert!(
+            run.all_output().contains("line "),
+            "names the line: {}",
+            run.all_output()
+        );
+    }
+}

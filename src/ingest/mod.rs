@@ -25,6 +25,7 @@
 
 pub mod cache;
 pub mod discover;
+pub mod flight;
 pub mod locate;
 pub mod mask;
 pub mod model;
@@ -165,15 +166,21 @@ pub fn ingest_with(
     };
     let ctx = RowContext::new(pipeline.county_names())
         .with_largest_amount(pipeline.limits.largest_amount_rials)
-        .with_cell_chars(pipeline.limits.cell_chars);
+        .with_cell_chars(pipeline.limits.cell_chars)
+        .with_years(pipeline.limits.earliest_year, pipeline.limits.latest_year);
     let clock = std::time::Instant::now();
     // Largest files first, so that the last one to finish is a small one; outcomes are put back
     // in path order, which everything after this depends on.
-    let mut queue: Vec<(usize, discover::Found)> = found.into_iter().enumerate().collect();
-    queue.sort_by_cached_key(|(i, f)| {
-        let size = std::fs::symlink_metadata(&f.path).map_or(0, |m| m.len());
-        (std::cmp::Reverse(size), *i)
-    });
+    let mut queue: Vec<(usize, u64, discover::Found)> = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let size = std::fs::symlink_metadata(&f.path).map_or(0, |m| m.len());
+            (i, size, f)
+        })
+        .collect();
+    queue.sort_by_key(|&(i, size, _)| (std::cmp::Reverse(size), i));
+    let flight = flight::InFlight::new(pipeline.limits.in_flight_mb.saturating_mul(1_000_000));
     let total = queue.len();
     progress(Progress {
         done: 0,
@@ -185,8 +192,9 @@ pub fn ingest_with(
     let from_cache = std::sync::atomic::AtomicUsize::new(0);
     let mut done: Vec<(usize, FileOutcome)> = queue
         .into_par_iter()
-        .map(|(i, f)| {
+        .map(|(i, size, f)| {
             let matchers = matchers_of(&f.rel);
+            let _room = flight.take(size);
             let how = Reading {
                 m: matchers,
                 ctx: &ctx,
@@ -463,6 +471,7 @@ fn read_sheets(
                 return Ok((done, notes));
             }
             Err(xlsx::ReadError::Limit(why)) => return Err(format!("{why}; the file is over a reading limit, so it was not read. Check that it is a real export")),
+            Err(xlsx::ReadError::Refused(why)) => return Err(why),
             Err(xlsx::ReadError::Unsupported(why)) => notes.push(format!(
                 "read with the general spreadsheet reader (calamine): the fast xlsx reader does not handle {why}"
             )),
@@ -473,10 +482,16 @@ fn read_sheets(
     } else {
         if matches!(format, Format::Xlsx | Format::Ods) {
             let budget = limits.calamine_inflated_mb.saturating_mul(1_000_000);
-            read::check_inflated(bytes, budget)
-                .map_err(|why| format!("{why}; it was not read: check that it is a real export"))?;
+            read::check_inflated(bytes, budget, limits.compression_ratio)?;
         }
-        read::read_workbook(bytes.to_vec(), format)?
+        let sheets = read::read_workbook(bytes.to_vec(), format)?;
+        if sheets.len() as u64 > limits.sheets_per_file {
+            return Err(format!(
+                "{}; the file is over a reading limit, so it was not read. Check that it is a real export",
+                xlsx::sheets_reason(limits.sheets_per_file)
+            ));
+        }
+        sheets
     };
     // Counted afresh: rows the fast xlsx reader saw before it handed the file over are not
     // counted twice.
@@ -493,6 +508,7 @@ fn read_sheets(
         .map(|(si, sheet)| {
             let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.to_owned());
             let mut b = SheetBuilder::new(sheet.name, name_for_match, (index, si as u32), m, ctx);
+            b.csv_open_quote(sheet.open_quote);
             for row in sheet.rows {
                 b.push(row);
             }

@@ -73,6 +73,9 @@ pub struct Sheet {
     /// Rows in order from the first used row to the last; blank rows inside are kept (with no
     /// cells) so that they are counted as read and skipped.
     pub rows: Vec<Row>,
+    /// For a CSV file whose last quote is never closed: the lines (first, last) its last
+    /// record took in, all read into one record.
+    pub open_quote: Option<(u32, u32)>,
 }
 
 /// What a file's bytes turned out to be.
@@ -205,6 +208,7 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
         sheets.push(Sheet {
             rows: range_rows(&range),
             name: Some(name),
+            open_quote: None,
         });
     }
     Ok(sheets)
@@ -213,7 +217,7 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
 /// Inflates every entry of a zip (an .xlsx or .ods) into nothing, counting its bytes, and says
 /// whether they stay within `budget`: the true size, whatever the entries declare. A zip that
 /// cannot be opened is left to the reader to describe.
-pub fn check_inflated(bytes: &[u8], budget: u64) -> Result<(), String> {
+pub fn check_inflated(bytes: &[u8], budget: u64, ratio: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -223,20 +227,50 @@ pub fn check_inflated(bytes: &[u8], budget: u64) -> Result<(), String> {
             continue;
         };
         let left = budget.saturating_sub(total);
+        let cap = super::xlsx::ratio_cap(entry.compressed_size(), bytes.len(), ratio);
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let n = std::io::copy(
-            &mut std::io::Read::take(entry, left.saturating_add(1)),
+            &mut std::io::Read::take(entry, left.min(cap).saturating_add(1)),
             &mut std::io::sink(),
         )
-        .map_err(|e| format!("a part of the workbook cannot be inflated ({e})"))?;
+        .map_err(|e| inflate_failure(&e))?;
+        if n > cap && n <= left {
+            return Err(super::xlsx::ratio_reason(
+                &format!("the part {}", crate::text::clip_chars(&name, 80)),
+                ratio,
+            ));
+        }
         total += n;
         if total > budget {
             return Err(format!(
-                "the workbook inflates to more than {} MB ([limits] calamine_inflated_mb), and the general reader it needs holds whole sheets in memory",
+                "the workbook inflates to more than {} MB ([limits] calamine_inflated_mb), and the general reader it needs holds whole sheets in memory; it was not read: check that it is a real export",
                 budget / 1_000_000
             ));
         }
     }
     Ok(())
+}
+
+/// What a failure to inflate a part of a zipped workbook means, for its office.
+pub fn inflate_failure(e: &std::io::Error) -> String {
+    let said = e.to_string();
+    if said.contains("checksum") {
+        format!(
+            "the workbook is damaged: a part of it fails its checksum ({said}); export it again"
+        )
+    } else if said.contains("declared uncompressed size") {
+        format!(
+            "a part of the workbook inflates to more than its zip header declares ({said}): a zip bomb or a damaged file, not a real export"
+        )
+    } else if said.contains("compression method") {
+        format!(
+            "a part of the workbook is compressed in a way spreadsheet programs do not write ({said}); save it again from Excel or LibreOffice"
+        )
+    } else {
+        format!(
+            "the workbook is damaged: a part of it cannot be inflated ({said}); export it again"
+        )
+    }
 }
 
 fn describe(e: impl std::fmt::Display) -> String {
@@ -341,7 +375,20 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
         }
         rows.push(Row { number, cells });
     }
-    Ok(Sheet { name: None, rows })
+    // A quote opened and never closed takes every line after it into its cell: the csv
+    // reader ends the record at the end of the text. An odd number of quotes and a last
+    // record spanning lines tell it.
+    let open_quote = (bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 && previous_span > 1)
+        .then(|| {
+            rows.last()
+                .map(|r| (r.number, r.number + previous_span - 1))
+        })
+        .flatten();
+    Ok(Sheet {
+        name: None,
+        rows,
+        open_quote,
+    })
 }
 
 /// UTF-8 when the bytes are UTF-8 (a BOM is dropped), else Windows-1256.

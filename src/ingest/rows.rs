@@ -21,6 +21,8 @@ pub struct RowContext {
     largest_amount: i64,
     /// The most characters a text cell may hold (`[limits] cell_chars`).
     cell_chars: usize,
+    /// The Jalali years a date may fall in (`[limits] earliest_year`, `latest_year`).
+    years: (i32, i32),
 }
 
 type EnumKindKey = u8;
@@ -54,7 +56,16 @@ impl RowContext {
             largest_amount: crate::config::Limits::default().largest_amount_rials,
             cell_chars: usize::try_from(crate::config::Limits::default().cell_chars)
                 .unwrap_or(usize::MAX),
+            years: (1300, 1599),
         }
+    }
+
+    /// The same lookups, with the Jalali years a date may fall in (within 1300–1599, which
+    /// the date parser already holds every date to).
+    pub fn with_years(mut self, earliest: u64, latest: u64) -> RowContext {
+        let year = |y: u64| i32::try_from(y).unwrap_or(i32::MAX);
+        self.years = (year(earliest), year(latest));
+        self
     }
 
     /// The same lookups, with the most characters a text cell may hold.
@@ -119,6 +130,8 @@ pub struct ParsedRows {
     /// For a CSV file, the cells of its header line: a line with a value beyond them has cells
     /// shifted by a delimiter inside a value (see [`ParsedRows::for_csv`]).
     csv_width: Option<usize>,
+    /// For a CSV file: the lines (first, last) of a record whose quote is never closed.
+    csv_open_quote: Option<(u32, u32)>,
 }
 
 /// The values of the text and number cells already parsed in a sheet, per column: a value
@@ -216,6 +229,7 @@ impl ParsedRows {
             skipped_total,
             cache: ValueCache::default(),
             csv_width: None,
+            csv_open_quote: None,
         }
     }
 
@@ -229,6 +243,12 @@ impl ParsedRows {
             csv_width: Some(width),
             ..ParsedRows::default()
         }
+    }
+
+    /// The same, knowing that the record at lines (first, last) holds a quote never closed.
+    pub fn with_open_quote(mut self, lines: Option<(u32, u32)>) -> ParsedRows {
+        self.csv_open_quote = lines;
+        self
     }
 
     /// Drops what was kept only to parse the sheet's rows (its value cache).
@@ -252,6 +272,26 @@ impl ParsedRows {
             sheet,
             row: row.number,
         };
+        if let Some((first, last)) = self
+            .csv_open_quote
+            .filter(|&(first, _)| first == row.number)
+        {
+            self.rejects.push(Reject {
+                origin,
+                table: layout.table,
+                field: "row".into(),
+                column: None,
+                value: String::new(),
+                rule: "open_quote",
+                reason: format!(
+                    "a quote (\") opened on line {first} is never closed, so lines {first}–{last} were read as one record; close the quote, or remove it"
+                ),
+                raw_row: Vec::new(),
+                values: Vec::new(),
+                county: None,
+            });
+            return;
+        }
         if let Some(width) = self.csv_width {
             let values = row
                 .cells
@@ -576,9 +616,33 @@ fn parse_cell(
                 other => other.map(Value::Int),
             }
         }
-        Kind::Date => parse::parse_date(cell)
-            .map_err(|e| ("bad_date", e))?
-            .map(Value::Date),
+        Kind::Date => match parse::parse_date(cell).map_err(|e| ("bad_date", e))? {
+            Some(day) => {
+                let (earliest, latest) = ctx.years;
+                match crate::calendar::JalaliDate::from_epoch_day(day) {
+                    Some(j) if j.year < earliest || j.year > latest => {
+                        let (side, bound, key) = if j.year < earliest {
+                            ("before", earliest, "earliest_year")
+                        } else {
+                            ("after", latest, "latest_year")
+                        };
+                        return Err((
+                            "out_of_range",
+                            format!(
+                                "{} {}/{:02}/{:02} is {side} {bound}, the {} year a date may fall in ([limits] {key}); check the year",
+                                field.name,
+                                j.year,
+                                j.month,
+                                j.day,
+                                if j.year < earliest { "earliest" } else { "latest" }
+                            ),
+                        ));
+                    }
+                    _ => Some(Value::Date(day)),
+                }
+            }
+            None => None,
+        },
         Kind::Bool => Some(Value::Bool(
             parse::parse_bool(cell).map_err(|e| ("bad_bool", e))?,
         )),

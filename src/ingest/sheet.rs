@@ -27,6 +27,8 @@ pub struct SheetBuilder<'a> {
     matchers: &'a Matchers,
     ctx: &'a RowContext,
     state: State,
+    /// For a CSV file: the lines of a record whose quote is never closed.
+    csv_open_quote: Option<(u32, u32)>,
 }
 
 impl<'a> SheetBuilder<'a> {
@@ -49,7 +51,14 @@ impl<'a> SheetBuilder<'a> {
                 rows: Vec::new(),
                 with_cells: 0,
             },
+            csv_open_quote: None,
         }
+    }
+
+    /// For a CSV file: the lines (first, last) of a record whose quote is never closed
+    /// ([`super::read::Sheet::open_quote`]); that record is rejected saying so.
+    pub fn csv_open_quote(&mut self, lines: Option<(u32, u32)>) {
+        self.csv_open_quote = lines;
     }
 
     /// Takes the next row of the sheet.
@@ -90,7 +99,8 @@ impl<'a> SheetBuilder<'a> {
                 let mut parsed = match &self.name {
                     None => ParsedRows::for_csv(
                         rows.get(layout.header_pos).map_or(0, |h| h.cells.len()),
-                    ),
+                    )
+                    .with_open_quote(self.csv_open_quote),
                     Some(_) => ParsedRows::default(),
                 };
                 for row in &rows[layout.header_pos + 1..] {

@@ -528,7 +528,8 @@ pub fn same_as_calamine(what: &str, bytes: &[u8]) -> usize {
     let ours = match sandogh::ingest::xlsx::read_all(bytes) {
         Ok(s) => s,
         Err(sandogh::ingest::xlsx::ReadError::Unsupported(why))
-        | Err(sandogh::ingest::xlsx::ReadError::Limit(why)) => {
+        | Err(sandogh::ingest::xlsx::ReadError::Limit(why))
+        | Err(sandogh::ingest::xlsx::ReadError::Refused(why)) => {
             panic!("{what}: the xlsx reader does not read it: {why}")
         }
     };

@@ -32,6 +32,35 @@ pub struct Budgets {
     pub row: usize,
     /// Columns of a row.
     pub columns: usize,
+    /// Times its compressed size a part may inflate to (past [`RATIO_FLOOR`]).
+    pub ratio: u64,
+    /// Sheets of the workbook.
+    pub sheets: u64,
+}
+
+/// Bytes a part may always inflate to, whatever its compression ratio: small parts that
+/// compress very well (a sheet of blank rows, a styles part) are no danger.
+pub const RATIO_FLOOR: u64 = 10_000_000;
+
+/// The inflated bytes `[limits] compression_ratio` allows a part of `compressed` bytes (as the
+/// zip declares it, and never more than the whole file).
+pub fn ratio_cap(compressed: u64, file_len: usize, ratio: u64) -> u64 {
+    compressed
+        .min(file_len as u64)
+        .saturating_mul(ratio)
+        .max(RATIO_FLOOR)
+}
+
+/// The reason for a workbook with too many sheets.
+pub fn sheets_reason(most: u64) -> String {
+    format!("the workbook has more than {most} sheets ([limits] sheets_per_file)")
+}
+
+/// The reason for a part that inflated past its ratio cap.
+pub fn ratio_reason(part: &str, ratio: u64) -> String {
+    format!(
+        "{part} inflates to more than {ratio} times its compressed size ([limits] compression_ratio): a zip bomb or a damaged file"
+    )
 }
 
 impl Budgets {
@@ -44,6 +73,8 @@ impl Budgets {
             file: mb(l.inflated_mb_per_file),
             row: usize::try_from(mb(l.row_xml_mb)).unwrap_or(usize::MAX),
             columns: usize::try_from(l.columns).unwrap_or(16_384),
+            ratio: l.compression_ratio,
+            sheets: l.sheets_per_file,
         }
     }
 }
@@ -61,6 +92,9 @@ pub enum ReadError {
     Limit(String),
     /// Something this reader does not handle: read the file with calamine.
     Unsupported(String),
+    /// Something no spreadsheet program writes and no reader should follow (XML entity
+    /// declarations): quarantine the file with this reason.
+    Refused(String),
 }
 
 /// What the reader hands on, in workbook order.
@@ -77,13 +111,34 @@ pub fn read(bytes: &[u8], budgets: Budgets, mut on: impl FnMut(Event)) -> Result
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| unsupported(format!("the zip cannot be opened ({e})")))?;
     let part = |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| {
-        parts::read_entry(zip, name, budgets.small_part).map_err(ReadError::Limit)
+        let read = parts::read_entry(zip, name, budgets.small_part, |compressed| {
+            ratio_cap(compressed, bytes.len(), budgets.ratio)
+        });
+        if let Ok(Some(xml)) = &read {
+            // Entity declarations expand text (a "billion laughs") or name files to read;
+            // spreadsheet programs never write them.
+            if memchr::memmem::find(&xml[..xml.len().min(4096)], b"<!DOCTYPE").is_some() {
+                return Err(ReadError::Refused(format!(
+                    "the part {name} declares XML entities (<!DOCTYPE …>), which spreadsheet programs never write: a crafted or damaged file; export it again from Excel or LibreOffice"
+                )));
+            }
+        }
+        read.map_err(|e| match e {
+            parts::EntryError::Limit(why) => ReadError::Limit(why),
+            parts::EntryError::Ratio => {
+                ReadError::Limit(ratio_reason(&format!("the part {name}"), budgets.ratio))
+            }
+            parts::EntryError::Unreadable(why) => ReadError::Unsupported(why),
+        })
     };
     let workbook_xml = part(&mut zip, "xl/workbook.xml")?
         .ok_or_else(|| unsupported("no xl/workbook.xml".into()))?;
     let rels_xml = part(&mut zip, "xl/_rels/workbook.xml.rels")?
         .ok_or_else(|| unsupported("no workbook relationships".into()))?;
     let book = parts::workbook(&workbook_xml, &rels_xml).map_err(unsupported)?;
+    if book.sheets.len() as u64 > budgets.sheets {
+        return Err(ReadError::Limit(sheets_reason(budgets.sheets)));
+    }
     let styles = match part(&mut zip, "xl/styles.xml")? {
         Some(x) => parts::styles(&x).map_err(unsupported)?,
         None => Vec::new(),
@@ -112,6 +167,8 @@ pub fn read(bytes: &[u8], budgets: Budgets, mut on: impl FnMut(Event)) -> Result
             part_bytes: budgets.sheet_part.min(left),
             row_bytes: budgets.row,
             columns: budgets.columns,
+            ratio_cap: ratio_cap(entry.compressed_size(), bytes.len(), budgets.ratio),
+            ratio: budgets.ratio,
         };
         let inflated =
             scan::scan(entry, &ctx, limits, |r| on(Event::Row(r))).map_err(|e| match e {
@@ -132,6 +189,7 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<super::read::Sheet>, ReadError> {
         Event::Sheet(name) => sheets.push(super::read::Sheet {
             name: Some(name),
             rows: Vec::new(),
+            open_quote: None,
         }),
         Event::Row(r) => {
             if let Some(s) = sheets.last_mut() {

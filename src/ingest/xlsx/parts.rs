@@ -25,27 +25,49 @@ pub struct Workbook {
     pub date1904: bool,
 }
 
-/// Reads one zip entry whole, under a byte budget; `Ok(None)` when the entry does not exist.
+/// Why a part was not read.
+#[derive(Debug)]
+pub enum EntryError {
+    /// Over the byte budget (the reason).
+    Limit(String),
+    /// Over what `[limits] compression_ratio` allows.
+    Ratio,
+    /// The part cannot be opened or inflated (the reason).
+    Unreadable(String),
+}
+
+/// Reads one zip entry whole, under a byte budget and the cap `ratio_cap` gives for its
+/// compressed size; `Ok(None)` when the entry does not exist.
 pub fn read_entry<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
     budget: u64,
-) -> XmlResult<Option<Vec<u8>>> {
+    ratio_cap: impl Fn(u64) -> u64,
+) -> Result<Option<Vec<u8>>, EntryError> {
     let entry = match zip.by_name(name) {
         Ok(e) => e,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(format!("the part {name} cannot be opened ({e})")),
+        Err(e) => {
+            return Err(EntryError::Unreadable(format!(
+                "the part {name} cannot be opened ({e})"
+            )))
+        }
     };
+    let cap = ratio_cap(entry.compressed_size());
     let mut out = Vec::new();
     let n = entry
-        .take(budget + 1)
+        .take(budget.min(cap).saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| format!("the part {name} cannot be inflated ({e})"))?;
-    if n as u64 > budget {
-        return Err(format!(
+        .map_err(|e| EntryError::Unreadable(format!("the part {name} cannot be inflated ({e})")))?
+        as u64;
+    if n > budget {
+        return Err(EntryError::Limit(format!(
             "the part {name} inflates to more than {} MB ([limits] inflated_mb_per_part, at most 512 for this part)",
             budget / 1_000_000
-        ));
+        )));
+    }
+    if n > cap {
+        return Err(EntryError::Ratio);
     }
     Ok(Some(out))
 }

@@ -32,6 +32,10 @@ pub struct ScanLimits {
     pub row_bytes: usize,
     /// Columns of a row (16,384 in Excel).
     pub columns: usize,
+    /// Inflated bytes `[limits] compression_ratio` allows this part ([`super::ratio_cap`]).
+    pub ratio_cap: u64,
+    /// The ratio, for the reason.
+    pub ratio: u64,
 }
 
 /// Why a sheet could not be scanned: the part breaks a limit (quarantine the file), or holds
@@ -63,6 +67,8 @@ struct Input<R> {
     eof: bool,
     read: u64,
     limit: u64,
+    ratio_cap: u64,
+    ratio: u64,
 }
 
 impl<R: Read> Input<R> {
@@ -96,6 +102,9 @@ impl<R: Read> Input<R> {
         }
         self.buf.truncate(old + filled);
         self.read += filled as u64;
+        if self.read > self.ratio_cap && self.ratio_cap < self.limit {
+            return Err(ScanError::Limit(super::ratio_reason("a sheet", self.ratio)));
+        }
         if self.read > self.limit {
             return Err(ScanError::Limit(format!(
                 "a sheet inflates to more than {} MB ([limits] inflated_mb_per_part, or what inflated_mb_per_file leaves)",
@@ -126,6 +135,8 @@ pub fn scan<R: Read>(
         eof: false,
         read: 0,
         limit: limits.part_bytes,
+        ratio_cap: limits.ratio_cap,
+        ratio: limits.ratio,
     };
     if !seek_sheet_data(&mut input)? {
         return Ok(input.read);
@@ -627,6 +638,8 @@ mod tests {
         part_bytes: 1 << 30,
         row_bytes: 1 << 20,
         columns: 16_384,
+        ratio_cap: u64::MAX,
+        ratio: 200,
     };
 
     #[test]
