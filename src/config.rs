@@ -178,6 +178,11 @@ pub struct Limits {
     pub earliest_year: u64,
     /// The latest Jalali year a date may fall in.
     pub latest_year: u64,
+    /// Address space of the separate process that reads, alone, a file an earlier run was
+    /// reading when it stopped ([`crate::ingest::watch`]).
+    pub probe_memory_mb: u64,
+    /// Seconds that process may take.
+    pub probe_seconds: u64,
 }
 
 impl Default for Limits {
@@ -199,6 +204,8 @@ impl Default for Limits {
             in_flight_mb: 1_024,
             earliest_year: 1300,
             latest_year: 1599,
+            probe_memory_mb: 4_096,
+            probe_seconds: 600,
         }
     }
 }
@@ -388,6 +395,8 @@ impl Pipeline {
             ),
             ("sheets_per_file", l.sheets_per_file, d.sheets_per_file),
             ("in_flight_mb", l.in_flight_mb, d.in_flight_mb),
+            ("probe_memory_mb", l.probe_memory_mb, d.probe_memory_mb),
+            ("probe_seconds", l.probe_seconds, d.probe_seconds),
         ] {
             if value == 0 {
                 return Err(invalid(format!(

@@ -278,7 +278,8 @@ pub fn ingest(
     obs: &dyn Observer,
 ) -> Result<Exit, Failure> {
     let progress = |p: Progress| obs.file_read(p);
-    let ingested = crate::ingest::ingest_with(input, pipeline, &progress, cache)?;
+    let watch = crate::ingest::watch::Watch::open(out, &pipeline.limits);
+    let ingested = crate::ingest::ingest_with(input, pipeline, &progress, cache, Some(&watch))?;
     obs.step(Stage::Ingest, "writing the lake");
     let clock = Instant::now();
     let lake = crate::ingest::write(&ingested, out)?;

@@ -161,3 +161,87 @@ fn a_bomb_inflates_to_what_it_declares() {
     assert!(inflated.starts_with(b"<a>   ") && inflated.ends_with(b"   </a>"));
     assert!(stream.len() < 20_000, "3 MiB in {} bytes", stream.len());
 }
+
+/// `sandogh ingest` with the reader made to abort on files whose path holds `fault`.
+fn ingest_with_fault(input: &std::path::Path, out: &std::path::Path, fault: Option<&str>) -> Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sandogh"));
+    cmd.arg("ingest")
+        .arg("--input")
+        .arg(input)
+        .arg("--out")
+        .arg(out);
+    match fault {
+        Some(f) => cmd.env(sandogh::ingest::fault::ABORT_READING, f),
+        None => cmd.env_remove(sandogh::ingest::fault::ABORT_READING),
+    };
+    let o = cmd.output().expect("run sandogh");
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// A file that kills the reader (an abort, which no panic handler catches) stops the run that
+/// meets it, leaving the previous lake whole; the next run reads that file alone in a separate
+/// process first, sees it die there too, quarantines it and lands the rest; every later run
+/// checks it again, and reads it as usual once it no longer kills.
+#[test]
+fn a_file_that_kills_its_reader_is_quarantined_by_the_next_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let out = dir.path().join("out");
+    let header = "fund_id,fund_name,county,established_on\n";
+    put(
+        &input,
+        "zanjan/good.csv",
+        format!("{header}G1,صندوق,Zanjan,1400/01/01\n"),
+    );
+    put(
+        &input,
+        "abhar/killer.csv",
+        format!("{header}K1,صندوق,Abhar,1400/01/01\n"),
+    );
+    let funds = || {
+        let mut ids = strings(
+            &scan(&out.join("lake"), sandogh::schema::Table::Funds).expect("funds"),
+            "fund_id",
+        );
+        ids.sort();
+        ids.into_iter().flatten().collect::<Vec<_>>()
+    };
+
+    // A first lake, before the file turns bad.
+    assert_eq!(ingest_with_fault(&input, &out, None).code, 0);
+    assert_eq!(funds(), ["G1", "K1"]);
+
+    let killed = ingest_with_fault(&input, &out, Some("killer"));
+    assert_eq!(killed.code, -1, "aborted: {}", killed.all_output());
+    assert_eq!(funds(), ["G1", "K1"], "the previous lake is whole");
+
+    for night in 0..2 {
+        let next = ingest_with_fault(&input, &out, Some("killer"));
+        assert_eq!(next.code, 3, "night {night}: {}", next.all_output());
+        let r = report(&out.join("lake"));
+        let killer = r
+            .files
+            .iter()
+            .find(|f| f.path == "abhar/killer.csv")
+            .expect("in the report");
+        assert_eq!(killer.status, "quarantined");
+        let why = killer.reason.as_deref().unwrap_or("");
+        assert!(
+            why.starts_with(sandogh::ingest::watch::STOPPED) && why.contains("signal 6"),
+            "{why}"
+        );
+        assert_eq!(funds(), ["G1"]);
+    }
+
+    // Mended (here: the fault gone), it is read as usual and no longer watched.
+    assert_eq!(ingest_with_fault(&input, &out, None).code, 0);
+    assert_eq!(funds(), ["G1", "K1"]);
+    let marks = std::fs::read_dir(out.join(".cache/reading"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(marks, 0, "no file is left marked");
+}

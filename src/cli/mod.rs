@@ -14,6 +14,7 @@
 pub mod explain;
 pub mod indicators;
 pub mod ingest;
+pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod run;
@@ -60,11 +61,18 @@ pub enum Command {
     Validate(validate::Args),
     /// Write a sample province's county exports (the bundled sample-data/, or larger ones).
     SampleData(sample::Args),
+    /// Read one file alone, for ingest (hidden: see `crate::ingest::watch`).
+    #[command(hide = true)]
+    ProbeFile(probe::Args),
 }
 
 /// Runs a parsed command line and returns the process exit code: the one place where a
 /// command's outcome, or the [`Failure`] that stopped it, becomes a number.
 pub fn run(cli: Cli) -> i32 {
+    // A file that stopped an earlier run is read first in a separate process of this binary.
+    if let Ok(exe) = std::env::current_exe() {
+        crate::ingest::watch::isolate_with(exe);
+    }
     let ended = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Runs(a) => runs::run(a),
@@ -74,6 +82,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::SampleData(a) => sample::run(a),
+        Command::ProbeFile(a) => probe::run(a),
     };
     match ended {
         Ok(exit) => exit.code(),

@@ -25,6 +25,7 @@
 
 pub mod cache;
 pub mod discover;
+pub mod fault;
 pub mod flight;
 pub mod locate;
 pub mod mask;
@@ -36,6 +37,7 @@ pub mod rows;
 pub mod sheet;
 pub mod sink;
 pub mod validate;
+pub mod watch;
 pub mod xlsx;
 
 use crate::config::Pipeline;
@@ -134,17 +136,20 @@ pub fn ingest_with_progress(
     pipeline: &Pipeline,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Ingested, IngestError> {
-    ingest_with(input, pipeline, progress, None)
+    ingest_with(input, pipeline, progress, None, None)
 }
 
 /// [`ingest_with_progress`], taking the outcome of every file whose bytes an earlier run read
 /// from `cache` (and keeping the outcome of every file read now in it). The outcome of a file
 /// does not depend on the other files, so this decides exactly what reading every file would.
+/// With a `watch`, every file is marked while it is read, and a file an earlier run was reading
+/// when it stopped is first read alone in a separate process ([`watch`]).
 pub fn ingest_with(
     input: &Path,
     pipeline: &Pipeline,
     progress: &(dyn Fn(Progress) + Sync),
     cache: Option<&cache::FileCache>,
+    watch: Option<&watch::Watch>,
 ) -> Result<Ingested, IngestError> {
     let found = discover::discover(input).map_err(|source| IngestError::Input {
         path: input.to_owned(),
@@ -164,10 +169,7 @@ pub fn ingest_with(
             .and_then(|c| by_county.get(c.slug.as_str()))
             .unwrap_or(&province)
     };
-    let ctx = RowContext::new(pipeline.county_names())
-        .with_largest_amount(pipeline.limits.largest_amount_rials)
-        .with_cell_chars(pipeline.limits.cell_chars)
-        .with_years(pipeline.limits.earliest_year, pipeline.limits.latest_year);
+    let ctx = row_context(pipeline);
     let clock = std::time::Instant::now();
     // Largest files first, so that the last one to finish is a small one; outcomes are put back
     // in path order, which everything after this depends on.
@@ -200,6 +202,8 @@ pub fn ingest_with(
                 ctx: &ctx,
                 limits: &pipeline.limits,
                 cache,
+                watch,
+                pipeline,
             };
             let (outcome, entry) = process_file(i as u32, f, &how);
             if let Some((path, kept)) = entry {
@@ -220,6 +224,9 @@ pub fn ingest_with(
         })
         .collect();
     done.sort_by_key(|(i, _)| *i);
+    if let Some(w) = watch {
+        w.forget_gone(&done.iter().map(|(_, f)| f.found.rel.as_str()).collect());
+    }
     if let (Some(c), Ok(used)) = (cache, used.into_inner()) {
         c.sweep(&used);
     }
@@ -288,6 +295,44 @@ pub fn ingest_with(
     })
 }
 
+/// The row lookups and limits of a pipeline.
+fn row_context(pipeline: &Pipeline) -> RowContext {
+    RowContext::new(pipeline.county_names())
+        .with_largest_amount(pipeline.limits.largest_amount_rials)
+        .with_cell_chars(pipeline.limits.cell_chars)
+        .with_years(pipeline.limits.earliest_year, pipeline.limits.latest_year)
+}
+
+/// Reads one file as ingest would (`rel`: its path relative to the input folder, which tells
+/// its county) and forgets what it read: the separate process of [`watch`] runs this, so that
+/// a file that kills its reader kills only this process. Returns whether the file was
+/// quarantined.
+pub fn probe_file(path: &Path, rel: &str, pipeline: &Pipeline) -> bool {
+    let county = pipeline
+        .county_of_file(rel)
+        .filter(|c| !c.aliases.is_empty() || !c.units.is_empty());
+    let matchers = Matchers::for_county(pipeline, county);
+    let ctx = row_context(pipeline);
+    let found = discover::Found {
+        path: path.to_owned(),
+        rel: rel.to_owned(),
+        claimed: Path::new(rel)
+            .extension()
+            .and_then(|e| read::Format::from_extension(&e.to_string_lossy())),
+        skip: None,
+        broken: None,
+    };
+    let how = Reading {
+        m: &matchers,
+        ctx: &ctx,
+        limits: &pipeline.limits,
+        cache: None,
+        watch: None,
+        pipeline,
+    };
+    process_file(0, found, &how).0.quarantined.is_some()
+}
+
 /// Writes the lake of an ingest under `out/lake`, atomically: the old lake stays until the new
 /// one is complete. Returns the lake folder.
 pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
@@ -312,6 +357,8 @@ struct Reading<'a> {
     ctx: &'a RowContext,
     limits: &'a crate::config::Limits,
     cache: Option<&'a cache::FileCache>,
+    watch: Option<&'a watch::Watch>,
+    pipeline: &'a Pipeline,
 }
 
 /// Reads one file (or takes its outcome from the cache). With a cache, also returns the
@@ -326,6 +373,8 @@ fn process_file(
         ctx,
         limits,
         cache,
+        watch,
+        pipeline,
     } = *how;
     let mut out = FileOutcome {
         found,
@@ -348,8 +397,23 @@ fn process_file(
             return (out, None);
         }
     };
+    // A file an earlier run stopped on is read alone first; while it is read here, it is
+    // marked, so that a run it stops makes the next one check it.
+    let suspected = watch.filter(|w| w.suspected(&out.found.rel));
+    let read_here = |out: FileOutcome| {
+        if let Some(w) = suspected {
+            if let watch::Probed::Kills(why) = w.probe(&out.found.path, &out.found.rel, pipeline) {
+                let mut out = out;
+                out.quarantined = Some(why);
+                return out;
+            }
+        }
+        let _mark = watch.map(|w| w.begin(&out.found.rel));
+        fault::before_reading(&out.found.rel);
+        read_file(index, out, &bytes, claimed, m, ctx, limits)
+    };
     let Some(cache) = cache else {
-        return (read_file(index, out, &bytes, claimed, m, ctx, limits), None);
+        return (read_here(out), None);
     };
     // The hash of the bytes read, not of the file as listed: a file that changes while the run
     // goes is kept under what was actually read.
@@ -358,9 +422,19 @@ fn process_file(
         sha2::Sha256::digest(&bytes)
     };
     if let Some(kept) = cache.load(&out.found.rel, &sha, index) {
+        // Read well before with these bytes: whatever stopped a run, it was not this file.
+        drop(watch.map(|w| w.begin(&out.found.rel)));
         return (kept.outcome.into_file(out.found), Some((kept.path, true)));
     }
-    let out = read_file(index, out, &bytes, claimed, m, ctx, limits);
+    let out = read_here(out);
+    if out
+        .quarantined
+        .as_deref()
+        .is_some_and(|q| q.starts_with(watch::STOPPED))
+    {
+        // Not cached: the next run must probe it again.
+        return (out, None);
+    }
     let entry = cache.store(&out.found.rel, &sha, &out).map(|p| (p, false));
     (out, entry)
 }
