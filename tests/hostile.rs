@@ -245,3 +245,62 @@ fn a_file_that_kills_its_reader_is_quarantined_by_the_next_run() {
         .unwrap_or(0);
     assert_eq!(marks, 0, "no file is left marked");
 }
+
+/// A file deleted after the folder was listed and before it was read is quarantined, saying it
+/// vanished; the others are read. (One reading thread, so that the deletion, made when the
+/// first file is done, comes before the other file is opened.)
+#[test]
+fn a_file_that_vanishes_while_the_run_goes_is_quarantined() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    let header = "fund_id,fund_name,county,established_on\n";
+    // Files are read largest first: the larger one is read, then the smaller one is gone.
+    let mut big = header.to_owned();
+    for i in 0..50 {
+        big.push_str(&format!("B{i},صندوق,Zanjan,1400/01/01\n"));
+    }
+    put(&input, "zanjan/big.csv", &big);
+    put(
+        &input,
+        "zanjan/small.csv",
+        format!("{header}S1,صندوق,Zanjan,1400/01/01\n"),
+    );
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let small = input.join("zanjan/small.csv");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let ingested = pool
+        .install(|| {
+            sandogh::ingest::ingest_with_progress(&input, &pipeline, &|p| {
+                if p.done == 1 {
+                    let _ = std::fs::remove_file(&small);
+                }
+            })
+        })
+        .expect("ingest");
+    let small = ingested
+        .report
+        .files
+        .iter()
+        .find(|f| f.path == "zanjan/small.csv")
+        .expect("listed");
+    assert_eq!(small.status, "quarantined");
+    assert!(
+        small
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("vanished while the run was going"),
+        "{:?}",
+        small.reason
+    );
+    let big = ingested
+        .report
+        .files
+        .iter()
+        .find(|f| f.path == "zanjan/big.csv")
+        .expect("listed");
+    assert_eq!((big.status.as_str(), big.counts.landed), ("read", 50));
+}

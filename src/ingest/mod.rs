@@ -640,7 +640,14 @@ impl FileSize {
 }
 
 fn read_bytes(path: &Path, limits: &crate::config::Limits) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be opened: {e}"))?;
+    let vanished = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            "the file vanished while the run was going (moved or deleted after the folder was listed); it was not read: run again once the folder is complete".to_owned()
+        } else {
+            format!("cannot be opened: {e}")
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(vanished)?;
     if meta.len() > limits.file_bytes() {
         return Err(format!(
             "the file is {} MB, over the {} MB a county export can be ([limits] file_mb); split it or check that it is the right file",
@@ -648,7 +655,13 @@ fn read_bytes(path: &Path, limits: &crate::config::Limits) -> Result<Vec<u8>, St
             limits.file_mb
         ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))
+    std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            vanished(e)
+        } else {
+            format!("cannot be read: {e}")
+        }
+    })
 }
 
 /// The origin of a whole file, for notes.
