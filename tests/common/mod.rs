@@ -402,7 +402,7 @@ pub fn rejects(lake: &Path) -> Vec<RejectRow> {
 
 /// Whether `hay` holds `needle` as bytes.
 pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Fails with every problem found, one per line, when there is any.
