@@ -143,25 +143,18 @@ fn no_personal_value_of_the_sample_reaches_any_output_or_message() {
             String::from_utf8_lossy(&o.stderr)
         )
     };
-    let mut printed = Vec::new();
-    printed.push(run(&[
-        "run".as_ref(),
-        "--out".as_ref(),
-        quarterly.as_os_str(),
-    ]));
-    // The nightly pipeline keeps the incremental cache of parsed rows too.
-    printed.push(run(&[
-        "run".as_ref(),
-        "pipelines/nightly.toml".as_ref(),
-        "--no-quiet".as_ref(),
-        "--out".as_ref(),
-        nightly.as_os_str(),
-    ]));
-    printed.push(run(&[
-        "validate".as_ref(),
-        "--input".as_ref(),
-        SAMPLE.as_ref(),
-    ]));
+    let printed = [
+        run(&["run".as_ref(), "--out".as_ref(), quarterly.as_os_str()]),
+        // The nightly pipeline keeps the incremental cache of parsed rows too.
+        run(&[
+            "run".as_ref(),
+            "pipelines/nightly.toml".as_ref(),
+            "--no-quiet".as_ref(),
+            "--out".as_ref(),
+            nightly.as_os_str(),
+        ]),
+        run(&["validate".as_ref(), "--input".as_ref(), SAMPLE.as_ref()]),
+    ];
     let files: Vec<_> = files_under(&quarterly)
         .into_iter()
         .chain(files_under(&nightly))
