@@ -308,29 +308,40 @@ fn row_context(pipeline: &Pipeline) -> RowContext {
 /// a file that kills its reader kills only this process. Returns whether the file was
 /// quarantined.
 pub fn probe_file(path: &Path, rel: &str, pipeline: &Pipeline) -> bool {
+    match read_bytes(path, &pipeline.limits) {
+        Ok(bytes) => read_one(&bytes, rel, pipeline).quarantined.is_some(),
+        Err(_) => true,
+    }
+}
+
+/// What reading `bytes`, as the file `rel` of the input folder, decides: the same steps as
+/// ingest for one file (its sheets located and every row parsed), without the checks across
+/// files. For the probe of [`watch`] and the fuzz targets (`fuzz/`).
+pub fn read_one(bytes: &[u8], rel: &str, pipeline: &Pipeline) -> FileOutcome {
     let county = pipeline
         .county_of_file(rel)
         .filter(|c| !c.aliases.is_empty() || !c.units.is_empty());
     let matchers = Matchers::for_county(pipeline, county);
     let ctx = row_context(pipeline);
-    let found = discover::Found {
-        path: path.to_owned(),
-        rel: rel.to_owned(),
-        claimed: Path::new(rel)
-            .extension()
-            .and_then(|e| read::Format::from_extension(&e.to_string_lossy())),
-        skip: None,
-        broken: None,
+    let claimed = Path::new(rel)
+        .extension()
+        .and_then(|e| read::Format::from_extension(&e.to_string_lossy()))
+        .unwrap_or(Format::Xlsx);
+    let out = FileOutcome {
+        found: discover::Found {
+            path: PathBuf::from(rel),
+            rel: rel.to_owned(),
+            claimed: Some(claimed),
+            skip: None,
+            broken: None,
+        },
+        format: None,
+        quarantined: None,
+        notes: Vec::new(),
+        sheets: Vec::new(),
     };
-    let how = Reading {
-        m: &matchers,
-        ctx: &ctx,
-        limits: &pipeline.limits,
-        cache: None,
-        watch: None,
-        pipeline,
-    };
-    process_file(0, found, &how).0.quarantined.is_some()
+    fault::before_reading(rel);
+    read_file(0, out, bytes, claimed, &matchers, &ctx, &pipeline.limits)
 }
 
 /// Writes the lake of an ingest under `out/lake`, atomically: the old lake stays until the new
