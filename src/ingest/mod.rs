@@ -27,6 +27,7 @@ pub mod cache;
 pub mod discover;
 pub mod fault;
 pub mod flight;
+pub mod guard;
 pub mod locate;
 pub mod mask;
 pub mod model;
@@ -567,7 +568,15 @@ fn read_sheets(
     } else {
         if matches!(format, Format::Xlsx | Format::Ods) {
             let budget = limits.calamine_inflated_mb.saturating_mul(1_000_000);
-            read::check_inflated(bytes, budget, limits.compression_ratio)?;
+            read::check_inflated(
+                bytes,
+                budget,
+                limits.compression_ratio,
+                limits.cells_per_file,
+            )?;
+        }
+        if format == Format::Xls {
+            guard::check_xls(bytes, limits.cells_per_file)?;
         }
         let sheets = read::read_workbook(bytes.to_vec(), format)?;
         if sheets.len() as u64 > limits.sheets_per_file {

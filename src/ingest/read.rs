@@ -215,13 +215,17 @@ pub fn read_workbook(bytes: Vec<u8>, format: Format) -> Result<Vec<Sheet>, Strin
 }
 
 /// Inflates every entry of a zip (an .xlsx or .ods) into nothing, counting its bytes, and says
-/// whether they stay within `budget`: the true size, whatever the entries declare. A zip that
-/// cannot be opened is left to the reader to describe.
-pub fn check_inflated(bytes: &[u8], budget: u64, ratio: u64) -> Result<(), String> {
+/// whether they stay within `budget`: the true size, whatever the entries declare; on the way
+/// it notes what calamine would allocate from ([`super::guard`]: the shared strings' declared
+/// count, each sheet's extent) and refuses a file whose claims exceed what it holds or
+/// `max_cells`. A zip that cannot be opened is left to the reader to describe.
+pub fn check_inflated(bytes: &[u8], budget: u64, ratio: u64, max_cells: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
     let mut total = 0u64;
+    let mut facts = super::guard::ZipFacts::default();
+    let mut chunk = vec![0u8; 256 * 1024];
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index(i) else {
             continue;
@@ -229,11 +233,33 @@ pub fn check_inflated(bytes: &[u8], budget: u64, ratio: u64) -> Result<(), Strin
         let left = budget.saturating_sub(total);
         let cap = super::xlsx::ratio_cap(entry.compressed_size(), bytes.len(), ratio);
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-        let n = std::io::copy(
-            &mut std::io::Read::take(entry, left.min(cap).saturating_add(1)),
-            &mut std::io::sink(),
-        )
-        .map_err(|e| inflate_failure(&e))?;
+        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".xml");
+        let is_strings = name == "xl/sharedStrings.xml";
+        let mut scan = super::guard::ExtentScan::default();
+        let mut head: Vec<u8> = Vec::new();
+        let mut part = std::io::Read::take(entry, left.min(cap).saturating_add(1));
+        let mut n = 0u64;
+        loop {
+            let got = match std::io::Read::read(&mut part, &mut chunk) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(inflate_failure(&e)),
+            };
+            if is_sheet {
+                scan.feed(&chunk[..got]);
+            }
+            if is_strings && head.len() < 4096 {
+                head.extend_from_slice(&chunk[..got.min(4096)]);
+            }
+            n += got as u64;
+        }
+        if let Some(e) = scan.extent() {
+            facts.extents.push((name.clone(), e));
+        }
+        if let Some(declared) = super::guard::unique_count(&head) {
+            facts.unique_count = Some((declared, n));
+        }
         if n > cap && n <= left {
             return Err(super::xlsx::ratio_reason(
                 &format!("the part {}", crate::text::clip_chars(&name, 80)),
@@ -248,7 +274,7 @@ pub fn check_inflated(bytes: &[u8], budget: u64, ratio: u64) -> Result<(), Strin
             ));
         }
     }
-    Ok(())
+    facts.check(max_cells)
 }
 
 /// What a failure to inflate a part of a zipped workbook means, for its office.

@@ -276,20 +276,14 @@ impl ParsedRows {
             .csv_open_quote
             .filter(|&(first, _)| first == row.number)
         {
-            self.rejects.push(Reject {
+            self.rejects.push(whole_line_reject(
                 origin,
-                table: layout.table,
-                field: "row".into(),
-                column: None,
-                value: String::new(),
-                rule: "open_quote",
-                reason: format!(
+                layout,
+                "open_quote",
+                format!(
                     "a quote (\") opened on line {first} is never closed, so lines {first}–{last} were read as one record; close the quote, or remove it"
                 ),
-                raw_row: Vec::new(),
-                values: Vec::new(),
-                county: None,
-            });
+            ));
             return;
         }
         if let Some(width) = self.csv_width {
@@ -299,20 +293,14 @@ impl ParsedRows {
                 .rposition(|c| !c.is_blank())
                 .map_or(0, |i| i + 1);
             if values > width {
-                self.rejects.push(Reject {
+                self.rejects.push(whole_line_reject(
                     origin,
-                    table: layout.table,
-                    field: "row".into(),
-                    column: None,
-                    value: String::new(),
-                    rule: "extra_cells",
-                    reason: format!(
+                    layout,
+                    "extra_cells",
+                    format!(
                         "the line has {values} values but the header has {width} columns: a value probably holds the delimiter (a comma inside a name, say), which shifts the values after it. Put that value in quotes, or remove the delimiter from it"
                     ),
-                    raw_row: Vec::new(),
-                    values: Vec::new(),
-                    county: None,
-                });
+                ));
                 return;
             }
         }
@@ -488,6 +476,28 @@ fn parse_row(
 /// whichever column they sit in. Whole values are compared (a cell, or a value the reason
 /// quotes in «»), so a name inside a longer word is left; values of fewer than three
 /// characters are left too (a `1` in `member_id` is no personal datum).
+/// A CSV line rejected as a whole, quoting none of its cells (they may be personal data out of
+/// place).
+fn whole_line_reject(
+    origin: Origin,
+    layout: &Layout,
+    rule: &'static str,
+    reason: String,
+) -> Reject {
+    Reject {
+        origin,
+        table: layout.table,
+        field: "row".into(),
+        column: None,
+        value: String::new(),
+        rule,
+        reason,
+        raw_row: Vec::new(),
+        values: Vec::new(),
+        county: None,
+    }
+}
+
 fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
     let personal: Vec<String> = layout
         .columns

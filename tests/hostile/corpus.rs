@@ -458,6 +458,59 @@ pub fn build(root: &Path, outside: &Path) -> Vec<Expect> {
         out.push(expect(name, "quarantined", &["declares xml entities"]));
     }
 
+    // What the general reader (calamine) would allocate from, were it believed. Rows out of
+    // order send an xlsx to calamine; a cell at XFD1048576 would make its grid 17 billion
+    // cells; a uniqueCount of four billion would reserve them; an .xls DIMENSIONS record
+    // claiming 16 million rows would reserve its cells.
+    {
+        let mut rows = text_row(2, &["G9", "صندوق", "Zanjan", "1400/01/01"]);
+        rows.push_str(&text_row(
+            1,
+            &["fund_id", "fund_name", "county", "established_on"],
+        ));
+        rows.push_str(&format!(
+            "<row r=\"1048576\">{}</row>",
+            text_cell(16_383, 1_048_576, "x")
+        ));
+        put("far-cell.xlsx", &one_sheet(worksheet("", &rows, "")));
+        out.push(expect(
+            "far-cell.xlsx",
+            "quarantined",
+            &["cells_per_file", "1048576 rows × 16384 columns"],
+        ));
+
+        let mut parts = package(&["funds".to_owned()], true, false);
+        let mut rows = text_row(2, &["G9", "صندوق", "Zanjan", "1400/01/01"]);
+        rows.push_str(&text_row(
+            1,
+            &["fund_id", "fund_name", "county", "established_on"],
+        ));
+        parts.push(entry("xl/worksheets/sheet1.xml", worksheet("", &rows, "")));
+        parts.push(entry(
+            "xl/sharedStrings.xml",
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"{MAIN}\" count=\"4000000000\" uniqueCount=\"4000000000\"><si><t>a</t></si></sst>"),
+        ));
+        put("lying-unique-count.xlsx", &zip(parts));
+        out.push(expect(
+            "lying-unique-count.xlsx",
+            "quarantined",
+            &["declare 4000000000 strings"],
+        ));
+
+        let mut xls =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy.xls"))
+                .expect("tests/fixtures/legacy.xls");
+        let at =
+            memchr::memmem::find(&xls, &[0x00, 0x02, 0x0e, 0x00]).expect("a DIMENSIONS record");
+        xls[at + 8..at + 12].copy_from_slice(&0x00ff_ffffu32.to_le_bytes());
+        put("lying-dimensions.xls", &xls);
+        out.push(expect(
+            "lying-dimensions.xls",
+            "quarantined",
+            &["dimensions record"],
+        ));
+    }
+
     // Password-protected: a real encrypted workbook (tests/fixtures/hostile/make_encrypted.py).
     let encrypted = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/encrypted.xlsx"),

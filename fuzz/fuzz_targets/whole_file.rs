@@ -1,0 +1,16 @@
+//! What the whole-file targets check: one file read as ingest reads it (every sheet located,
+//! every row parsed or rejected) never panics, and its rows add up.
+
+/// Reads `data` as the input file `rel` and checks its rows.
+pub fn check(data: &[u8], rel: &str) {
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let out = sandogh::ingest::read_one(data, rel, &pipeline);
+    for s in &out.sheets {
+        let p = &s.parsed;
+        assert_eq!(
+            p.rows_read,
+            p.records.len() as u64 + p.rejects.len() as u64 + p.skipped_blank + p.skipped_total,
+            "rows add up"
+        );
+    }
+}
