@@ -53,6 +53,18 @@ impl ExtentScan {
                 continue;
             };
             last_end = start + len;
+            // A cell with no value (`<c r="XFD9" s="1"/>`, formatting only) is dropped by
+            // calamine before it builds the grid; so is it here. A tag cut by the chunk's end
+            // counts, which can only over-count.
+            let rest = &buf[start + len..];
+            let empty = rest
+                .iter()
+                .take(256)
+                .position(|&b| b == b'>')
+                .is_some_and(|gt| gt > 0 && rest[gt - 1] == b'/');
+            if empty {
+                continue;
+            }
             if let Some((row, col)) = cell_ref(&buf[start..start + len]) {
                 let e = self.extent.get_or_insert(Extent {
                     rows: (row, row),
@@ -101,18 +113,23 @@ pub fn unique_count(head: &[u8]) -> Option<u64> {
 impl ZipFacts {
     /// The reason to quarantine the workbook, if calamine would allocate from a lie.
     pub fn check(&self, max_cells: u64) -> Result<(), String> {
-        // A shared string is at least `<si><t/></si>`, 13 bytes.
+        // A shared string is at least `<si><t/></si>`, 13 bytes. Some writers put the count of
+        // references there: only a count that would make calamine reserve a lot (10 million
+        // strings, 240 MB) is refused.
         if let Some((declared, bytes)) = self.unique_count {
-            if declared > bytes / 13 + 1 {
+            if declared > bytes / 13 + 1 && declared > 10_000_000 {
                 return Err(format!(
                     "the shared strings declare {declared} strings, more than their {bytes} bytes can hold: a crafted or damaged file; export it again from Excel or LibreOffice"
                 ));
             }
         }
+        // calamine holds every sheet of the file at once: their grids add up.
+        let mut total = 0u64;
         for (part, e) in &self.extents {
-            if e.cells() > max_cells {
+            total = total.saturating_add(e.cells());
+            if total > max_cells {
                 return Err(format!(
-                    "the sheet {part} spans {} rows × {} columns from its first cell to its last, more than the {max_cells} cells a file may hold ([limits] cells_per_file), and the general reader it needs holds that whole grid; remove the stray far-away cell, or check that it is a real export",
+                    "the sheet {part} spans {} rows × {} columns from its first cell to its last, which with the sheets before it is more than the {max_cells} cells a file may hold ([limits] cells_per_file), and the general reader it needs holds those whole grids; remove the stray far-away cell, or check that it is a real export",
                     e.rows.1 - e.rows.0 + 1,
                     e.cols.1 - e.cols.0 + 1
                 ));
@@ -147,21 +164,33 @@ pub fn check_xls(bytes: &[u8], max_cells: u64) -> Result<(), String> {
         let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
         let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
         let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
-        if typ == 0x0200 && (data.len() == 14 || data.len() == 16) {
-            let u32_at = |i: usize| {
-                u64::from(u32::from_le_bytes([
-                    data[i],
-                    data[i + 1],
-                    data[i + 2],
-                    data[i + 3],
-                ]))
-            };
-            let u16_at = |i: usize| u64::from(u16::from_le_bytes([data[i], data[i + 1]]));
-            let (first_row, last_row) = (u32_at(0), u32_at(4));
-            let (first_col, last_col) = (u16_at(8), u16_at(10));
+        // FILEPASS: the records after it are encrypted; calamine says so itself.
+        if typ == 0x002f {
+            break;
+        }
+        let u32_at = |i: usize| {
+            u64::from(u32::from_le_bytes([
+                data[i],
+                data[i + 1],
+                data[i + 2],
+                data[i + 3],
+            ]))
+        };
+        let u16_at = |i: usize| u64::from(u16::from_le_bytes([data[i], data[i + 1]]));
+        let bounds = match (typ, data.len()) {
+            (0x0200, 14 | 16) => Some(((u32_at(0), u32_at(4)), (u16_at(8), u16_at(10)))),
+            (0x0200, 10) => Some(((u16_at(0), u16_at(2)), (u16_at(4), u16_at(6)))),
+            _ => None,
+        };
+        if let Some(((first_row, last_row), (first_col, last_col))) = bounds {
             let rows = last_row.saturating_sub(first_row);
             let cols = last_col.saturating_sub(first_col);
-            if last_row > 65_536 || last_col > 256 || rows.saturating_mul(cols) > max_cells {
+            // Bounds given backwards wrap around in calamine's arithmetic.
+            if last_row > 65_536
+                || last_col > 256
+                || (last_row > 0 && last_row < first_row)
+                || rows.saturating_mul(cols) > max_cells
+            {
                 return Err(format!(
                     "a sheet declares {rows} rows × {cols} columns (its DIMENSIONS record), more than an .xls sheet can have or than the {max_cells} cells a file may hold ([limits] cells_per_file): a crafted or damaged file; save it again from Excel or LibreOffice"
                 ));

@@ -435,7 +435,9 @@ fn process_file(
     };
     if let Some(kept) = cache.load(&out.found.rel, &sha, index) {
         // Read well before with these bytes: whatever stopped a run, it was not this file.
-        drop(watch.map(|w| w.begin(&out.found.rel)));
+        if let Some(w) = suspected {
+            drop(w.begin(&out.found.rel));
+        }
         return (kept.outcome.into_file(out.found), Some((kept.path, true)));
     }
     let out = read_here(out);

@@ -315,6 +315,8 @@ fn range_rows(range: &calamine::Range<Data>) -> Vec<Row> {
         while matches!(out.last(), Some(Cell::Empty)) {
             out.pop();
         }
+        // Sized for the sheet's width; a trimmed row gives the rest back.
+        out.shrink_to_fit();
         rows.push(Row {
             number: first_row + i as u32 + 1,
             cells: out,
@@ -406,8 +408,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, String> {
     // record spanning lines tell it.
     let open_quote = (bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 && previous_span > 1)
         .then(|| {
-            rows.last()
-                .map(|r| (r.number, r.number + previous_span - 1))
+            // A line break ending the file sits inside the open cell but starts no line.
+            let ends_with_break = u32::from(bytes.ends_with(b"\n"));
+            rows.last().map(|r| {
+                let last = r.number + previous_span - 1 - ends_with_break;
+                (r.number, last.max(r.number))
+            })
         })
         .flatten();
     Ok(Sheet {

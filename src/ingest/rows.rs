@@ -471,11 +471,6 @@ fn parse_row(
     Err(Box::new(reject))
 }
 
-/// Masks, in what a reject quotes, every value equal to one of the row's personal cells (a
-/// name copied into `village`, a mobile in `gender`): personal values are never written,
-/// whichever column they sit in. Whole values are compared (a cell, or a value the reason
-/// quotes in «»), so a name inside a longer word is left; values of fewer than three
-/// characters are left too (a `1` in `member_id` is no personal datum).
 /// A CSV line rejected as a whole, quoting none of its cells (they may be personal data out of
 /// place).
 fn whole_line_reject(
@@ -498,6 +493,11 @@ fn whole_line_reject(
     }
 }
 
+/// Masks, in what a reject quotes, every value equal to one of the row's personal cells (a
+/// name copied into `village`, a mobile in `gender`): personal values are never written,
+/// whichever column they sit in. Whole values are compared (a cell, or a value the reason
+/// quotes in «»), so a name inside a longer word is left; values of fewer than three
+/// characters are left too (a `1` in `member_id` is no personal datum).
 fn mask_personal_cells(reject: &mut Reject, row: &Row, layout: &Layout) {
     let personal: Vec<String> = layout
         .columns

@@ -16,7 +16,7 @@
 //! that does not reads marked files in its own process, as before.
 
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -127,7 +127,17 @@ impl Watch {
             return Probed::NotProbed;
         };
         let mark = self.begin(rel);
-        let ended = run_probe(exe, path, rel, pipeline, self.memory_bytes, self.deadline);
+        let settings = self.dir.join(format!("{}.settings.json", mark_name(rel)));
+        let ended = run_probe(
+            exe,
+            path,
+            rel,
+            pipeline,
+            &settings,
+            self.memory_bytes,
+            self.deadline,
+        );
+        let _ = std::fs::remove_file(&settings);
         match ended {
             Ok(None) => Probed::Fine,
             Ok(Some(how)) => {
@@ -154,52 +164,45 @@ fn mark_name(rel: &str) -> String {
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Runs `<exe> probe-file` on one file; `Ok(None)` when it ended well, else how it ended.
+/// Runs `<exe> probe-file` on one file (its settings in a file beside the marks, so that no
+/// pipe to a child that died early can stop this process with SIGPIPE); `Ok(None)` when it
+/// ended well, else how it ended. The child bounds its own address space (a `pre_exec` hook
+/// would make this process fork whole, which a large run may not have the memory to do).
 fn run_probe(
     exe: &Path,
     path: &Path,
     rel: &str,
     pipeline: &crate::config::Pipeline,
+    settings: &Path,
     memory_bytes: u64,
     deadline: Duration,
 ) -> std::io::Result<Option<String>> {
     use std::process::{Command, Stdio};
-    let settings = serde_json::to_vec(pipeline).map_err(std::io::Error::other)?;
-    let mut cmd = Command::new(exe);
-    cmd.arg("probe-file")
-        .arg("--rel")
-        .arg(rel)
+    let json = serde_json::to_vec(pipeline).map_err(std::io::Error::other)?;
+    std::fs::write(settings, json)?;
+    let mut child = Command::new(exe)
+        .arg("probe-file")
+        .arg("--settings")
+        .arg(settings)
+        .arg(format!("--memory-bytes={memory_bytes}"))
+        .arg(format!("--rel={rel}"))
+        .arg("--")
         .arg(path)
-        .stdin(Stdio::piped())
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
         // What a dying reader prints may quote the file's cells: it is shown to no one.
-        .stderr(Stdio::null());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: setrlimit is async-signal-safe and touches only the child's own limits.
-        unsafe {
-            cmd.pre_exec(move || {
-                let limit = libc::rlimit {
-                    rlim_cur: memory_bytes as libc::rlim_t,
-                    rlim_max: memory_bytes as libc::rlim_t,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    let mut child = cmd.spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A child that dies before reading its settings closes the pipe: that is its ending.
-        let _ = stdin.write_all(&settings);
-    }
+        .stderr(Stdio::null())
+        .spawn()?;
     let started = Instant::now();
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(describe(status));
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(describe(status)),
+            Ok(None) => {}
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
         }
         if started.elapsed() > deadline {
             let _ = child.kill();
