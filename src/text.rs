@@ -17,13 +17,36 @@ pub fn normalize(raw: &str) -> String {
     if is_normal_ascii(raw) {
         return raw.to_owned();
     }
+    let (mut out, mut removed) = normalize_once(raw);
+    // A character removed from between two runs of combining marks (a tatweel, a bidi mark, a
+    // ZWNJ) joins them, and NFKC would order the joined run anew: normalize again until
+    // nothing changes, so that normalizing is idempotent (found by fuzzing). Real text
+    // settles in one more pass at most.
+    let mut passes = 0;
+    while removed && passes < 8 {
+        let (again, removed_again) = normalize_once(&out);
+        if again == out {
+            break;
+        }
+        (out, removed) = (again, removed_again);
+        passes += 1;
+    }
+    out
+}
+
+/// One pass of [`normalize`]; also says whether a character was removed (not merely mapped).
+fn normalize_once(raw: &str) -> (String, bool) {
+    let mut removed = false;
     let mut chars: Vec<char> = Vec::with_capacity(raw.len());
     for c in raw.nfkc() {
         let c = match c {
             'ي' | 'ى' => 'ی',
             'ك' => 'ک',
-            '\u{0640}' => continue, // tatweel
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{feff}' => continue, // bidi, BOM
+            '\u{0640}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{feff}' => {
+                // tatweel, bidi marks, BOM
+                removed = true;
+                continue;
+            }
             '\u{06f0}'..='\u{06f9}' => char::from(b'0' + (c as u32 - 0x06f0) as u8),
             '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
             c if c != ZWNJ && c.is_whitespace() => ' ',
@@ -43,6 +66,7 @@ pub fn normalize(raw: &str) -> String {
             let before = i > 0 && chars[i - 1].is_alphabetic();
             let after = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
             if !(before && after) {
+                removed = true;
                 continue;
             }
         }
@@ -52,7 +76,7 @@ pub fn normalize(raw: &str) -> String {
         }
         out.push(c);
     }
-    out
+    (out, removed)
 }
 
 /// Whether `raw` normalizes to nothing (a blank cell), without normalizing it when a byte
