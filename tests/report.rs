@@ -8,7 +8,6 @@
 use calamine::{open_workbook_auto, Data, Reader};
 use sandogh::calendar::{CalendarKind, Quarter};
 use sandogh::report::config::{ReportDef, DEFAULT_REPORT};
-use sandogh::report::data::split_example;
 use sandogh::report::i18n::{
     date_label, format_number, format_percent, period_label, quarter_label, threshold_label, Lang,
 };
@@ -365,10 +364,9 @@ fn values_are_numbers_equal_to_the_indicators_table() {
 #[test]
 fn the_training_chart_adds_up_to_the_province_figure() {
     let q = Quarter::parse(Q).unwrap();
-    let by_type =
-        sandogh::report::data::read_training_by_course(sample_out(), q, CalendarKind::Jalali)
-            .unwrap()
-            .unwrap();
+    let by_type = sandogh::report::data::read_training_by_course(sample_out(), q)
+        .unwrap()
+        .unwrap();
     let total: i64 = by_type.values().sum();
     let want = table(Q)[&(
         "province".into(),
@@ -494,12 +492,11 @@ fn persian_chart_text_is_shaped_from_the_embedded_font() {
 
 #[test]
 fn text_that_looks_like_a_formula_stays_text() {
-    // A copy of the sample's output whose fund names start with = + - @.
+    // A copy of the sample's indicators whose fund names start with = + - @.
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-formula");
     let _ = std::fs::remove_dir_all(&base);
-    copy_dir(&sample_out().join("lake"), &base.join("lake"));
     copy_dir(&sample_out().join("indicators"), &base.join("indicators"));
-    let funds = base.join("lake/funds/county=zanjan/part-0.parquet");
+    let funds = base.join("indicators/funds.parquet");
     let mut df = polars::prelude::ParquetReader::new(std::fs::File::open(&funds).unwrap())
         .finish()
         .unwrap();
@@ -546,6 +543,55 @@ fn text_that_looks_like_a_formula_stays_text() {
         "no cell of the Funds sheet is a formula"
     );
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// The report reads the indicators stage's folder and the ingest report, never the lake's
+/// tables: from a folder that holds only those it writes the same bytes as from the whole output.
+#[test]
+fn the_report_reads_only_the_indicators_and_the_ingest_report() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-given");
+    let _ = std::fs::remove_dir_all(&base);
+    let (whole, given) = (base.join("whole"), base.join("given"));
+    copy_dir(&sample_out().join("lake"), &whole.join("lake"));
+    copy_dir(&sample_out().join("indicators"), &whole.join("indicators"));
+    copy_dir(&sample_out().join("indicators"), &given.join("indicators"));
+    std::fs::create_dir_all(given.join("lake")).unwrap();
+    std::fs::copy(
+        sample_out().join("lake/ingest-report.json"),
+        given.join("lake/ingest-report.json"),
+    )
+    .unwrap();
+    for out in [&whole, &given] {
+        let o = sandogh(&["report", "--out", out.to_str().unwrap()], &base);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let dir = format!("reports/{Q}");
+    let mut files = 0;
+    for e in walkdir(&whole.join(&dir)) {
+        let rel = e.strip_prefix(whole.join(&dir)).unwrap();
+        let theirs = std::fs::read(given.join(&dir).join(rel)).unwrap();
+        assert!(
+            std::fs::read(&e).unwrap() == theirs,
+            "{} differs",
+            rel.display()
+        );
+        files += 1;
+    }
+    assert!(files >= 4, "{files} files compared");
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -773,18 +819,18 @@ fn numbers_dates_and_quarters_in_both_languages() {
 }
 
 #[test]
-fn reject_examples_split_into_file_sheet_and_row() {
-    let e = split_example(
-        "zanjan/z.xlsx › صندوق‌ها › row 12: «زنجانن» is not a known county; use one of: a, b",
+fn places_are_written_as_the_spreadsheet_shows_them() {
+    use sandogh::ingest::report::place_text;
+    assert_eq!(
+        place_text("zanjan/z.xlsx", Some("صندوق‌ها"), Some(12)),
+        "zanjan/z.xlsx › صندوق‌ها › row 12"
     );
-    assert_eq!(e.file, "zanjan/z.xlsx");
-    assert_eq!(e.sheet.as_deref(), Some("صندوق‌ها"));
-    assert_eq!(e.row, Some(12));
-    assert_eq!(e.reason, "«زنجانن» is not a known county; use one of: a, b");
-    let e = split_example("tarom/savings.csv › line 228: «99/07/07» has a two-digit year");
-    assert_eq!((e.sheet, e.row), (None, Some(228)));
-    let e = split_example("something else");
-    assert_eq!((e.row, e.reason.as_str()), (None, "something else"));
+    assert_eq!(
+        place_text("tarom/savings.csv", None, Some(228)),
+        "tarom/savings.csv › line 228"
+    );
+    assert_eq!(place_text("a.xlsx", Some("s"), None), "a.xlsx › s");
+    assert_eq!(place_text("a.csv", None, Some(0)), "a.csv");
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Stage 2, indicators: the lake → every indicator of INDICATORS.md for every quarter, at fund,
-//! county and province level (`<out>/indicators/indicators.parquet` and `.csv`).
+//! county and province level (`<out>/indicators/indicators.parquet` and `.csv`), and beside it
+//! what the report shows besides figures (fund names, participants by course type; see
+//! [`context`]), so that the report reads nothing of the lake.
 //!
 //! How: every figure is built from additive *components* per (fund, quarter). Stocks are running
 //! sums of dated events (a join adds +1, a leave −1; a deposit adds its amount, a withdrawal takes
@@ -24,6 +26,7 @@
 
 mod buckets;
 mod columns;
+pub mod context;
 mod definitions;
 pub mod explain;
 mod financing;
@@ -287,6 +290,7 @@ pub fn run(
     let rounded = clock.elapsed() - computed;
     let tmp = crate::lake::staging_dir(dest)?;
     output::write(&rows, &tmp)?;
+    context::write(lake, &c.periods, &tmp)?;
     crate::lake::commit(&tmp, dest)?;
     let written = clock.elapsed() - computed - rounded;
     Ok(Done {

@@ -571,6 +571,8 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
                 raw_row,
                 values,
                 county,
+                // Only single-row rejects are cached, and they are never cascades.
+                fix_first: None,
             });
         }
         if width.is_none() && !rejects.is_empty() {
@@ -689,6 +691,7 @@ mod tests {
                         raw_row: vec![("h".into(), "v".into())],
                         values: vec![Value::Null],
                         county: None,
+                        fix_first: None,
                     }],
                     vec![Warning {
                         origin,

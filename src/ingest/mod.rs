@@ -279,7 +279,7 @@ pub fn ingest_with(
     for w in &mut decided.warnings {
         mask::mask_in_place(&mut w.message);
     }
-    let report = report::build(input, &files, &places, &decided, &rejects);
+    let report = report::build(input, pipeline, &files, &places, &decided, &rejects);
     let timings = vec![
         ("read and parse", read),
         ("cross-row checks", checked - read),

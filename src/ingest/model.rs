@@ -50,6 +50,9 @@ pub struct Reject {
     pub values: Vec<Value>,
     /// The county the row belongs to, when it can be told.
     pub county: Option<String>,
+    /// For a row rejected because its parent was (a cascade): the row at the start of the
+    /// chain, whose fix lets this one land too. `None` when the row's own fault is its reason.
+    pub fix_first: Option<Origin>,
 }
 
 /// A problem that keeps the row (or a note about a file or sheet).

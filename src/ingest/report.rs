@@ -6,6 +6,7 @@ use super::locate::Plan;
 use super::model::{Origin, Reject};
 use super::validate::{Decided, Places};
 use super::FileOutcome;
+use crate::config::Pipeline;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,6 +85,10 @@ pub struct SheetReport {
 pub struct FileReport {
     /// Path relative to the input folder.
     pub path: String,
+    /// The county office the file came from: the county its first folder names (in any
+    /// spelling the pipeline lists), else the county of most of its rows; `None` when neither
+    /// tells (a quarantined file directly in the input folder, say).
+    pub county: Option<String>,
     /// `read`, `skipped` or `quarantined`.
     pub status: String,
     /// What the bytes held.
@@ -122,15 +127,56 @@ pub struct ReasonCount {
     pub rule: String,
     /// How many rows.
     pub count: u64,
-    /// Up to five places with their reasons.
-    pub examples: Vec<String>,
+    /// The first five rows rejected for it, in input order.
+    pub examples: Vec<RejectExample>,
+}
+
+/// One rejected row, as a reader of the report finds it in the office's spreadsheet.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct RejectExample {
+    /// File, relative to the input folder.
+    pub file: String,
+    /// Sheet (`None` for CSV).
+    pub sheet: Option<String>,
+    /// Spreadsheet row (CSV: line, the header being line 1).
+    pub row: u32,
+    /// The column at fault, `D «مبلغ»`, when one cell is.
+    pub column: Option<String>,
+    /// Rule code.
+    pub rule: String,
+    /// What is wrong and what to write instead.
+    pub reason: String,
+}
+
+impl RejectExample {
+    /// `file › sheet › row N` (CSV: `file › line N`), as messages write a place.
+    pub fn place(&self) -> String {
+        place_text(&self.file, self.sheet.as_deref(), Some(self.row))
+    }
+}
+
+/// A place as messages write it: `file › sheet › row N`, `file › line N` for CSV, without the
+/// row for a whole file or sheet.
+pub fn place_text(file: &str, sheet: Option<&str>, row: Option<u32>) -> String {
+    match (sheet, row.filter(|r| *r > 0)) {
+        (Some(s), Some(r)) => format!("{file} › {s} › row {r}"),
+        (Some(s), None) => format!("{file} › {s}"),
+        (None, Some(r)) => format!("{file} › line {r}"),
+        (None, None) => file.to_owned(),
+    }
 }
 
 /// A warning with its place.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct WarningEntry {
-    /// File › sheet › row.
-    pub place: String,
+    /// File, relative to the input folder.
+    pub file: String,
+    /// Sheet (`None` for CSV, or for a warning about a whole file).
+    pub sheet: Option<String>,
+    /// Spreadsheet row (CSV: line); `None` for a warning about a whole file or sheet.
+    pub row: Option<u32>,
+    /// The county of the row warned about (for a whole file or sheet, the file's county).
+    pub county: Option<String>,
     /// Table.
     pub table: Option<String>,
     /// Field.
@@ -139,6 +185,13 @@ pub struct WarningEntry {
     pub rule: String,
     /// Message.
     pub message: String,
+}
+
+impl WarningEntry {
+    /// `file › sheet › row N`, as messages write a place.
+    pub fn place(&self) -> String {
+        place_text(&self.file, self.sheet.as_deref(), self.row)
+    }
 }
 
 /// Totals of the run.
@@ -185,9 +238,10 @@ impl IngestReport {
     }
 }
 
-/// Builds the report from what ingest decided.
+/// Builds the report from what ingest decided; `pipeline` tells which county a folder names.
 pub fn build(
     input: &Path,
+    pipeline: &Pipeline,
     files: &[FileOutcome],
     places: &Places,
     decided: &Decided,
@@ -196,6 +250,7 @@ pub fn build(
     // Row outcomes by sheet, and the county of each row where it can be told.
     let mut per_sheet: HashMap<(u32, u32), Counts> = HashMap::default();
     let mut row_county: HashMap<Origin, String> = HashMap::default();
+    let mut warned_county: HashMap<Origin, &str> = HashMap::default();
     let warned_rows: BTreeSet<Origin> = decided
         .warnings
         .iter()
@@ -210,6 +265,7 @@ pub fn build(
             c.landed += 1;
             if warned_rows.contains(&r.record.origin) {
                 c.warned += 1;
+                warned_county.insert(r.record.origin, r.county.as_str());
             }
         }
     }
@@ -250,6 +306,7 @@ pub fn build(
             "read"
         };
         let mut sheets = Vec::new();
+        let mut rows_by_county: BTreeMap<&str, u64> = BTreeMap::new();
         for (si, s) in f.sheets.iter().enumerate() {
             let mut counts = per_sheet
                 .remove(&(fi as u32, si as u32))
@@ -283,6 +340,11 @@ pub fn build(
                 let split = by_sheet_county
                     .remove(&(fi as u32, si as u32))
                     .unwrap_or_default();
+                for (county, c) in &split {
+                    if let Some(county) = county {
+                        *rows_by_county.entry(county).or_default() += c.rows_read;
+                    }
+                }
                 attribute_to_counties(t, &counts, split, &mut table_counts);
             }
             totals.counts.add(&counts);
@@ -297,8 +359,17 @@ pub fn build(
                 counts,
             });
         }
+        // Ties between counties go to the first in slug order, so the choice is stable.
+        let most_rows = rows_by_county
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(county, _)| (*county).to_owned());
         file_reports.push(FileReport {
             path: f.found.rel.clone(),
+            county: pipeline
+                .county_of_file(&f.found.rel)
+                .map(|c| c.slug.clone())
+                .or(most_rows),
             status: status.into(),
             format: f.format.map(|x| format!("{x:?}").to_lowercase()),
             reason: f.found.skip.clone().or_else(|| f.quarantined.clone()),
@@ -326,12 +397,48 @@ pub fn build(
             });
         e.count += 1;
         if e.examples.len() < 5 {
-            e.examples
-                .push(format!("{}: {}", places.at(r.origin), r.reason));
+            e.examples.push(RejectExample {
+                file: places
+                    .files
+                    .get(r.origin.file as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                sheet: places.sheet(r.origin).map(str::to_owned),
+                row: r.origin.row,
+                column: r.column.clone(),
+                rule: r.rule.into(),
+                reason: r.reason.clone(),
+            });
         }
     }
     let mut reject_reasons: Vec<ReasonCount> = reasons.into_values().collect();
     reject_reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
+
+    let warnings = decided
+        .warnings
+        .iter()
+        .map(|w| WarningEntry {
+            file: places
+                .files
+                .get(w.origin.file as usize)
+                .cloned()
+                .unwrap_or_default(),
+            sheet: places.sheet(w.origin).map(str::to_owned),
+            row: (w.origin.row > 0).then_some(w.origin.row),
+            county: warned_county
+                .get(&w.origin)
+                .map(|c| (*c).to_owned())
+                .or_else(|| {
+                    file_reports
+                        .get(w.origin.file as usize)
+                        .and_then(|f| f.county.clone())
+                }),
+            table: w.table.map(|t| t.name().to_owned()),
+            field: w.field.map(str::to_owned),
+            rule: w.rule.into(),
+            message: w.message.clone(),
+        })
+        .collect();
 
     IngestReport {
         input: input.display().to_string(),
@@ -346,17 +453,7 @@ pub fn build(
             })
             .collect(),
         reject_reasons,
-        warnings: decided
-            .warnings
-            .iter()
-            .map(|w| WarningEntry {
-                place: places.at(w.origin),
-                table: w.table.map(|t| t.name().to_owned()),
-                field: w.field.map(str::to_owned),
-                rule: w.rule.into(),
-                message: w.message.clone(),
-            })
-            .collect(),
+        warnings,
     }
 }
 
@@ -524,7 +621,10 @@ pub fn summary(r: &IngestReport) -> String {
                 rc.table,
                 rc.field,
                 rc.rule,
-                rc.examples.first().map(String::as_str).unwrap_or("")
+                rc.examples
+                    .first()
+                    .map(|e| format!("{}: {}", e.place(), e.reason))
+                    .unwrap_or_default()
             );
         }
     }
@@ -581,11 +681,11 @@ pub fn problems_by_file(r: &IngestReport, rejects: &[Reject], places: &Places) -
         ));
     }
     for w in &r.warnings {
-        let file = w.place.split(" › ").next().unwrap_or("").to_owned();
-        by_file
-            .entry(file)
-            .or_default()
-            .push(format!("warning {}: {}", w.place, w.message));
+        by_file.entry(w.file.clone()).or_default().push(format!(
+            "warning {}: {}",
+            w.place(),
+            w.message
+        ));
     }
     let mut s = String::new();
     for (file, lines) in by_file {

@@ -466,6 +466,7 @@ fn parse_row(
         raw_row: raw_row(row, layout),
         values,
         county: None,
+        fix_first: None,
     };
     mask_personal_cells(&mut reject, row, layout);
     Err(Box::new(reject))
@@ -490,6 +491,7 @@ fn whole_line_reject(
         raw_row: Vec::new(),
         values: Vec::new(),
         county: None,
+        fix_first: None,
     }
 }
 

@@ -206,6 +206,32 @@ pub fn write_rejects(
             rejects.iter().map(|r| Some(r.reason.clone())).collect(),
         ),
         s("raw_row", raw),
+        // A cascade's first row to fix (the start of its chain): null for any other reject.
+        s(
+            "fix_first_file",
+            rejects
+                .iter()
+                .map(|r| {
+                    r.fix_first
+                        .and_then(|o| places.files.get(o.file as usize).cloned())
+                })
+                .collect(),
+        ),
+        s(
+            "fix_first_sheet",
+            rejects
+                .iter()
+                .map(|r| r.fix_first.and_then(|o| places.sheet(o).map(str::to_owned)))
+                .collect(),
+        ),
+        Series::new(
+            "fix_first_row".into(),
+            rejects
+                .iter()
+                .map(|r| r.fix_first.map(|o| i64::from(o.row)))
+                .collect::<Vec<_>>(),
+        )
+        .into_column(),
     ];
     let mut df = DataFrame::new(rejects.len(), cols).map_err(|source| LakeError::Polars {
         path: path.clone(),

@@ -114,6 +114,8 @@ impl<X> ByTable<X> {
 struct Gone {
     why: String,
     county: Option<String>,
+    /// The row to fix first: the gone row itself, or for a cascade the start of its chain.
+    root: Origin,
 }
 
 /// A value as messages and keys show it (Jalali dates).
@@ -247,6 +249,7 @@ pub fn decide(
             gone.map(r.table).entry(k).or_insert(Gone {
                 why: format!("{}: {}", places.at(r.origin), r.reason),
                 county: None,
+                root: r.origin,
             });
         }
     }
@@ -333,7 +336,7 @@ fn decide_table(
                     fund_id,
                 });
             }
-            Err((field, value, rule, reason, county)) => {
+            Err((field, value, rule, reason, county, fix_first)) => {
                 let county = county.or_else(|| county_of_values(table, &r.values, parents, gone));
                 if let Some(k) = key_of(table, &r.values) {
                     gone.insert(
@@ -350,11 +353,13 @@ fn decide_table(
                                 format!("{}: {}", places.at(r.origin), reason)
                             },
                             county: county.clone(),
+                            root: fix_first.unwrap_or(r.origin),
                         },
                     );
                 }
-                d.rejects
-                    .push(reject(table, r, field, value, rule, reason, county));
+                let mut rejected = reject(table, r, field, value, rule, reason, county);
+                rejected.fix_first = fix_first;
+                d.rejects.push(rejected);
             }
         }
     }
@@ -412,6 +417,7 @@ fn reject(
         raw_row,
         values: r.values.into_vec(),
         county,
+        fix_first: None,
     }
 }
 
@@ -550,6 +556,7 @@ fn dedupe(
                         Gone {
                             why: format!("{}: conflicting duplicate", places.at(r.origin)),
                             county: county.clone(),
+                            root: r.origin,
                         },
                     );
                     let field = table.key()[0];
@@ -574,7 +581,16 @@ fn dedupe(
         .collect()
 }
 
-type Fail = (&'static str, String, &'static str, String, Option<String>);
+/// Why a row is rejected: field, value, rule, reason, county, and for a cascade the row to fix
+/// first.
+type Fail = (
+    &'static str,
+    String,
+    &'static str,
+    String,
+    Option<String>,
+    Option<Origin>,
+);
 
 fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) -> Fail {
     let noun = match parent {
@@ -592,6 +608,7 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
                 g.why
             ),
             g.county.clone(),
+            Some(g.root),
         ),
         None => (
             field,
@@ -601,6 +618,7 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
                 "{noun} «{key}» is in no {} sheet; add it there or correct the code",
                 parent.name()
             ),
+            None,
             None,
         ),
     }

@@ -1,18 +1,12 @@
-//! What a report reads: the indicators table (`<out>/indicators/indicators.parquet`), the ingest
-//! report beside the lake (`<out>/lake/ingest-report.json`, for the Data quality sheet) and two
-//! small lookups in the lake.
-//!
-//! The lookups are the only places a report reads the lake itself: the funds table gives each
-//! fund's name, village, type and establishment date for the Funds sheet (the indicators table
-//! has only the fund_id), and the trainings table gives the participants of the quarter's courses
-//! by course type for the training chart (the indicators table counts participants but has no
-//! course-type breakdown). Both are optional: without a lake, fund names are blank and the chart
-//! says there is no data.
+//! What a report reads, and nothing else: the indicators stage's folder
+//! (`<out>/indicators/`: the indicators table, and beside it each fund's name, village, type and
+//! establishment date and the participants by course type, see [`crate::indicators::context`])
+//! and the ingest report beside the lake (`<out>/lake/ingest-report.json`, for the Data quality
+//! sheet). The lake's tables themselves are never read here.
 
-use crate::calendar::{CalendarKind, Quarter};
+use crate::calendar::Quarter;
+use crate::indicators::context::{COURSES_FILE, FUNDS_FILE};
 use crate::ingest::report::{IngestReport, REPORT_FILE};
-use crate::lake::scan_or_empty;
-use crate::schema::Table;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -271,17 +265,29 @@ pub struct FundInfo {
     pub established_on: Option<i32>,
 }
 
-/// Fund details from the lake's funds table, by fund_id; empty without a lake.
-pub fn read_funds(out: &Path) -> Result<BTreeMap<String, FundInfo>, DataError> {
-    let lake = out.join("lake");
-    if !lake.join(Table::Funds.name()).is_dir() {
-        return Ok(BTreeMap::new());
+/// The indicators stage's file `name` beside the table, or a message that says to run the
+/// stage again (a folder written before the file existed).
+fn context_file(out: &Path, name: &str) -> Result<std::path::PathBuf, DataError> {
+    let path = out.join("indicators").join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(DataError::Missing(format!(
+            "{} is missing; run `sandogh indicators --out {}` again",
+            path.display(),
+            out.display()
+        )))
     }
+}
+
+/// Fund details by fund_id, from the indicators stage's funds file.
+pub fn read_funds(out: &Path) -> Result<BTreeMap<String, FundInfo>, DataError> {
+    let path = context_file(out, FUNDS_FILE)?;
     let p = |source| DataError::Polars {
-        path: lake.join("funds").display().to_string(),
+        path: path.display().to_string(),
         source,
     };
-    let df = scan_or_empty(&lake, Table::Funds)
+    let df = scan(&path)
         .map_err(p)?
         .select([
             col("fund_id"),
@@ -322,31 +328,27 @@ pub fn read_funds(out: &Path) -> Result<BTreeMap<String, FundInfo>, DataError> {
     Ok(out)
 }
 
-/// Participants of the courses started in quarter `q` (S..D inclusive), by course type, over the
-/// whole province (county, fund and province courses alike): the same courses as the province's
-/// `training_participants_q`. `None` without a lake or without a trainings table in it.
+/// Participants of the courses started in quarter `q`, by course type, over the whole province
+/// (county, fund and province courses alike): the same courses as the province's
+/// `training_participants_q`, from the indicators stage's course file. `None` when the lake had
+/// no trainings table (the stage writes no course file then).
 pub fn read_training_by_course(
     out: &Path,
     q: Quarter,
-    calendar: CalendarKind,
 ) -> Result<Option<BTreeMap<String, i64>>, DataError> {
-    let lake = out.join("lake");
-    let mut by_type = BTreeMap::new();
-    let Some((s, d)) = q.bounds(calendar) else {
-        return Ok(None);
-    };
-    if !lake.join(Table::Trainings.name()).is_dir() {
+    let path = out.join("indicators").join(COURSES_FILE);
+    if !path.is_file() {
         return Ok(None);
     }
     let p = |source| DataError::Polars {
-        path: lake.join("trainings").display().to_string(),
+        path: path.display().to_string(),
         source,
     };
-    let df = scan_or_empty(&lake, Table::Trainings)
+    let df = scan(&path)
         .map_err(p)?
+        .filter(col("quarter").eq(lit(q.to_string())))
         .select([
             col("course_type"),
-            col("started_on").cast(DataType::Int32),
             col("participants").cast(DataType::Int64),
         ])
         .collect()
@@ -355,22 +357,13 @@ pub fn read_training_by_course(
         .column("course_type")
         .and_then(|c| c.str().cloned())
         .map_err(p)?;
-    let day = df
-        .column("started_on")
-        .and_then(|c| c.i32().cloned())
-        .map_err(p)?;
     let n = df
         .column("participants")
         .and_then(|c| c.i64().cloned())
         .map_err(p)?;
-    for i in 0..df.height() {
-        if let Some(d0) = day.get(i) {
-            if (s..=d).contains(&d0) {
-                let k = kind.get(i).unwrap_or("other").to_owned();
-                *by_type.entry(k).or_insert(0) += n.get(i).unwrap_or(0);
-            }
-        }
-    }
+    let by_type: BTreeMap<String, i64> = (0..df.height())
+        .filter_map(|i| Some((kind.get(i)?.to_owned(), n.get(i).unwrap_or(0))))
+        .collect();
     Ok(Some(by_type))
 }
 
@@ -388,61 +381,4 @@ pub fn read_ingest_report(out: &Path) -> Result<Option<IngestReport>, DataError>
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| err(e.to_string()))
-}
-
-/// A reject example of the ingest report, `file › sheet › row N: reason`, split into its parts;
-/// the whole text is the reason when it does not have that shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Example {
-    /// File, relative to the input folder.
-    pub file: String,
-    /// Sheet (none for CSV).
-    pub sheet: Option<String>,
-    /// Spreadsheet row, or CSV line.
-    pub row: Option<u64>,
-    /// Why the row was rejected.
-    pub reason: String,
-}
-
-/// Splits an example of the ingest report into file, sheet, row and reason.
-///
-/// ```
-/// use sandogh::report::data::split_example;
-/// let e = split_example("tarom/savings.csv › line 228: «99/07/07» has a two-digit year");
-/// assert_eq!(e.file, "tarom/savings.csv");
-/// assert_eq!(e.sheet, None);
-/// assert_eq!(e.row, Some(228));
-/// assert_eq!(e.reason, "«99/07/07» has a two-digit year");
-/// ```
-pub fn split_example(text: &str) -> Example {
-    let whole = || Example {
-        file: String::new(),
-        sheet: None,
-        row: None,
-        reason: text.to_owned(),
-    };
-    let Some((place, reason)) = text.split_once(": ") else {
-        return whole();
-    };
-    let parts: Vec<&str> = place.split(" › ").collect();
-    let row_of = |s: &str| {
-        s.strip_prefix("row ")
-            .or_else(|| s.strip_prefix("line "))
-            .and_then(|n| n.trim().parse::<u64>().ok())
-    };
-    match parts.as_slice() {
-        [file, sheet, row] if row_of(row).is_some() => Example {
-            file: (*file).to_owned(),
-            sheet: Some((*sheet).to_owned()),
-            row: row_of(row),
-            reason: reason.to_owned(),
-        },
-        [file, row] if row_of(row).is_some() => Example {
-            file: (*file).to_owned(),
-            sheet: None,
-            row: row_of(row),
-            reason: reason.to_owned(),
-        },
-        _ => whole(),
-    }
 }

@@ -10,12 +10,11 @@
 //! What a report holds is defined by a report file (`reports/quarterly.toml`, see [`config`]):
 //! sheets, indicators and their order, charts, thresholds and every label in Persian and English.
 //!
-//! What it reads: the indicators table and, for the Data quality sheet, the ingest report beside
-//! the lake. Two lookups read the lake itself (see [`data`]): the funds table for each fund's
-//! name, village, type and establishment date (the indicators table has only fund ids), and the
-//! trainings table for the one chart the indicators table cannot give, participants by course
-//! type (the table has `training_participants_q` but no course-type breakdown; the chart sums the
-//! same courses, so its bars add up to the province's `training_participants_q`).
+//! What it reads, and nothing else (see [`data`]): the indicators stage's folder — the table,
+//! each fund's name, village, type and establishment date, and participants by course type for
+//! the one chart the table cannot give (its bars add up to the province's
+//! `training_participants_q`) — and, for the Data quality sheet, the ingest report beside the
+//! lake. The lake's tables are never read by a report.
 //!
 //! The folder is written beside its destination and moved into place when complete (as every
 //! stage does), and holds the languages of the last run. Identical inputs give byte-identical
@@ -120,7 +119,7 @@ pub fn run(
     };
     let figures = data::read_indicators(out, q)?;
     let funds = data::read_funds(out)?;
-    let training = data::read_training_by_course(out, q, pipeline.calendar)?;
+    let training = data::read_training_by_course(out, q)?;
     let ingest = data::read_ingest_report(out)?;
 
     let dest = out.join("reports").join(q.to_string());

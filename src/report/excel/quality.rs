@@ -6,7 +6,6 @@ use super::{print_setup, wrapped_height, write_text, write_value, Ctx};
 use crate::ingest::report::IngestReport;
 use crate::report::charts::{county_name, order_counties};
 use crate::report::config::ReportDef;
-use crate::report::data::split_example;
 use crate::schema::Table;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
@@ -268,12 +267,11 @@ fn reasons_block(
                     write_value(ws, row, c, None, &f.text)?;
                 }
             }
-            let ex = split_example(e);
-            write_text(ws, row, 4, &ex.file, &f.text)?;
-            write_text(ws, row, 5, ex.sheet.as_deref().unwrap_or(""), &f.text)?;
-            write_value(ws, row, 6, ex.row.map(|n| n as f64), &f.count)?;
-            write_text(ws, row, 7, &ex.reason, &f.wrap)?;
-            ws.set_row_height(row, wrapped_height(&[(&ex.reason, 72.0)]))?;
+            write_text(ws, row, 4, &e.file, &f.text)?;
+            write_text(ws, row, 5, e.sheet.as_deref().unwrap_or(""), &f.text)?;
+            write_value(ws, row, 6, Some(f64::from(e.row)), &f.count)?;
+            write_text(ws, row, 7, &e.reason, &f.wrap)?;
+            ws.set_row_height(row, wrapped_height(&[(&e.reason, 72.0)]))?;
             row += 1;
         }
     }
