@@ -398,11 +398,7 @@ pub fn build(
         e.count += 1;
         if e.examples.len() < 5 {
             e.examples.push(RejectExample {
-                file: places
-                    .files
-                    .get(r.origin.file as usize)
-                    .cloned()
-                    .unwrap_or_default(),
+                file: places.file(r.origin).unwrap_or_default().to_owned(),
                 sheet: places.sheet(r.origin).map(str::to_owned),
                 row: r.origin.row,
                 column: r.column.clone(),
@@ -418,11 +414,7 @@ pub fn build(
         .warnings
         .iter()
         .map(|w| WarningEntry {
-            file: places
-                .files
-                .get(w.origin.file as usize)
-                .cloned()
-                .unwrap_or_default(),
+            file: places.file(w.origin).unwrap_or_default().to_owned(),
             sheet: places.sheet(w.origin).map(str::to_owned),
             row: (w.origin.row > 0).then_some(w.origin.row),
             county: warned_county
@@ -656,11 +648,7 @@ pub fn problems_by_file(r: &IngestReport, rejects: &[Reject], places: &Places) -
         }
     }
     for rj in rejects {
-        let file = places
-            .files
-            .get(rj.origin.file as usize)
-            .cloned()
-            .unwrap_or_default();
+        let file = places.file(rj.origin).unwrap_or_default().to_owned();
         let sheet = places
             .sheet(rj.origin)
             .map(|s| format!("{s} › "))

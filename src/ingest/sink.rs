@@ -59,13 +59,7 @@ fn table_frame(table: Table, rows: &[&Landed], places: &Places) -> PolarsResult<
     }
     let files: Vec<&str> = rows
         .iter()
-        .map(|r| {
-            places
-                .files
-                .get(r.record.origin.file as usize)
-                .map(String::as_str)
-                .unwrap_or("")
-        })
+        .map(|r| places.file(r.record.origin).unwrap_or(""))
         .collect();
     let sheets: Vec<Option<&str>> = rows.iter().map(|r| places.sheet(r.record.origin)).collect();
     let lines: Vec<i64> = rows
@@ -162,7 +156,7 @@ pub fn write_rejects(
             "source_file",
             rejects
                 .iter()
-                .map(|r| places.files.get(r.origin.file as usize).cloned())
+                .map(|r| places.file(r.origin).map(str::to_owned))
                 .collect(),
         ),
         s(
@@ -211,10 +205,7 @@ pub fn write_rejects(
             "fix_first_file",
             rejects
                 .iter()
-                .map(|r| {
-                    r.fix_first
-                        .and_then(|o| places.files.get(o.file as usize).cloned())
-                })
+                .map(|r| r.fix_first.and_then(|o| places.file(o).map(str::to_owned)))
                 .collect(),
         ),
         s(

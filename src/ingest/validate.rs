@@ -22,11 +22,7 @@ pub struct Places {
 impl Places {
     /// `zanjan/zanjan.xlsx › اقساط › row 12`.
     pub fn at(&self, o: Origin) -> String {
-        let file = self
-            .files
-            .get(o.file as usize)
-            .map(String::as_str)
-            .unwrap_or("?");
+        let file = self.file(o).unwrap_or("?");
         let sheet = self.sheet(o);
         match (sheet, o.row) {
             (Some(s), 0) => format!("{file} › {s}"),
@@ -34,6 +30,11 @@ impl Places {
             (None, 0) => file.to_owned(),
             (None, r) => format!("{file} › line {r}"),
         }
+    }
+
+    /// The file of an origin, relative to the input folder.
+    pub fn file(&self, o: Origin) -> Option<&str> {
+        self.files.get(o.file as usize).map(String::as_str)
     }
 
     /// The sheet name of an origin.
