@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod feedback;
 pub mod indicators;
 pub mod ingest;
 pub mod lake;
@@ -19,4 +20,5 @@ pub mod report;
 pub mod run;
 pub mod sample;
 pub mod schema;
+pub mod template;
 pub mod text;

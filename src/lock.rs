@@ -1,6 +1,6 @@
 //! One run at a time on an output folder.
 //!
-//! Every command that writes into `--out` (run, ingest, indicators, report) first takes an
+//! Every command that writes into `--out` (run, ingest, feedback, indicators, report, template) first takes an
 //! exclusive lock on `<out>/.sandogh.lock` with `flock(2)` and holds it until it ends. The lock
 //! belongs to the open file, so the kernel releases it when the process ends in any way
 //! (finished, crashed, killed with -9): a lock file left by a killed run is stale by

@@ -6,7 +6,7 @@
 //! file with its size and sha256; each stage with its wall time, exit code and whether it was
 //! skipped (a stage after a failed one is); the ingest report's row counts, quarantined files
 //! and sheets and the number of warnings (when this run's ingest finished; none otherwise);
-//! every file of the output folder's `lake/`, `indicators/` and `reports/` after the run
+//! every file of the output folder's `lake/`, `feedback/`, `indicators/` and `reports/` after the run
 //! (hidden temporary folders left out) with its size and sha256; the exit status. The run id is the start time in UTC to the millisecond and the zero-padded process
 //! id (`20261201T231500123Z-0000004242`), so ids sort by time. Manifests are the one output that differs
 //! between two runs of the same inputs (times and ids); the stages' outputs do not.
@@ -236,11 +236,11 @@ pub fn files_under(dir: &Path) -> Vec<FileRecord> {
     walk_files(dir, true)
 }
 
-/// The files of a run's outputs (`lake/`, `indicators/`, `reports/`), paths from `out`; hidden
-/// entries (a stage's temporary folders) are not outputs.
+/// The files of a run's outputs (`lake/`, `feedback/`, `indicators/`, `reports/`), paths from
+/// `out`; hidden entries (a stage's temporary folders) are not outputs.
 pub fn outputs_of(out: &Path) -> Vec<FileRecord> {
     let mut outputs = Vec::new();
-    for stage in ["lake", "indicators", "reports"] {
+    for stage in ["lake", "feedback", "indicators", "reports"] {
         for mut f in walk_files(&out.join(stage), false) {
             f.path = format!("{stage}/{}", f.path);
             outputs.push(f);

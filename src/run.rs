@@ -1,5 +1,5 @@
-//! The run itself: a resolved plan → ingest → indicators → report → manifest, and each stage on
-//! its own for the commands that run one.
+//! The run itself: a resolved plan → ingest → feedback → indicators → report → manifest, and
+//! each stage on its own for the commands that run one.
 //!
 //! Nothing here prints. Whoever runs a stage passes an [`Observer`], which is told what happens
 //! (a file read, a step begun, a stage's typed outcome, a stage's end) and decides what to show:
@@ -126,6 +126,24 @@ impl From<crate::report::ReportError> for Failure {
     }
 }
 
+impl From<crate::feedback::FeedbackError> for Failure {
+    fn from(e: crate::feedback::FeedbackError) -> Failure {
+        match e {
+            crate::feedback::FeedbackError::Usage(m) => Failure::usage(m),
+            e => Failure::failed(e),
+        }
+    }
+}
+
+impl From<crate::template::TemplateError> for Failure {
+    fn from(e: crate::template::TemplateError) -> Failure {
+        match e {
+            crate::template::TemplateError::Usage(m) => Failure::usage(m),
+            e => Failure::failed(e),
+        }
+    }
+}
+
 impl From<crate::lock::LockError> for Failure {
     fn from(e: crate::lock::LockError) -> Failure {
         let exit = match e {
@@ -144,6 +162,8 @@ impl From<crate::lock::LockError> for Failure {
 pub enum Stage {
     /// County exports → lake.
     Ingest,
+    /// Ingest report and rejects → a corrections workbook per county office.
+    Feedback,
     /// Lake → indicators table.
     Indicators,
     /// Indicators table → workbooks and charts.
@@ -152,12 +172,18 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in order.
-    pub const ALL: [Stage; 3] = [Stage::Ingest, Stage::Indicators, Stage::Report];
+    pub const ALL: [Stage; 4] = [
+        Stage::Ingest,
+        Stage::Feedback,
+        Stage::Indicators,
+        Stage::Report,
+    ];
 
     /// The stage's name in manifests and logs.
     pub fn name(self) -> &'static str {
         match self {
             Stage::Ingest => "ingest",
+            Stage::Feedback => "feedback",
             Stage::Indicators => "indicators",
             Stage::Report => "report",
         }
@@ -187,6 +213,8 @@ pub trait Observer: Sync {
     fn file_read(&self, _progress: Progress) {}
     /// Ingest finished and wrote the lake.
     fn ingested(&self, _done: &IngestDone) {}
+    /// The corrections workbooks were written.
+    fn feedback(&self, _done: &crate::feedback::FeedbackDone) {}
     /// The indicators stage finished.
     fn indicators(&self, _done: &crate::indicators::Done) {}
     /// The report of one quarter was written.
@@ -306,6 +334,20 @@ fn release_freed_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// The corrections workbooks as a stage: `<out>/lake`'s ingest report and rejects →
+/// `<out>/feedback/`, one workbook per county office and language.
+pub fn feedback(
+    out: &Path,
+    pipeline: &Pipeline,
+    langs: &[Lang],
+    obs: &dyn Observer,
+) -> Result<Exit, Failure> {
+    obs.step(Stage::Feedback, "writing the corrections workbooks");
+    let done = crate::feedback::run(out, pipeline, langs)?;
+    obs.feedback(&done);
+    Ok(Exit::Ok)
 }
 
 /// The indicators as a stage: `<out>/lake` → `<out>/indicators`, up to `quarter`.
@@ -495,6 +537,14 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
             let mut exit = timed(Stage::Ingest, &|| {
                 ingest(&input, &out, &pipeline, cache.as_ref(), obs)
             });
+            // The offices' corrections need only ingest's outcome: they are written even when
+            // the indicators cannot be (a lake whose rows were all rejected). A failure here
+            // does not keep the managers' reports from being written, but the run fails.
+            let corrected = if exit.goes_on() {
+                timed(Stage::Feedback, &|| feedback(&out, &pipeline, &langs, obs))
+            } else {
+                Exit::Ok
+            };
             if exit.goes_on() {
                 let last = quarters.map(|q| q.last);
                 let computed = timed(Stage::Indicators, &|| {
@@ -511,6 +561,9 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
                 } else {
                     exit = computed;
                 }
+            }
+            if corrected != Exit::Ok && exit.goes_on() {
+                exit = corrected;
             }
             exit
         }

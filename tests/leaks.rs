@@ -154,6 +154,16 @@ fn no_personal_value_of_the_sample_reaches_any_output_or_message() {
             nightly.as_os_str(),
         ]),
         run(&["validate".as_ref(), "--input".as_ref(), SAMPLE.as_ref()]),
+        // Every county's template, its funds filled in from the lake.
+        run(&[
+            "template".as_ref(),
+            "--out".as_ref(),
+            quarterly.as_os_str(),
+            "--county".as_ref(),
+            "all".as_ref(),
+            "--lang".as_ref(),
+            "fa,en".as_ref(),
+        ]),
     ];
     let files: Vec<_> = files_under(&quarterly)
         .into_iter()
@@ -168,6 +178,14 @@ fn no_personal_value_of_the_sample_reaches_any_output_or_message() {
     assert!(files
         .iter()
         .any(|f| f.extension().is_some_and(|e| e == "xlsx")));
+    for folder in ["feedback", "templates"] {
+        assert!(
+            files.iter().any(|f| f
+                .to_string_lossy()
+                .contains(&format!("quarterly/{folder}/"))),
+            "the corrections workbooks and templates are scanned too ({folder})"
+        );
+    }
 
     let finders: Vec<(&String, memchr::memmem::Finder)> = needles
         .iter()

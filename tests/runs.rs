@@ -144,10 +144,11 @@ fn a_run_killed_at_any_moment_leaves_the_previous_outputs_whole() {
     let clock = Instant::now();
     assert!(run(&reference).success());
     let took = clock.elapsed();
-    let expected: BTreeMap<&str, BTreeMap<PathBuf, Vec<u8>>> = ["lake", "indicators", "reports"]
-        .into_iter()
-        .map(|stage| (stage, files(&reference.join(stage))))
-        .collect();
+    let expected: BTreeMap<&str, BTreeMap<PathBuf, Vec<u8>>> =
+        ["lake", "feedback", "indicators", "reports"]
+            .into_iter()
+            .map(|stage| (stage, files(&reference.join(stage))))
+            .collect();
 
     let out = dir.path().join("out");
     let clock = Instant::now();
@@ -393,7 +394,7 @@ fn every_run_writes_a_manifest_of_its_inputs_stages_and_outputs() {
             s["stage"].as_str().expect("stage")
         })
         .collect();
-    assert_eq!(stages, ["ingest", "indicators", "report"]);
+    assert_eq!(stages, ["ingest", "feedback", "indicators", "report"]);
     // Row counts are the ingest report's; outputs carry their hashes.
     let report: serde_json::Value = serde_json::from_slice(
         &std::fs::read(out.join("lake/ingest-report.json")).expect("report"),
@@ -587,7 +588,7 @@ fn an_incremental_run_rereads_only_the_changed_file_and_writes_what_a_full_run_w
     // A full run from scratch on the same inputs writes the same bytes.
     let fresh = dir.path().join("fresh");
     run(&fresh, &["--full"]);
-    for stage in ["lake", "indicators", "reports"] {
+    for stage in ["lake", "feedback", "indicators", "reports"] {
         let a = files(&out.join(stage));
         let b = files(&fresh.join(stage));
         assert_eq!(

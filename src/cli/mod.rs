@@ -12,6 +12,7 @@
 //! - 5: busy: another sandogh run is writing to the same `--out` (its process id is named).
 
 pub mod explain;
+pub mod feedback;
 pub mod indicators;
 pub mod ingest;
 pub mod probe;
@@ -21,6 +22,7 @@ pub mod run;
 pub mod runs;
 pub mod sample;
 pub mod show;
+pub mod template;
 pub mod validate;
 
 use crate::config::Pipeline;
@@ -55,6 +57,10 @@ pub enum Command {
     Indicators(indicators::Args),
     /// Write the quarter's workbooks (fa, en) and chart images from the indicators table.
     Report(report::Args),
+    /// Write a corrections workbook per county office from the ingest report and rejects.
+    Feedback(feedback::Args),
+    /// Write export templates for county offices (blank, or with a county's funds).
+    Template(template::Args),
     /// Trace one figure: definition, numerator, denominator and contributing rows.
     Explain(explain::Args),
     /// Check county exports and print every problem by file; writes no lake.
@@ -79,6 +85,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Ingest(a) => ingest::run(a),
         Command::Indicators(a) => indicators::run(a),
         Command::Report(a) => report::run(a),
+        Command::Feedback(a) => feedback::run(a),
+        Command::Template(a) => template::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Validate(a) => validate::run(a),
         Command::SampleData(a) => sample::run(a),

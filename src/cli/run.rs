@@ -5,8 +5,10 @@
 //! languages, report definition) is checked before the first stage starts. `--quarter A..B`
 //! (backfill) computes the indicators up to B and writes the reports of every quarter from A to B.
 //! Every run writes its manifest, `<out>/runs/<run-id>.json` (see [`crate::manifest`]). Stages:
-//! ingest, indicators, report. A partial ingest (files quarantined) still runs the later stages
-//! and ends with exit code 3. The run itself is [`crate::run::run`]; this module parses the
+//! ingest, feedback (the county offices' corrections workbooks, in the run's languages),
+//! indicators, report. A partial ingest (files quarantined) still runs the later stages and ends
+//! with exit code 3; a feedback that fails does not keep the reports from being written, but the
+//! run ends with its failure. The run itself is [`crate::run::run`]; this module parses the
 //! flags and prints the run's closing lines (text or JSON).
 
 use super::show::Terminal;

@@ -306,6 +306,20 @@ impl Observer for Terminal {
         println!("  time: {}", steps.join(", "));
     }
 
+    fn feedback(&self, done: &crate::feedback::FeedbackDone) {
+        self.clear();
+        if self.quiet() {
+            return;
+        }
+        println!("feedback → {}", done.dir.display());
+        if done.files.is_empty() {
+            println!("  nothing to correct: no rejected row, warning or file not read");
+        }
+        for (name, rejected, warnings) in &done.files {
+            println!("  {name}: {rejected} rejected rows, {warnings} warnings");
+        }
+    }
+
     fn report(&self, done: &crate::report::ReportDone) {
         self.clear();
         if self.quiet() {
