@@ -15,6 +15,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+/// A rejected row as the workbook shows it: file, sheet, row, column, reason.
+type Shown = (String, String, i64, String, String);
+
 /// One `sandogh run` of the bundled sample province, shared by the tests.
 fn sample_out() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
@@ -100,8 +103,7 @@ fn every_rejected_row_and_warning_of_the_sample_is_in_its_offices_workbook_in_or
             .expect("the reject's sheet is in the report")
     };
     // What each office should be sent, worked out here from the rejects table.
-    let mut expected: BTreeMap<String, Vec<(String, String, i64, String, String)>> =
-        BTreeMap::new();
+    let mut expected: BTreeMap<String, Vec<Shown>> = BTreeMap::new();
     for r in &rejects {
         let file = r.source_file.clone().unwrap();
         let county = r
@@ -156,7 +158,7 @@ fn every_rejected_row_and_warning_of_the_sample_is_in_its_offices_workbook_in_or
             let rows = sheet_cells(&path, sheet);
             let header = &rows[0];
             assert_eq!(header.len(), 10, "{}", path.display());
-            let got: Vec<(String, String, i64, String, String)> = rows[1..]
+            let got: Vec<Shown> = rows[1..]
                 .iter()
                 .filter(|r| !(want.is_empty() && r.iter().skip(1).all(String::is_empty)))
                 .map(|r| {

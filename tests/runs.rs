@@ -491,7 +491,7 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     let run = |extra: &[&str]| nightly_run(&input, &out, extra);
     run(&[]);
     let first = newest_manifest(&out);
-    assert_eq!(stages_skipped(&first), [false, false, false]);
+    assert_eq!(stages_skipped(&first), [false, false, false, false]);
     let outputs = files(&out.join("indicators"));
 
     // Nothing changed: nothing re-run, and the run says so.
@@ -502,7 +502,7 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
         "{text}"
     );
     let second = newest_manifest(&out);
-    assert_eq!(stages_skipped(&second), [true, true, true]);
+    assert_eq!(stages_skipped(&second), [true, true, true, true]);
     assert_eq!(second["unchanged_since"], first_id);
     assert!(files(&out.join("indicators")) == outputs);
 
@@ -510,7 +510,7 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     run(&["--full"]);
     assert_eq!(
         stages_skipped(&newest_manifest(&out)),
-        [false, false, false]
+        [false, false, false, false]
     );
 
     // An output that is no longer what the run wrote is rebuilt.
@@ -518,7 +518,7 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     run(&[]);
     assert_eq!(
         stages_skipped(&newest_manifest(&out)),
-        [false, false, false]
+        [false, false, false, false]
     );
     assert!(
         files(&out.join("indicators")) == outputs,
@@ -540,7 +540,7 @@ fn an_incremental_run_in_which_nothing_changed_reruns_nothing() {
     run(&[]);
     assert_eq!(
         stages_skipped(&newest_manifest(&out)),
-        [false, false, false]
+        [false, false, false, false]
     );
 }
 
@@ -753,6 +753,8 @@ fn json_log_of_a_run(out: &Path, args: &[&str]) {
             "run_start",
             "stage_start:ingest",
             "stage_end:ingest",
+            "stage_start:feedback",
+            "stage_end:feedback",
             "stage_start:indicators",
             "stage_end:indicators",
             "stage_start:report",
