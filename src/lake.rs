@@ -261,6 +261,32 @@ pub fn commit(staged: &Path, dest: &Path) -> Result<(), LakeError> {
     sync_dir(parent)
 }
 
+/// Writes an output folder whole: `fill` writes its files into a fresh staging folder beside
+/// `dest` ([`staging_dir`]), which then replaces `dest` in one step ([`commit`]). When `fill`
+/// fails, the staging folder is removed and `dest` is left as it was.
+pub fn replace_dir<T, E: From<LakeError>>(
+    dest: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, E> {
+    let staged = staging_dir(dest)?;
+    match fill(&staged) {
+        Ok(done) => {
+            commit(&staged, dest)?;
+            Ok(done)
+        }
+        Err(e) => {
+            // Swept by the next run's staging_dir if it cannot be removed now.
+            let _ = std::fs::remove_dir_all(&staged);
+            Err(e)
+        }
+    }
+}
+
+/// Writes one file of an output, naming it when that fails.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), LakeError> {
+    std::fs::write(path, bytes).map_err(io("cannot write", path))
+}
+
 /// Scans one table of the lake with its `county` partition column; `None` when the table has
 /// no rows (no partition was written).
 pub fn scan_table(lake: &Path, table: Table) -> PolarsResult<Option<LazyFrame>> {

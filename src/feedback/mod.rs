@@ -86,8 +86,7 @@ pub fn run(out: &Path, pipeline: &Pipeline, langs: &[Lang]) -> Result<FeedbackDo
     let by_recipient = inputs::by_recipient(&report, rejects);
 
     let dest = out.join("feedback");
-    let staged = crate::lake::staging_dir(&dest)?;
-    let written = (|| -> Result<Vec<(String, usize, usize)>, FeedbackError> {
+    let files = crate::lake::replace_dir(&dest, |staged| -> Result<_, FeedbackError> {
         let mut files = Vec::new();
         for (recipient, corrections) in &by_recipient {
             let inp = workbook::FeedbackInputs {
@@ -103,24 +102,11 @@ pub fn run(out: &Path, pipeline: &Pipeline, langs: &[Lang]) -> Result<FeedbackDo
                         name: name.clone(),
                         source,
                     })?;
-                let path = staged.join(&name);
-                std::fs::write(&path, bytes).map_err(|source| crate::lake::LakeError::Io {
-                    action: "cannot write",
-                    path: path.clone(),
-                    source,
-                })?;
+                crate::lake::write_file(&staged.join(&name), &bytes)?;
                 files.push((name, corrections.rejects.len(), corrections.warnings.len()));
             }
         }
         Ok(files)
-    })();
-    let files = match written {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-    };
-    crate::lake::commit(&staged, &dest)?;
+    })?;
     Ok(FeedbackDone { dir: dest, files })
 }

@@ -10,7 +10,7 @@ use super::inputs::{Corrections, Place, Recipient};
 use super::texts::{texts, Texts};
 use crate::config::Pipeline;
 use crate::ingest::report::{Counts, FileReport};
-use crate::report::excel::{wrapped_height, write_text};
+use crate::report::excel::{base_format, wrapped_height, write_text};
 use crate::report::i18n::Lang;
 use crate::schema::Table;
 use crate::template::columns::{field_title, table_title};
@@ -44,21 +44,7 @@ struct Formats {
 
 impl Formats {
     fn new(lang: Lang) -> Formats {
-        let font = match lang {
-            Lang::Fa => "Tahoma",
-            Lang::En => "Calibri",
-        };
-        let base = {
-            let f = Format::new()
-                .set_font_name(font)
-                .set_font_size(10)
-                .set_align(FormatAlign::VerticalCenter);
-            if lang.rtl() {
-                f.set_reading_direction(2)
-            } else {
-                f
-            }
-        };
+        let base = base_format(lang.plain_font(), lang);
         let cell = base
             .clone()
             .set_border_bottom(FormatBorder::Hair)
@@ -169,7 +155,7 @@ fn print_setup(ws: &mut Worksheet, title: &str, header_row: u32, lang: Lang) {
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-    ws.set_header(format!("&C&\"Tahoma,Bold\"{}", esc(title)));
+    ws.set_header(format!("&C&\"{},Bold\"{}", lang.plain_font(), esc(title)));
     let mark = if lang.rtl() { "\u{200F}" } else { "" };
     ws.set_footer(format!("&C{}{mark} &P {mark}{}{mark} &N", t.page, t.of));
     // Only an invalid range fails, which one row number is not.
@@ -266,6 +252,8 @@ fn summary(
     row += 1;
     let header = row;
     headers(ws, header, &names, &f.header)?;
+    // Two lines: the longer headers wrap within their columns.
+    ws.set_row_height(header, 30)?;
     row += 1;
     let mut line = |ws: &mut Worksheet,
                     file: &FileReport,
@@ -324,6 +312,49 @@ fn summary(
     Ok(())
 }
 
+/// Writes one line's texts, wrapping those in `wrapped` columns, and widens the columns to fit.
+fn text_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[(u16, &str)],
+    wrapped: &[u16],
+    widths: &mut Widths,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for &(c, text) in cells {
+        let fmt = if wrapped.contains(&c) {
+            &f.wrap
+        } else {
+            &f.text
+        };
+        write_text(ws, row, c, text, fmt)?;
+        widths.fit(usize::from(c), text);
+    }
+    Ok(())
+}
+
+/// Ends a list sheet whose lines fill rows 1 to `next - 1`: says so when there are none, sets the
+/// column widths (at most `most`), puts the filter on the header and sets up printing.
+fn finish_list(
+    ws: &mut Worksheet,
+    mut next: u32,
+    widths: Widths,
+    most: &[f64],
+    title: &str,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    if next == 1 {
+        write_text(ws, next, 0, texts(lang).none, &f.text)?;
+        next += 1;
+    }
+    widths.set(ws, most)?;
+    ws.autofilter(0, 0, next - 1, most.len().saturating_sub(1) as u16)?;
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, title, 0, lang);
+    Ok(())
+}
+
 /// The sheet of rejected rows.
 fn rejects(
     ws: &mut Worksheet,
@@ -369,28 +400,14 @@ fn rejects(
             (8, &field),
             (9, &r.rule),
         ];
-        for (c, text) in cells {
-            let fmt = if c == 5 || c == 6 { &f.wrap } else { &f.text };
-            write_text(ws, row, c, text, fmt)?;
-            widths.fit(usize::from(c), text);
-        }
+        text_cells(ws, row, &cells, &[5, 6], &mut widths, f)?;
         ws.write_number_with_format(row, 2, f64::from(r.place.row), &f.count)?;
         ws.set_row_height(row, wrapped_height(&[(&r.reason, 60.0), (&fix, 30.0)]))?;
         row += 1;
     }
-    if inp.corrections.rejects.is_empty() {
-        write_text(ws, row, 0, t.none, &f.text)?;
-        row += 1;
-    }
-    widths.set(
-        ws,
-        &[36.0, 18.0, 8.0, 24.0, 20.0, 60.0, 30.0, 14.0, 16.0, 20.0],
-    )?;
-    ws.autofilter(0, 0, row - 1, 9)?;
-    ws.set_freeze_panes(1, 0)?;
     let title = format!("{}: {}", t.sheet_rejects, recipient_name(inp, lang));
-    print_setup(ws, &title, 0, lang);
-    Ok(())
+    let most = [36.0, 18.0, 8.0, 24.0, 20.0, 60.0, 30.0, 14.0, 16.0, 20.0];
+    finish_list(ws, row, widths, &most, &title, lang, f)
 }
 
 /// The sheet of warnings.
@@ -426,11 +443,7 @@ fn warnings(
             (5, &message),
             (6, &w.rule),
         ];
-        for (c, text) in cells {
-            let fmt = if c == 5 { &f.wrap } else { &f.text };
-            write_text(ws, row, c, text, fmt)?;
-            widths.fit(usize::from(c), text);
-        }
+        text_cells(ws, row, &cells, &[5], &mut widths, f)?;
         match w.row {
             Some(r) if r > 0 => ws.write_number_with_format(row, 2, f64::from(r), &f.count)?,
             _ => ws.write_blank(row, 2, &f.text)?,
@@ -438,16 +451,9 @@ fn warnings(
         ws.set_row_height(row, wrapped_height(&[(&message, 70.0)]))?;
         row += 1;
     }
-    if inp.corrections.warnings.is_empty() {
-        write_text(ws, row, 0, t.none, &f.text)?;
-        row += 1;
-    }
-    widths.set(ws, &[36.0, 18.0, 8.0, 14.0, 16.0, 70.0, 22.0])?;
-    ws.autofilter(0, 0, row - 1, 6)?;
-    ws.set_freeze_panes(1, 0)?;
     let title = format!("{}: {}", t.sheet_warnings, recipient_name(inp, lang));
-    print_setup(ws, &title, 0, lang);
-    Ok(())
+    let most = [36.0, 18.0, 8.0, 14.0, 16.0, 70.0, 22.0];
+    finish_list(ws, row, widths, &most, &title, lang, f)
 }
 
 /// The corrections workbook of one recipient in one language, as bytes.

@@ -288,10 +288,11 @@ pub fn run(
     let computed = clock.elapsed();
     let rows = output::rows(&c)?;
     let rounded = clock.elapsed() - computed;
-    let tmp = crate::lake::staging_dir(dest)?;
-    output::write(&rows, &tmp)?;
-    context::write(lake, &c.periods, &tmp)?;
-    crate::lake::commit(&tmp, dest)?;
+    crate::lake::replace_dir(dest, |tmp| -> Result<(), IndicatorError> {
+        output::write(&rows, tmp)?;
+        context::write(lake, &c.periods, tmp)?;
+        Ok(())
+    })?;
     let written = clock.elapsed() - computed - rounded;
     Ok(Done {
         timings: vec![

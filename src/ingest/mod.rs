@@ -349,17 +349,13 @@ pub fn read_one(bytes: &[u8], rel: &str, pipeline: &Pipeline) -> FileOutcome {
 /// one is complete. Returns the lake folder.
 pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
     let dest = out.join("lake");
-    let tmp = crate::lake::staging_dir(&dest)?;
-    sink::write_tables(&tmp, &ingested.decided.landed, &ingested.places)?;
-    sink::write_rejects(&tmp, &ingested.rejects, &ingested.places)?;
-    let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
-    let report_path = tmp.join(report::REPORT_FILE);
-    std::fs::write(&report_path, json).map_err(|source| crate::lake::LakeError::Io {
-        action: "cannot write",
-        path: report_path.clone(),
-        source,
+    crate::lake::replace_dir(&dest, |tmp| -> Result<(), IngestError> {
+        sink::write_tables(tmp, &ingested.decided.landed, &ingested.places)?;
+        sink::write_rejects(tmp, &ingested.rejects, &ingested.places)?;
+        let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
+        crate::lake::write_file(&tmp.join(report::REPORT_FILE), &json)?;
+        Ok(())
     })?;
-    crate::lake::commit(&tmp, &dest)?;
     Ok(dest)
 }
 

@@ -72,6 +72,16 @@ impl Lang {
         }
     }
 
+    /// The font of the workbooks that have no report definition to name one (the corrections
+    /// workbooks and the export templates): Tahoma, which has Persian letters and digits on every
+    /// office machine, and Calibri for English.
+    pub fn plain_font(self) -> &'static str {
+        match self {
+            Lang::Fa => "Tahoma",
+            Lang::En => "Calibri",
+        }
+    }
+
     /// Whether the language is written right to left.
     pub fn rtl(self) -> bool {
         self == Lang::Fa

@@ -123,30 +123,23 @@ pub fn run(
     let ingest = data::read_ingest_report(out)?;
 
     let dest = out.join("reports").join(q.to_string());
-    let staged = crate::lake::staging_dir(&dest)?;
-    let written = write_all(
-        &staged,
-        &excel::WorkbookInputs {
-            def,
-            pipeline,
-            calendar: pipeline.calendar,
-            data: &figures,
-            funds: &funds,
-            ingest: ingest.as_ref(),
-            quarter: q,
-            run_fingerprint,
-        },
-        training.as_ref(),
-        langs,
-    );
-    let files = match written {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-    };
-    crate::lake::commit(&staged, &dest)?;
+    let files = crate::lake::replace_dir(&dest, |staged| {
+        write_all(
+            staged,
+            &excel::WorkbookInputs {
+                def,
+                pipeline,
+                calendar: pipeline.calendar,
+                data: &figures,
+                funds: &funds,
+                ingest: ingest.as_ref(),
+                quarter: q,
+                run_fingerprint,
+            },
+            training.as_ref(),
+            langs,
+        )
+    })?;
     Ok(ReportDone {
         dir: dest,
         quarter: q,
@@ -156,13 +149,7 @@ pub fn run(
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    std::fs::write(path, bytes).map_err(|source| {
-        ReportError::Lake(crate::lake::LakeError::Io {
-            action: "cannot write",
-            path: path.to_owned(),
-            source,
-        })
-    })
+    Ok(crate::lake::write_file(path, bytes)?)
 }
 
 /// Writes the charts and workbook of each language into `dir`; returns the files written.

@@ -112,9 +112,8 @@ pub fn run(
     let lake = out.join("lake");
     let had_lake = lake.is_dir();
     let dest = out.join("templates");
-    let staged = crate::lake::staging_dir(&dest)?;
-    let written = (|| -> Result<Vec<(String, usize)>, TemplateError> {
-        keep_earlier(&dest, &staged)?;
+    let files = crate::lake::replace_dir(&dest, |staged| -> Result<_, TemplateError> {
+        keep_earlier(&dest, staged)?;
         let mut files = Vec::new();
         let targets: Vec<Option<&str>> = if counties.is_empty() {
             vec![None]
@@ -148,25 +147,12 @@ pub fn run(
                     name: name.clone(),
                     source,
                 })?;
-                let path = staged.join(&name);
-                std::fs::write(&path, bytes).map_err(|source| crate::lake::LakeError::Io {
-                    action: "cannot write",
-                    path: path.clone(),
-                    source,
-                })?;
+                crate::lake::write_file(&staged.join(&name), &bytes)?;
                 files.push((name, rows.get(&Table::Funds).map_or(0, Vec::len)));
             }
         }
         Ok(files)
-    })();
-    let files = match written {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-    };
-    crate::lake::commit(&staged, &dest)?;
+    })?;
     Ok(TemplateDone {
         dir: dest,
         files,

@@ -15,7 +15,7 @@
 use super::columns::{choices, header, note, table_title, yes_no};
 use super::prefill::{Rows, Value};
 use crate::config::Pipeline;
-use crate::report::excel::write_text;
+use crate::report::excel::{base_format, write_text};
 use crate::report::i18n::Lang;
 use crate::schema::{EnumKind, Field, Kind, Table};
 use rust_xlsxwriter::{
@@ -55,18 +55,7 @@ struct Formats {
 
 impl Formats {
     fn new(lang: Lang) -> Formats {
-        let font = match lang {
-            Lang::Fa => "Tahoma",
-            Lang::En => "Calibri",
-        };
-        let base = {
-            let f = Format::new().set_font_name(font).set_font_size(10);
-            if lang.rtl() {
-                f.set_reading_direction(2)
-            } else {
-                f
-            }
-        };
+        let base = base_format(lang.plain_font(), lang);
         let head = base
             .clone()
             .set_bold()
@@ -207,6 +196,8 @@ fn instructions_sheet(
     }
     ws.set_column_width(0, 90)?;
     ws.set_column_width(1, 3)?;
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
     let title = match (&inp.county, lang) {
         (Some((_, name)), Lang::Fa) => {
             format!("قالب خروجی صندوق‌های خرد محلی زنان روستایی: شهرستان {name}")
@@ -219,12 +210,15 @@ fn instructions_sheet(
     };
     ws.set_row_height(0, 24)?;
     write_text(ws, 0, 0, &title, &f.title)?;
-    for (i, line) in instructions(inp).iter().enumerate() {
+    let lines = instructions(inp);
+    for (i, line) in lines.iter().enumerate() {
         let row = i as u32 + 1;
         write_text(ws, row, 0, line, &f.text)?;
-        let lines = (line.chars().count() as f64 / 95.0).ceil().max(1.0);
-        ws.set_row_height(row, lines * 14.0 + 4.0)?;
+        let wrapped = (line.chars().count() as f64 / 80.0).ceil().max(1.0);
+        ws.set_row_height(row, wrapped * 14.0 + 4.0)?;
     }
+    // The instructions print alone; the lists beside them are for the sheets' drop-downs.
+    ws.set_print_area(0, 0, lines.len() as u32, 0)?;
     // The lists, one column each from C, under a header that names no field.
     let mut places = BTreeMap::new();
     let mut lists: Vec<(List, String, Vec<String>)> = ENUMS

@@ -66,19 +66,23 @@ pub(crate) struct Formats {
     pub flag: Format,
 }
 
+/// The format every cell of a sandogh workbook starts from: the font at 10 points, centred
+/// vertically, and written right to left in a right-to-left language.
+pub fn base_format(font: &str, lang: Lang) -> Format {
+    let f = Format::new()
+        .set_font_name(font)
+        .set_font_size(10)
+        .set_align(FormatAlign::VerticalCenter);
+    if lang.rtl() {
+        f.set_reading_direction(2)
+    } else {
+        f
+    }
+}
+
 impl Formats {
     fn new(font: &str, lang: Lang) -> Formats {
-        let base = {
-            let f = Format::new()
-                .set_font_name(font)
-                .set_font_size(10)
-                .set_align(FormatAlign::VerticalCenter);
-            if lang.rtl() {
-                f.set_reading_direction(2)
-            } else {
-                f
-            }
-        };
+        let base = base_format(font, lang);
         let cell = base
             .clone()
             .set_border_bottom(FormatBorder::Hair)
