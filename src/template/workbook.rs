@@ -15,7 +15,7 @@
 use super::columns::{choices, header, note, table_title, yes_no};
 use super::prefill::{Rows, Value};
 use crate::config::Pipeline;
-use crate::report::excel::{base_format, write_text};
+use crate::report::excel::{base_format, wrapped_height, write_text};
 use crate::report::i18n::Lang;
 use crate::schema::{EnumKind, Field, Kind, Table};
 use rust_xlsxwriter::{
@@ -214,8 +214,8 @@ fn instructions_sheet(
     for (i, line) in lines.iter().enumerate() {
         let row = i as u32 + 1;
         write_text(ws, row, 0, line, &f.text)?;
-        let wrapped = (line.chars().count() as f64 / 80.0).ceil().max(1.0);
-        ws.set_row_height(row, wrapped * 14.0 + 4.0)?;
+        // About 80 letters of Tahoma fit on a line of the 90-wide column.
+        ws.set_row_height(row, wrapped_height(&[(line, 73.0)]))?;
     }
     // The instructions print alone; the lists beside them are for the sheets' drop-downs.
     ws.set_print_area(0, 0, lines.len() as u32, 0)?;
