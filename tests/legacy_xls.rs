@@ -29,30 +29,31 @@ fn a_biff8_xls_export_is_read() {
     let funds = &ingested.decided.landed[&Table::Funds];
     assert_eq!(funds.len(), 2);
     assert_eq!(
-        funds[0].record.values[0],
+        funds.rows.values(0)[0],
         Value::text("3101"),
         "a number code loses no digits and gains no .0"
     );
     assert_eq!(
-        funds[0].record.origin.row, 4,
+        funds.rows.origin(0).row,
+        4,
         "header on row 3 under a title row"
     );
     let oct14 = sandogh::calendar::JalaliDate::new(1399, 7, 23).map(|j| j.to_epoch_day());
     assert_eq!(
-        funds[0].record.values[5].as_date(),
+        funds.rows.values(0)[5].as_date(),
         oct14,
         "an Excel date cell"
     );
     let nov = sandogh::calendar::JalaliDate::new(1399, 8, 1).map(|j| j.to_epoch_day());
     assert_eq!(
-        funds[1].record.values[5].as_date(),
+        funds.rows.values(1)[5].as_date(),
         nov,
         "a Jalali yyyymmdd number"
     );
     let savings = &ingested.decided.landed[&Table::Savings];
     assert_eq!(savings.len(), 1);
     assert_eq!(
-        savings[0].record.values[3],
+        savings.rows.values(0)[3],
         Value::Int(500_000),
         "50,000 toman = 500,000 rials"
     );

@@ -16,7 +16,7 @@
 //! the file is read again. Entries no run used are removed at the end of each run.
 
 use super::locate::{Column, Layout, Plan};
-use super::model::{Origin, Record, Reject, Warning};
+use super::model::{Origin, Reject, Rows, Warning};
 use super::parse::{Text, Value};
 use super::read::Format;
 use super::rows::ParsedRows;
@@ -276,7 +276,7 @@ fn encode(o: &FileOutcome) -> Vec<u8> {
         e.u64(p.skipped_blank);
         e.u64(p.skipped_total);
         e.len(p.records.len());
-        for r in &p.records {
+        for r in p.records.iter() {
             e.origin(r.origin);
             e.u64(r.personal_hash);
             e.len(r.values.len());
@@ -528,21 +528,18 @@ fn decode(bytes: &[u8], file: u32) -> Result<Outcome, Bad> {
         let skipped_blank = d.u64()?;
         let skipped_total = d.u64()?;
         let n = d.len()?;
-        let mut records = Vec::with_capacity(n);
+        let mut records = Rows::with_width(width.unwrap_or(0));
+        let mut values = Vec::new();
         for _ in 0..n {
             let origin = d.origin()?;
             let personal_hash = d.u64()?;
-            let values = (0..d.len()?)
-                .map(|_| d.value())
-                .collect::<Result<Vec<_>, _>>()?;
-            if Some(values.len()) != width {
+            values.clear();
+            for _ in 0..d.len()? {
+                values.push(d.value()?);
+            }
+            if Some(values.len()) != width || !records.push(origin, &mut values, personal_hash) {
                 return Err(Bad);
             }
-            records.push(Record {
-                origin,
-                values: values.into_boxed_slice(),
-                personal_hash,
-            });
         }
         let mut rejects = Vec::new();
         for _ in 0..d.len()? {
@@ -635,9 +632,9 @@ mod tests {
     }
 
     /// A funds record: `first` then blanks up to the table's width.
-    fn row(mut first: Vec<Value>) -> Box<[Value]> {
+    fn row(mut first: Vec<Value>) -> Vec<Value> {
         first.resize(Table::Funds.fields().len(), Value::Null);
-        first.into_boxed_slice()
+        first
     }
 
     fn sample() -> FileOutcome {
@@ -668,18 +665,20 @@ mod tests {
                     named: true,
                 }),
                 parsed: ParsedRows::restored(
-                    vec![
-                        Record {
+                    {
+                        let mut rows = Rows::default();
+                        rows.push(
                             origin,
-                            values: row(vec![shared.clone(), Value::Int(-5), Value::Date(19000)]),
-                            personal_hash: 42,
-                        },
-                        Record {
+                            &mut row(vec![shared.clone(), Value::Int(-5), Value::Date(19000)]),
+                            42,
+                        );
+                        rows.push(
                             origin,
-                            values: row(vec![shared, Value::Null, Value::Bool(true)]),
-                            personal_hash: 43,
-                        },
-                    ],
+                            &mut row(vec![shared, Value::Null, Value::Bool(true)]),
+                            43,
+                        );
+                        rows
+                    },
                     vec![Reject {
                         origin,
                         table: Table::Funds,
@@ -714,10 +713,11 @@ mod tests {
         let back = decode(&bytes, 9).expect("decodes").into_file(found());
         assert_eq!(encode(&back), bytes, "same bytes once written again");
         let p = &back.sheets[0].parsed;
-        assert_eq!(p.records[0].origin.file, 9);
+        assert_eq!(p.records.origin(0).file, 9);
+        assert_eq!(p.records.len(), 2);
         assert_eq!(p.rejects[0].origin.file, 9);
         assert_eq!(p.warnings[0].origin.file, 9);
-        assert!(matches!(&p.records[1].values[0], Value::Str(s) if s.as_str() == "A1"));
+        assert!(matches!(&p.records.values(1)[0], Value::Str(s) if s.as_str() == "A1"));
         assert_eq!(p.rows_read, 5);
         assert_eq!(back.notes, vec!["a note".to_owned()]);
     }
@@ -731,7 +731,9 @@ mod tests {
         // A record narrower than its table (ingest indexes values by field) is refused even
         // with a valid checksum.
         let mut short = sample();
-        short.sheets[0].parsed.records[0].values = vec![Value::Null].into_boxed_slice();
+        let mut narrow = Rows::default();
+        narrow.push(Origin::default(), &mut vec![Value::Null], 0);
+        short.sheets[0].parsed.records = narrow;
         assert!(decode(&encode(&short), 0).is_err());
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;

@@ -44,7 +44,7 @@ pub mod xlsx;
 use crate::config::Pipeline;
 use crate::schema::Table;
 use locate::{Matchers, Plan};
-use model::{Origin, Record, Reject, Warning};
+use model::{Origin, Reject, Rows, Warning};
 use rayon::prelude::*;
 use read::Format;
 use report::IngestReport;
@@ -239,7 +239,7 @@ pub fn ingest_with(
             .map(|f| f.sheets.iter().map(|s| s.name.clone()).collect())
             .collect(),
     };
-    let mut candidates: BTreeMap<Table, Vec<Record>> = BTreeMap::new();
+    let mut candidates: BTreeMap<Table, Rows> = BTreeMap::new();
     let mut early: Vec<Reject> = Vec::new();
     let mut row_warnings: Vec<Warning> = Vec::new();
     let mut files = files;
@@ -252,15 +252,20 @@ pub fn ingest_with(
         }
     }
     for (table, n) in sizes {
-        candidates.entry(table).or_default().reserve_exact(n);
+        let mut rows = Rows::with_width(table.fields().len());
+        rows.reserve_exact(n);
+        candidates.insert(table, rows);
     }
     for f in &mut files {
         for s in &mut f.sheets {
             if let Plan::Read(layout) = &s.plan {
-                candidates
-                    .entry(layout.table)
-                    .or_default()
-                    .append(&mut s.parsed.records);
+                // Taken, so that each sheet's rows are freed as they move.
+                let sheet_rows = std::mem::take(&mut s.parsed.records);
+                let table_rows = candidates.entry(layout.table).or_default();
+                // A sheet's rows have one value per field of its table (parsed so, or
+                // refused by the cache when not), so they always fit.
+                let moved = table_rows.append(sheet_rows);
+                debug_assert!(moved, "a sheet's rows of another width than its table");
                 early.append(&mut s.parsed.rejects);
                 row_warnings.append(&mut s.parsed.warnings);
             }

@@ -258,14 +258,14 @@ pub fn build(
         .map(|w| w.origin)
         .collect();
     for rows in decided.landed.values() {
-        for r in rows {
+        for r in rows.iter() {
             let c = per_sheet
-                .entry((r.record.origin.file, r.record.origin.sheet))
+                .entry((r.origin.file, r.origin.sheet))
                 .or_default();
             c.landed += 1;
-            if warned_rows.contains(&r.record.origin) {
+            if warned_rows.contains(&r.origin) {
                 c.warned += 1;
-                warned_county.insert(r.record.origin, r.county.as_str());
+                warned_county.insert(r.origin, r.county.as_str());
             }
         }
     }
@@ -474,10 +474,10 @@ fn counts_by_sheet_and_county<'a>(
     }
     let mut out: SheetCounties = HashMap::default();
     for rows in decided.landed.values() {
-        for r in rows {
-            let c = slot(&mut out, &r.record.origin, Some(r.county.as_str()));
+        for r in rows.iter() {
+            let c = slot(&mut out, &r.origin, Some(r.county.as_str()));
             c.landed += 1;
-            if warned.contains(&r.record.origin) {
+            if warned.contains(&r.origin) {
                 c.warned += 1;
             }
         }

@@ -2,7 +2,7 @@
 //! shows is checked here; keys and references across files are checked in [`super::validate`].
 
 use super::locate::{column_letter, Column, Layout};
-use super::model::{Origin, Record, Reject, Warning};
+use super::model::{Origin, Reject, Rows, Warning};
 use super::parse::{self, Value};
 use super::read::{Cell, Row};
 use crate::config::CountyNames;
@@ -114,7 +114,7 @@ impl RowContext {
 #[derive(Debug, Default)]
 pub struct ParsedRows {
     /// Rows that parsed, in sheet order.
-    pub records: Vec<Record>,
+    pub records: Rows,
     /// Rows rejected by a single-row rule.
     pub rejects: Vec<Reject>,
     /// Warnings about single rows.
@@ -127,6 +127,8 @@ pub struct ParsedRows {
     pub skipped_total: u64,
     /// Values already parsed in this sheet.
     cache: ValueCache,
+    /// The row being parsed (reused from row to row).
+    scratch: Vec<Value>,
     /// For a CSV file, the cells of its header line: a line with a value beyond them has cells
     /// shifted by a delimiter inside a value (see [`ParsedRows::for_csv`]).
     csv_width: Option<usize>,
@@ -213,7 +215,7 @@ pub fn parse_rows(
 impl ParsedRows {
     /// Rows as an earlier run parsed them (see [`super::cache`]).
     pub fn restored(
-        records: Vec<Record>,
+        records: Rows,
         rejects: Vec<Reject>,
         warnings: Vec<Warning>,
         rows_read: u64,
@@ -228,6 +230,7 @@ impl ParsedRows {
             skipped_blank,
             skipped_total,
             cache: ValueCache::default(),
+            scratch: Vec::new(),
             csv_width: None,
             csv_open_quote: None,
         }
@@ -254,6 +257,8 @@ impl ParsedRows {
     /// Drops what was kept only to parse the sheet's rows (its value cache).
     pub fn finish(&mut self) {
         self.cache = ValueCache::default();
+        self.scratch = Vec::new();
+        self.records.shrink_to_fit();
     }
 
     /// Parses one data row under the header into a record, a reject or a skip.
@@ -311,8 +316,13 @@ impl ParsedRows {
             ctx,
             &mut self.cache,
             &mut self.warnings,
+            &mut self.scratch,
         ) {
-            Ok(record) => self.records.push(record),
+            Ok(personal_hash) => {
+                // The width is the table's field count, so the row always fits.
+                let pushed = self.records.push(origin, &mut self.scratch, personal_hash);
+                debug_assert!(pushed, "a row of another table in one sheet's rows");
+            }
             Err(mut reject) => {
                 // Masked here already, so the cache of an incremental run holds no personal
                 // number either.
@@ -364,10 +374,12 @@ fn parse_row(
     ctx: &RowContext,
     cache: &mut ValueCache,
     warnings: &mut Vec<Warning>,
-) -> Result<Record, Box<Reject>> {
+    values: &mut Vec<Value>,
+) -> Result<u64, Box<Reject>> {
     let table = layout.table;
     let fields = table.fields();
-    let mut values = vec![Value::Null; fields.len()];
+    values.clear();
+    values.resize(fields.len(), Value::Null);
     let mut faults: Vec<Fault> = Vec::new();
     // Warnings are kept only if the row lands: a rejected row is reported once, as a reject.
     let mut row_warnings: Vec<Warning> = Vec::new();
@@ -444,11 +456,7 @@ fn parse_row(
     }
     if faults.is_empty() {
         warnings.append(&mut row_warnings);
-        return Ok(Record {
-            origin,
-            values: values.into_boxed_slice(),
-            personal_hash: personal.finish(),
-        });
+        return Ok(personal.finish());
     }
     let first = faults.remove(0);
     let mut reason = first.reason;
@@ -464,7 +472,7 @@ fn parse_row(
         rule: first.rule,
         reason,
         raw_row: raw_row(row, layout),
-        values,
+        values: std::mem::take(values),
         county: None,
         fix_first: None,
     };
@@ -788,7 +796,7 @@ mod tests {
         assert_eq!(r.rejects[0].column.as_deref(), Some("D «مبلغ قسط»"));
         assert!(r.rejects[0].reason.contains("negative"));
         assert_eq!(r.rejects[1].rule, "payment_without_date");
-        assert_eq!(r.records[0].values[5], Value::Int(1000));
+        assert_eq!(r.records.values(0)[5], Value::Int(1000));
     }
 
     #[test]
@@ -825,9 +833,9 @@ mod tests {
         ];
         let r = run("اعضا", &rows);
         assert_eq!(r.records.len(), 1);
-        let rec = &r.records[0];
-        assert!(rec.values[3].is_null() && rec.values[4].is_null() && rec.values[5].is_null());
-        assert_eq!(rec.values[6], Value::text("female"));
+        let rec = r.records.values(0);
+        assert!(rec[3].is_null() && rec[4].is_null() && rec[5].is_null());
+        assert_eq!(rec[6], Value::text("female"));
         assert_eq!(r.warnings.len(), 1);
         assert!(!r.warnings[0].message.contains("1234567890"));
         assert_eq!(r.rejects[0].rule, "unknown_value");
@@ -844,12 +852,12 @@ mod tests {
             row(2, &["بافندگی", "1400/01/10", "12"]),
         ];
         let r = run("آموزش", &rows);
-        assert_eq!(r.records[0].values[0], Value::text("other"));
+        assert_eq!(r.records.values(0)[0], Value::text("other"));
         let rows = vec![
             row(1, &["fund_id", "member_id", "date", "amount"]),
             row(2, &["Z1", "1", "1400/01/10", "5"]),
         ];
         let r = run("savings", &rows);
-        assert_eq!(r.records[0].values[4], Value::text("deposit"));
+        assert_eq!(r.records.values(0)[4], Value::text("deposit"));
     }
 }

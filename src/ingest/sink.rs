@@ -4,14 +4,21 @@
 
 use super::model::Reject;
 use super::parse::Value;
-use super::validate::{Landed, Places};
+use super::validate::{LandedRows, Places};
 use crate::lake::{stored, write_parquet, LakeError};
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn table_frame(table: Table, rows: &[&Landed], places: &Places) -> PolarsResult<DataFrame> {
+/// The lake frame of one table's landed rows `picked` (indexes into `landed`, in order).
+fn table_frame(
+    table: Table,
+    landed: &LandedRows,
+    picked: &[u32],
+    places: &Places,
+) -> PolarsResult<DataFrame> {
+    let rows = || picked.iter().map(|&i| landed.rows.values(i as usize));
     let mut cols: Vec<Column> = Vec::new();
     for (i, f) in table.fields().iter().enumerate() {
         if !stored(table, f.name, f.personal) {
@@ -21,71 +28,81 @@ fn table_frame(table: Table, rows: &[&Landed], places: &Places) -> PolarsResult<
         let col = match f.kind {
             Kind::Int { .. } | Kind::Amount { .. } => Series::new(
                 name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_int())
+                rows()
+                    .map(|v| v.get(i).and_then(Value::as_int))
                     .collect::<Vec<_>>(),
             ),
             Kind::Date => Series::new(
                 name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_date())
+                rows()
+                    .map(|v| v.get(i).and_then(Value::as_date))
                     .collect::<Vec<_>>(),
             )
             .cast(&DataType::Date)?,
             Kind::Bool => Series::new(
                 name,
-                rows.iter()
-                    .map(|r| match r.record.values[i] {
-                        Value::Bool(b) => Some(b),
+                rows()
+                    .map(|v| match v.get(i) {
+                        Some(Value::Bool(b)) => Some(*b),
                         _ => None,
                     })
                     .collect::<Vec<_>>(),
             ),
             Kind::Id | Kind::Text | Kind::Enum(_) => Series::new(
                 name,
-                rows.iter()
-                    .map(|r| r.record.values[i].as_str())
+                rows()
+                    .map(|v| v.get(i).and_then(Value::as_str))
                     .collect::<Vec<_>>(),
             ),
         };
         cols.push(col.into_column());
         if table == Table::Installments && f.name == "loan_id" {
-            let funds: Vec<Option<&str>> = rows
+            let funds: Vec<Option<&str>> = picked
                 .iter()
-                .map(|r| r.fund_id.as_deref().map(String::as_str))
+                .map(|&r| {
+                    landed
+                        .fund_id
+                        .get(r as usize)
+                        .and_then(Option::as_deref)
+                        .map(String::as_str)
+                })
                 .collect();
             cols.push(Series::new("fund_id".into(), funds).into_column());
         }
     }
-    let files: Vec<&str> = rows
-        .iter()
-        .map(|r| places.file(r.record.origin).unwrap_or(""))
-        .collect();
-    let sheets: Vec<Option<&str>> = rows.iter().map(|r| places.sheet(r.record.origin)).collect();
-    let lines: Vec<i64> = rows
-        .iter()
-        .map(|r| i64::from(r.record.origin.row))
-        .collect();
+    let origins = || picked.iter().map(|&r| landed.rows.origin(r as usize));
+    let files: Vec<&str> = origins().map(|o| places.file(o).unwrap_or("")).collect();
+    let sheets: Vec<Option<&str>> = origins().map(|o| places.sheet(o)).collect();
+    let lines: Vec<i64> = origins().map(|o| i64::from(o.row)).collect();
     cols.push(Series::new("source_file".into(), files).into_column());
     cols.push(Series::new("source_sheet".into(), sheets).into_column());
     cols.push(Series::new("source_row".into(), lines).into_column());
-    DataFrame::new(rows.len(), cols)
+    DataFrame::new(picked.len(), cols)
 }
 
 /// Writes every landed table under `lake`, one file per county partition. Returns the files.
 pub fn write_tables(
     lake: &Path,
-    landed: &BTreeMap<Table, Vec<Landed>>,
+    landed: &BTreeMap<Table, LandedRows>,
     places: &Places,
 ) -> Result<Vec<PathBuf>, LakeError> {
-    let mut parts: Vec<(Table, &str, Vec<&Landed>)> = Vec::new();
+    let empty = LandedRows::default();
+    let mut parts: Vec<(Table, &LandedRows, &str, Vec<u32>)> = Vec::new();
     for table in Table::ALL {
-        let rows = landed.get(&table).map(Vec::as_slice).unwrap_or(&[]);
-        let mut by_county: BTreeMap<&str, Vec<&Landed>> = BTreeMap::new();
-        for r in rows {
-            by_county.entry(r.county.as_str()).or_default().push(r);
+        let rows = landed.get(&table).unwrap_or(&empty);
+        let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (i, county) in rows.county.iter().enumerate() {
+            // Row indexes fit in u32: a run holds far fewer rows than [limits] allow files.
+            by_county
+                .entry(county.as_str())
+                .or_default()
+                .push(u32::try_from(i).unwrap_or(u32::MAX));
         }
-        parts.extend(by_county.into_iter().map(|(c, rows)| (table, c, rows)));
+        parts.extend(
+            by_county
+                .into_iter()
+                .map(|(c, picked)| (table, rows, c, picked)),
+        );
     }
     // Frames are built on this thread and encoded on a second one, one frame ahead: the two
     // steps take about as long as each other. Building frames on both threads as well was
@@ -102,12 +119,12 @@ pub fn write_tables(
             Ok::<_, LakeError>(written)
         });
         let mut built = Ok(());
-        for (table, county, rows) in parts {
+        for (table, rows, county, picked) in parts {
             let path = lake
                 .join(table.name())
                 .join(format!("county={county}"))
                 .join("part-0.parquet");
-            match table_frame(table, &rows, places) {
+            match table_frame(table, rows, &picked, places) {
                 Ok(df) => {
                     if frames.send((path, df)).is_err() {
                         break; // the writer stopped on an error, which join reports

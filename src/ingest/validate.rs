@@ -3,7 +3,7 @@
 //! parsed row of the run, in (file path, sheet order, row) order, so the outcome does not depend
 //! on how files were read in parallel.
 
-use super::model::{Origin, Record, Reject, Warning};
+use super::model::{Origin, Record, Reject, Rows, Warning};
 use super::parse::{Text, Value};
 use crate::schema::{Table, PROVINCE_PARTITION};
 use rustc_hash::FxHashMap as HashMap;
@@ -46,22 +46,63 @@ impl Places {
     }
 }
 
-/// A landed row with the columns derived for the lake.
-#[derive(Debug, Clone)]
-pub struct Landed {
-    /// The parsed row.
-    pub record: Record,
-    /// The county partition (`_province` for province trainings), shared by the rows of a fund.
-    pub county: Text,
+/// The landed rows of one table, in input order, with the columns derived for the lake.
+#[derive(Debug, Clone, Default)]
+pub struct LandedRows {
+    /// The parsed rows.
+    pub rows: Rows,
+    /// Per row: the county partition (`_province` for province trainings), shared by the rows
+    /// of a fund.
+    pub county: Vec<Text>,
+    /// Per row, for installments only (empty for other tables): the fund of the loan.
+    pub fund_id: Vec<Option<Text>>,
+}
+
+/// One landed row, borrowed from its table's [`LandedRows`].
+#[derive(Debug, Clone, Copy)]
+pub struct Landed<'a> {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Values in `table.fields()` order.
+    pub values: &'a [Value],
+    /// The county partition.
+    pub county: &'a Text,
     /// For installments: the fund of the loan.
-    pub fund_id: Option<Text>,
+    pub fund_id: Option<&'a Text>,
+}
+
+impl LandedRows {
+    /// Rows landed.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// No row landed.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row `i`.
+    pub fn get(&self, i: usize) -> Option<Landed<'_>> {
+        Some(Landed {
+            origin: self.rows.get(i)?.origin,
+            values: self.rows.values(i),
+            county: self.county.get(i)?,
+            fund_id: self.fund_id.get(i).and_then(Option::as_ref),
+        })
+    }
+
+    /// Every row, in input order.
+    pub fn iter(&self) -> impl Iterator<Item = Landed<'_>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
 }
 
 /// What the cross-row checks decided.
 #[derive(Debug, Default)]
 pub struct Decided {
     /// Landed rows per table, in input order.
-    pub landed: BTreeMap<Table, Vec<Landed>>,
+    pub landed: BTreeMap<Table, LandedRows>,
     /// Rows rejected here (not counting the single-row rejects passed in).
     pub rejects: Vec<Reject>,
     /// Exact duplicates skipped (one warning each).
@@ -220,8 +261,8 @@ fn idx(table: Table, name: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn get<'a>(r: &'a Record, table: Table, name: &str) -> &'a Value {
-    &r.values[idx(table, name)]
+fn get<'a>(values: &'a [Value], table: Table, name: &str) -> &'a Value {
+    values.get(idx(table, name)).unwrap_or(&Value::Null)
 }
 
 /// Tables whose rows are parents of other rows (looked up by key); the others are leaves.
@@ -238,7 +279,7 @@ fn is_parent(table: Table) -> bool {
 /// side, each with its own copy of what was rejected among the parents; their outcomes are put
 /// back in table order, so the result is the same as one table after the other.
 pub fn decide(
-    mut candidates: BTreeMap<Table, Vec<Record>>,
+    mut candidates: BTreeMap<Table, Rows>,
     early: &mut [Reject],
     places: &Places,
 ) -> Decided {
@@ -305,7 +346,7 @@ pub fn decide(
 /// rejected keys are gone, and returns the landed rows' entries as parents (parent tables only).
 fn decide_table(
     table: Table,
-    rows: Vec<Record>,
+    rows: Rows,
     early: &mut [&mut Reject],
     d: &mut Decided,
     gone: &mut ByTable<Gone>,
@@ -322,24 +363,26 @@ fn decide_table(
             }
         }
     }
-    let rows = dedupe(table, rows, d, gone, parents, places);
-    d.landed.entry(table).or_default().reserve_exact(rows.len());
-    for r in rows {
-        match check_parent(table, &r, parents, gone, &mut key_buf) {
+    let mut rows = dedupe(table, rows, d, gone, parents, places);
+    let mut keep = vec![false; rows.len()];
+    let mut county_of_row: Vec<Text> = Vec::with_capacity(rows.len());
+    let mut fund_of_row: Vec<Option<Text>> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        match check_parent(table, r, parents, gone, &mut key_buf) {
             Ok((county, fund_id)) => {
                 // Only funds, members and loans are looked up as parents.
-                if let Some(k) = is_parent(table).then(|| key_of(table, &r.values)).flatten() {
-                    found.push((k, parent_of(table, &r, &county, fund_id.as_ref())));
+                if let Some(k) = is_parent(table).then(|| key_of(table, r.values)).flatten() {
+                    found.push((k, parent_of(table, r, &county, fund_id.as_ref())));
                 }
-                d.landed.entry(table).or_default().push(Landed {
-                    record: r,
-                    county,
-                    fund_id,
-                });
+                keep[i] = true;
+                county_of_row.push(county);
+                if table == Table::Installments {
+                    fund_of_row.push(fund_id);
+                }
             }
             Err((field, value, rule, reason, county, fix_first)) => {
-                let county = county.or_else(|| county_of_values(table, &r.values, parents, gone));
-                if let Some(k) = key_of(table, &r.values) {
+                let county = county.or_else(|| county_of_values(table, r.values, parents, gone));
+                if let Some(k) = key_of(table, r.values) {
                     gone.insert(
                         table,
                         k,
@@ -364,20 +407,32 @@ fn decide_table(
             }
         }
     }
+    // The landed rows stay where they were read; the rejected ones leave.
+    rows.retain(&keep);
+    drop(keep);
+    county_of_row.shrink_to_fit();
+    d.landed.insert(
+        table,
+        LandedRows {
+            rows,
+            county: county_of_row,
+            fund_id: fund_of_row,
+        },
+    );
     found
 }
 
-fn parent_of(table: Table, r: &Record, county: &Text, fund_id: Option<&Text>) -> Parent {
+fn parent_of(table: Table, r: Record<'_>, county: &Text, fund_id: Option<&Text>) -> Parent {
     let date = match table {
-        Table::Funds => get(r, table, "established_on").as_date(),
-        Table::Members => get(r, table, "joined_on").as_date(),
-        Table::Loans => get(r, table, "disbursed_on").as_date(),
+        Table::Funds => get(r.values, table, "established_on").as_date(),
+        Table::Members => get(r.values, table, "joined_on").as_date(),
+        Table::Loans => get(r.values, table, "disbursed_on").as_date(),
         _ => None,
     };
     let fund = match (table, fund_id) {
         (Table::Installments, Some(f)) => f.clone(),
         _ => Text::new(
-            get(r, table, "fund_id")
+            get(r.values, table, "fund_id")
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
@@ -393,7 +448,7 @@ fn parent_of(table: Table, r: &Record, county: &Text, fund_id: Option<&Text>) ->
 
 fn reject(
     table: Table,
-    r: Record,
+    r: Record<'_>,
     field: &str,
     value: String,
     rule: &'static str,
@@ -403,7 +458,7 @@ fn reject(
     let raw_row = table
         .fields()
         .iter()
-        .zip(&r.values)
+        .zip(r.values)
         .filter(|(f, _)| !f.personal)
         .map(|(f, v)| (f.name.to_owned(), s(v)))
         .collect();
@@ -416,7 +471,7 @@ fn reject(
         rule,
         reason,
         raw_row,
-        values: r.values.into_vec(),
+        values: r.values.to_vec(),
         county,
         fix_first: None,
     }
@@ -429,12 +484,12 @@ const OTHERS_NAMED: usize = 5;
 /// rejected. Transaction tables pass through.
 fn dedupe(
     table: Table,
-    rows: Vec<Record>,
+    mut rows: Rows,
     d: &mut Decided,
     gone: &mut ByTable<Gone>,
     parents: &ByTable<Parent>,
     places: &Places,
-) -> Vec<Record> {
+) -> Rows {
     if table.key().is_empty() {
         return rows;
     }
@@ -447,7 +502,7 @@ fn dedupe(
     let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
     let mut k = String::new();
     for (i, r) in rows.iter().enumerate() {
-        if !key_into(&mut k, table, &r.values) {
+        if !key_into(&mut k, table, r.values) {
             continue;
         }
         let first = match first_of.entry(hash_of(&k)) {
@@ -457,7 +512,7 @@ fn dedupe(
             }
             std::collections::hash_map::Entry::Occupied(e) => {
                 let f = *e.get();
-                if key_of(table, &rows[f].values).as_deref() == Some(k.as_str()) {
+                if key_of(table, rows.values(f)).as_deref() == Some(k.as_str()) {
                     Some(f)
                 } else {
                     match collided.get(&k) {
@@ -497,22 +552,22 @@ fn dedupe(
             continue;
         }
         let same = rejected_twin.is_none()
-            && rest.iter().all(|&i| {
-                rows[i].values == rows[first].values
-                    && rows[i].personal_hash == rows[first].personal_hash
+            && rest.iter().all(|&i| match (rows.get(i), rows.get(first)) {
+                (Some(a), Some(b)) => a.values == b.values && a.personal_hash == b.personal_hash,
+                _ => false,
             });
         if same {
             for &i in rest {
                 dropped[i] = true;
-                d.duplicates.push(rows[i].origin);
+                d.duplicates.push(rows.origin(i));
                 d.warnings.push(Warning {
-                    origin: rows[i].origin,
+                    origin: rows.origin(i),
                     table: Some(table),
                     field: None,
                     rule: "exact_duplicate",
                     message: format!(
                         "exact duplicate of {}; kept once",
-                        places.at(rows[first].origin)
+                        places.at(rows.origin(first))
                     ),
                 });
             }
@@ -526,7 +581,7 @@ fn dedupe(
                     .iter()
                     .filter(|&&j| j != i)
                     .take(OTHERS_NAMED)
-                    .map(|&j| places.at(rows[j].origin))
+                    .map(|&j| places.at(rows.origin(j)))
                     .collect();
                 if others.len() < OTHERS_NAMED {
                     others.extend(rejected_twin.iter().map(|why| format!("{why} (rejected)")));
@@ -543,43 +598,39 @@ fn dedupe(
         }
     }
     conflicting.sort_by_key(|(i, _)| *i);
-    let mut reasons: HashMap<usize, String> = conflicting.into_iter().collect();
-    // Collected into the same allocation (no second vector of the table's rows).
-    rows.into_iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            if let Some(reason) = reasons.remove(&i) {
-                if let Some(k) = key_of(table, &r.values) {
-                    let county = county_of_values(table, &r.values, parents, gone);
-                    gone.insert(
-                        table,
-                        k.clone(),
-                        Gone {
-                            why: format!("{}: conflicting duplicate", places.at(r.origin)),
-                            county: county.clone(),
-                            root: r.origin,
-                        },
-                    );
-                    let field = table.key()[0];
-                    let value = k;
-                    d.rejects.push(reject(
-                        table,
-                        r,
-                        field,
-                        value,
-                        "conflicting_duplicate",
-                        reason,
-                        county,
-                    ));
-                }
-                None
-            } else if dropped[i] {
-                None
-            } else {
-                Some(r)
-            }
-        })
-        .collect()
+    for (i, reason) in conflicting {
+        let Some(r) = rows.get(i) else {
+            continue;
+        };
+        if let Some(k) = key_of(table, r.values) {
+            let county = county_of_values(table, r.values, parents, gone);
+            gone.insert(
+                table,
+                k.clone(),
+                Gone {
+                    why: format!("{}: conflicting duplicate", places.at(r.origin)),
+                    county: county.clone(),
+                    root: r.origin,
+                },
+            );
+            let field = table.key()[0];
+            let value = k;
+            d.rejects.push(reject(
+                table,
+                r,
+                field,
+                value,
+                "conflicting_duplicate",
+                reason,
+                county,
+            ));
+        }
+    }
+    // Kept in the same memory: no second vector of the table's rows.
+    let keep: Vec<bool> = dropped.iter().map(|&x| !x).collect();
+    drop(dropped);
+    rows.retain(&keep);
+    rows
 }
 
 /// Why a row is rejected: field, value, rule, reason, county, and for a cascade the row to fix
@@ -628,12 +679,12 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
 /// Finds the row's parent; returns its county (and fund for installments).
 fn check_parent(
     table: Table,
-    r: &Record,
+    r: Record<'_>,
     parents: &ByTable<Parent>,
     gone: &ByTable<Gone>,
     key_buf: &mut String,
 ) -> Result<(Text, Option<Text>), Fail> {
-    let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
+    let fund = || get(r.values, table, "fund_id").as_str().unwrap_or_default();
     let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
         parents
             .get(parent, key)
@@ -642,7 +693,7 @@ fn check_parent(
     match table {
         Table::Funds => Ok((
             Text::new(
-                get(r, table, "county")
+                get(r.values, table, "county")
                     .as_str()
                     .unwrap_or_default()
                     .to_owned(),
@@ -653,17 +704,17 @@ fn check_parent(
             lookup(Table::Funds, "fund_id", fund()).map(|p| (p.county.clone(), None))
         }
         Table::Savings | Table::Loans => {
-            member_key_into(key_buf, fund(), get(r, table, "member_id"));
+            member_key_into(key_buf, fund(), get(r.values, table, "member_id"));
             lookup(Table::Members, "member_id", key_buf).map(|p| (p.county.clone(), None))
         }
         Table::Installments => {
-            let loan = shown(get(r, table, "loan_id"));
+            let loan = shown(get(r.values, table, "loan_id"));
             lookup(Table::Loans, "loan_id", &loan)
                 .map(|p| (p.county.clone(), Some(p.fund_id.clone())))
         }
         Table::Trainings => {
-            let own = get(r, table, "county").as_str();
-            match get(r, table, "fund_id").as_str() {
+            let own = get(r.values, table, "county").as_str();
+            match get(r.values, table, "fund_id").as_str() {
                 Some(f) => lookup(Table::Funds, "fund_id", f).map(|p| (p.county.clone(), None)),
                 None => Ok((
                     Text::new(own.unwrap_or(PROVINCE_PARTITION).to_owned()),
@@ -730,37 +781,37 @@ type Transaction = (i32, bool, Origin, i64);
 /// Loans disbursed before the member joined, payments before their loan, and schedules short
 /// of the principal.
 fn loan_notes(
-    landed: &BTreeMap<Table, Vec<Landed>>,
+    landed: &BTreeMap<Table, LandedRows>,
     parents: &ByTable<Parent>,
     places: &Places,
 ) -> Vec<Note> {
-    let empty = Vec::new();
+    let empty = LandedRows::default();
     let loans = landed.get(&Table::Loans).unwrap_or(&empty);
     let mut notes: Vec<Note> = Vec::new();
-    for l in loans {
+    for l in loans.iter() {
         let t = Table::Loans;
         let key = member_key(
-            get(&l.record, t, "fund_id").as_str().unwrap_or_default(),
-            get(&l.record, t, "member_id"),
+            get(l.values, t, "fund_id").as_str().unwrap_or_default(),
+            get(l.values, t, "member_id"),
         );
         let (Some(m), Some(on)) = (
             parents.get(Table::Members, &key),
-            get(&l.record, t, "disbursed_on").as_date(),
+            get(l.values, t, "disbursed_on").as_date(),
         ) else {
             continue;
         };
         if m.date.is_some_and(|j| on < j) {
-            notes.push((l.record.origin, t, "disbursed_on", "loan_before_joining", format!(
+            notes.push((l.origin, t, "disbursed_on", "loan_before_joining", format!(
                 "the loan was disbursed on {} but the member joined on {} ({}); check both dates",
                 s(&Value::Date(on)), m.date.map(|j| s(&Value::Date(j))).unwrap_or_default(), places.at(m.origin)
             )));
         }
     }
     let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
-    for i in landed.get(&Table::Installments).unwrap_or(&empty) {
+    for i in landed.get(&Table::Installments).unwrap_or(&empty).iter() {
         let t = Table::Installments;
-        let loan = shown(get(&i.record, t, "loan_id"));
-        let due = get(&i.record, t, "due_amount").as_int().unwrap_or(0);
+        let loan = shown(get(i.values, t, "loan_id"));
+        let due = get(i.values, t, "due_amount").as_int().unwrap_or(0);
         match due_sums.get_mut(&loan) {
             Some(sum) => *sum += due,
             None => {
@@ -769,13 +820,13 @@ fn loan_notes(
         }
         let (Some(p), Some(paid)) = (
             parents.get(Table::Loans, &loan),
-            get(&i.record, t, "paid_on").as_date(),
+            get(i.values, t, "paid_on").as_date(),
         ) else {
             continue;
         };
         if p.date.is_some_and(|dis| paid < dis) {
             notes.push((
-                i.record.origin,
+                i.origin,
                 t,
                 "paid_on",
                 "payment_before_loan",
@@ -787,14 +838,14 @@ fn loan_notes(
             ));
         }
     }
-    for l in loans {
-        let loan = shown(get(&l.record, Table::Loans, "loan_id"));
-        let principal = get(&l.record, Table::Loans, "principal")
+    for l in loans.iter() {
+        let loan = shown(get(l.values, Table::Loans, "loan_id"));
+        let principal = get(l.values, Table::Loans, "principal")
             .as_int()
             .unwrap_or(0);
         if let Some(&sum) = due_sums.get(&loan) {
             if sum < principal {
-                notes.push((l.record.origin, Table::Loans, "principal", "schedule_short", format!(
+                notes.push((l.origin, Table::Loans, "principal", "schedule_short", format!(
                     "the installments of loan «{loan}» add up to {sum} rials, less than its principal {principal}; a row of the schedule may be missing"
                 )));
             }
@@ -804,23 +855,23 @@ fn loan_notes(
 }
 
 /// Withdrawals that take a member's savings below zero.
-fn savings_notes(landed: &BTreeMap<Table, Vec<Landed>>) -> Vec<Note> {
-    let empty = Vec::new();
+fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
+    let empty = LandedRows::default();
     let mut notes: Vec<Note> = Vec::new();
     // Savings balances, per member, day by day (deposits of a day before its withdrawals).
     let mut by_member: HashMap<(&str, Cow<str>), Vec<Transaction>> = HashMap::default();
-    for r in landed.get(&Table::Savings).unwrap_or(&empty) {
+    for r in landed.get(&Table::Savings).unwrap_or(&empty).iter() {
         let t = Table::Savings;
         let key = (
-            get(&r.record, t, "fund_id").as_str().unwrap_or_default(),
-            shown(get(&r.record, t, "member_id")),
+            get(r.values, t, "fund_id").as_str().unwrap_or_default(),
+            shown(get(r.values, t, "member_id")),
         );
-        let withdrawal = get(&r.record, t, "kind").as_str() == Some("withdrawal");
+        let withdrawal = get(r.values, t, "kind").as_str() == Some("withdrawal");
         by_member.entry(key).or_default().push((
-            get(&r.record, t, "date").as_date().unwrap_or(0),
+            get(r.values, t, "date").as_date().unwrap_or(0),
             withdrawal,
-            r.record.origin,
-            get(&r.record, t, "amount").as_int().unwrap_or(0),
+            r.origin,
+            get(r.values, t, "amount").as_int().unwrap_or(0),
         ));
     }
     for ((fund, member), mut txs) in by_member {
@@ -854,12 +905,12 @@ fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Place
         || savings_notes(&d.landed),
     );
     notes.extend(savings);
-    let empty = Vec::new();
-    for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty) {
-        let own = get(&tr.record, Table::Trainings, "county").as_str();
+    let empty = LandedRows::default();
+    for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty).iter() {
+        let own = get(tr.values, Table::Trainings, "county").as_str();
         if let Some(own) = own.filter(|o| *o != tr.county.as_str()) {
             notes.push((
-                tr.record.origin,
+                tr.origin,
                 Table::Trainings,
                 "county",
                 "county_differs",
@@ -881,10 +932,13 @@ fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
     for table in [Table::Savings, Table::Financing, Table::Trainings] {
         let mut files: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
         let mut first: HashMap<&str, Origin> = HashMap::default();
-        for r in d.landed.get(&table).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some(f) = get(&r.record, table, "fund_id").as_str() {
-                files.entry(f).or_default().insert(r.record.origin.file);
-                first.entry(f).or_insert(r.record.origin);
+        let Some(rows) = d.landed.get(&table) else {
+            continue;
+        };
+        for r in rows.iter() {
+            if let Some(f) = get(r.values, table, "fund_id").as_str() {
+                files.entry(f).or_default().insert(r.origin.file);
+                first.entry(f).or_insert(r.origin);
             }
         }
         for (fund, set) in files.into_iter().filter(|(_, s)| s.len() > 1) {
