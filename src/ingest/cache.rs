@@ -279,9 +279,9 @@ fn encode(o: &FileOutcome) -> Vec<u8> {
         for r in p.records.iter() {
             e.origin(r.origin);
             e.u64(r.personal_hash);
-            e.len(r.values.len());
-            for v in r.values.iter() {
-                e.value(v);
+            e.len(r.width());
+            for f in 0..r.width() {
+                e.value(&r.field(f).to_value());
             }
         }
         e.len(p.rejects.len());
@@ -717,7 +717,7 @@ mod tests {
         assert_eq!(p.records.len(), 2);
         assert_eq!(p.rejects[0].origin.file, 9);
         assert_eq!(p.warnings[0].origin.file, 9);
-        assert!(matches!(&p.records.values(1)[0], Value::Str(s) if s.as_str() == "A1"));
+        assert!(matches!(p.records.field(1, 0), ValueRef::Str(s) if s.as_str() == "A1"));
         assert_eq!(p.rows_read, 5);
         assert_eq!(back.notes, vec!["a note".to_owned()]);
     }

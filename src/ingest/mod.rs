@@ -239,37 +239,32 @@ pub fn ingest_with(
             .map(|f| f.sheets.iter().map(|s| s.name.clone()).collect())
             .collect(),
     };
-    let mut candidates: BTreeMap<Table, Rows> = BTreeMap::new();
     let mut early: Vec<Reject> = Vec::new();
     let mut row_warnings: Vec<Warning> = Vec::new();
     let mut files = files;
-    let mut sizes: BTreeMap<Table, usize> = BTreeMap::new();
-    for f in &files {
-        for s in &f.sheets {
-            if let Plan::Read(layout) = &s.plan {
-                *sizes.entry(layout.table).or_default() += s.parsed.records.len();
-            }
-        }
-    }
-    for (table, n) in sizes {
-        let mut rows = Rows::with_width(table.fields().len());
-        rows.reserve_exact(n);
-        candidates.insert(table, rows);
-    }
+    let mut by_table: BTreeMap<Table, Vec<Rows>> = BTreeMap::new();
     for f in &mut files {
         for s in &mut f.sheets {
             if let Plan::Read(layout) = &s.plan {
-                // Taken, so that each sheet's rows are freed as they move.
-                let sheet_rows = std::mem::take(&mut s.parsed.records);
-                let table_rows = candidates.entry(layout.table).or_default();
-                // A sheet's rows have one value per field of its table (parsed so, or
-                // refused by the cache when not), so they always fit.
-                let moved = table_rows.append(sheet_rows);
-                debug_assert!(moved, "a sheet's rows of another width than its table");
+                by_table
+                    .entry(layout.table)
+                    .or_default()
+                    .push(std::mem::take(&mut s.parsed.records));
                 early.append(&mut s.parsed.rejects);
                 row_warnings.append(&mut s.parsed.warnings);
             }
         }
+    }
+    let mut candidates: BTreeMap<Table, Rows> = BTreeMap::new();
+    for (table, sheets) in by_table {
+        // A sheet's rows have one value per field of its table (parsed so, or refused by the
+        // cache when not), so they always fit together.
+        let rows = Rows::concat(sheets);
+        debug_assert!(
+            rows.is_some(),
+            "a sheet's rows of another width than its table"
+        );
+        candidates.insert(table, rows.unwrap_or_default());
     }
     let read = clock.elapsed();
     let mut decided = validate::decide(candidates, &mut early, &places);

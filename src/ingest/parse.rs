@@ -61,6 +61,77 @@ impl Value {
     }
 }
 
+/// A [`Value`] borrowed from where it is kept (a row of [`super::model::Rows`] keeps its
+/// values in typed columns, not as `Value`s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueRef<'a> {
+    /// Blank.
+    Null,
+    /// Text, ids and enum values.
+    Str(&'a Text),
+    /// Whole numbers and amounts in rials.
+    Int(i64),
+    /// A day as days since 1970-01-01.
+    Date(i32),
+    /// Yes/no.
+    Bool(bool),
+}
+
+impl<'a> ValueRef<'a> {
+    /// The text, for ids and enums.
+    pub fn as_str(self) -> Option<&'a str> {
+        match self {
+            ValueRef::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The number, for ints and amounts.
+    pub fn as_int(self) -> Option<i64> {
+        match self {
+            ValueRef::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The day, for dates.
+    pub fn as_date(self) -> Option<i32> {
+        match self {
+            ValueRef::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is blank.
+    pub fn is_null(self) -> bool {
+        matches!(self, ValueRef::Null)
+    }
+
+    /// The value, owned (text stays shared).
+    pub fn to_value(self) -> Value {
+        match self {
+            ValueRef::Null => Value::Null,
+            ValueRef::Str(s) => Value::Str(s.clone()),
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Date(d) => Value::Date(d),
+            ValueRef::Bool(b) => Value::Bool(b),
+        }
+    }
+}
+
+impl Value {
+    /// The value, borrowed.
+    pub fn view(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null => ValueRef::Null,
+            Value::Str(s) => ValueRef::Str(s),
+            Value::Int(i) => ValueRef::Int(*i),
+            Value::Date(d) => ValueRef::Date(*d),
+            Value::Bool(b) => ValueRef::Bool(*b),
+        }
+    }
+}
+
 /// An id: numbers lose a `.0` (`1203.0` → `1203`), text is normalized with leading zeros kept.
 pub fn parse_id(cell: &Cell) -> Result<Option<String>, String> {
     match cell {

@@ -3,7 +3,7 @@
 //! scanning) and nothing of ingest.
 
 use super::model::Reject;
-use super::parse::Value;
+use super::parse::ValueRef;
 use super::validate::{LandedRows, Places};
 use crate::lake::{stored, write_parquet, LakeError};
 use crate::schema::{Kind, Table};
@@ -18,42 +18,32 @@ fn table_frame(
     picked: &[u32],
     places: &Places,
 ) -> PolarsResult<DataFrame> {
-    let rows = || picked.iter().map(|&i| landed.rows.values(i as usize));
+    let rows = &landed.rows;
     let mut cols: Vec<Column> = Vec::new();
     for (i, f) in table.fields().iter().enumerate() {
         if !stored(table, f.name, f.personal) {
             continue;
         }
         let name: PlSmallStr = f.name.into();
+        let field = || picked.iter().map(|&r| rows.field(r as usize, i));
         let col = match f.kind {
-            Kind::Int { .. } | Kind::Amount { .. } => Series::new(
-                name,
-                rows()
-                    .map(|v| v.get(i).and_then(Value::as_int))
-                    .collect::<Vec<_>>(),
-            ),
-            Kind::Date => Series::new(
-                name,
-                rows()
-                    .map(|v| v.get(i).and_then(Value::as_date))
-                    .collect::<Vec<_>>(),
-            )
-            .cast(&DataType::Date)?,
+            Kind::Int { .. } | Kind::Amount { .. } => {
+                Series::new(name, field().map(ValueRef::as_int).collect::<Vec<_>>())
+            }
+            Kind::Date => Series::new(name, field().map(ValueRef::as_date).collect::<Vec<_>>())
+                .cast(&DataType::Date)?,
             Kind::Bool => Series::new(
                 name,
-                rows()
-                    .map(|v| match v.get(i) {
-                        Some(Value::Bool(b)) => Some(*b),
+                field()
+                    .map(|v| match v {
+                        ValueRef::Bool(b) => Some(b),
                         _ => None,
                     })
                     .collect::<Vec<_>>(),
             ),
-            Kind::Id | Kind::Text | Kind::Enum(_) => Series::new(
-                name,
-                rows()
-                    .map(|v| v.get(i).and_then(Value::as_str))
-                    .collect::<Vec<_>>(),
-            ),
+            Kind::Id | Kind::Text | Kind::Enum(_) => {
+                Series::new(name, field().map(ValueRef::as_str).collect::<Vec<_>>())
+            }
         };
         cols.push(col.into_column());
         if table == Table::Installments && f.name == "loan_id" {

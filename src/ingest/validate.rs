@@ -4,7 +4,7 @@
 //! on how files were read in parallel.
 
 use super::model::{Origin, Record, Reject, Rows, Warning};
-use super::parse::{Text, Value};
+use super::parse::{Text, Value, ValueRef};
 use crate::schema::{Table, PROVINCE_PARTITION};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -63,8 +63,8 @@ pub struct LandedRows {
 pub struct Landed<'a> {
     /// Where it came from.
     pub origin: Origin,
-    /// Values in `table.fields()` order.
-    pub values: &'a [Value],
+    /// Its values.
+    pub values: Record<'a>,
     /// The county partition.
     pub county: &'a Text,
     /// For installments: the fund of the loan.
@@ -86,7 +86,7 @@ impl LandedRows {
     pub fn get(&self, i: usize) -> Option<Landed<'_>> {
         Some(Landed {
             origin: self.rows.get(i)?.origin,
-            values: self.rows.values(i),
+            values: self.rows.get(i)?,
             county: self.county.get(i)?,
             fund_id: self.fund_id.get(i).and_then(Option::as_ref),
         })
@@ -160,40 +160,59 @@ struct Gone {
     root: Origin,
 }
 
-/// A value as messages and keys show it (Jalali dates).
-fn shown(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::Null => Cow::Borrowed(""),
-        Value::Str(s) => Cow::Borrowed(s.as_str()),
-        Value::Int(i) => Cow::Owned(i.to_string()),
-        Value::Date(d) => Cow::Owned(
-            crate::calendar::JalaliDate::from_epoch_day(*d)
-                .map(|j| j.to_string())
-                .unwrap_or_default(),
-        ),
-        Value::Bool(b) => Cow::Owned(b.to_string()),
+/// A row's values, as a rejected row keeps them or as a table's [`Rows`](super::model::Rows)
+/// lends them.
+trait Fields<'a>: Copy {
+    /// Field `i` (`Null` past the end).
+    fn at(self, i: usize) -> ValueRef<'a>;
+}
+
+impl<'a> Fields<'a> for &'a [Value] {
+    fn at(self, i: usize) -> ValueRef<'a> {
+        self.get(i).map_or(ValueRef::Null, Value::view)
     }
 }
 
-fn s(v: &Value) -> String {
+impl<'a> Fields<'a> for Record<'a> {
+    fn at(self, i: usize) -> ValueRef<'a> {
+        self.field(i)
+    }
+}
+
+/// A value as messages and keys show it (Jalali dates).
+fn shown(v: ValueRef<'_>) -> Cow<'_, str> {
+    match v {
+        ValueRef::Null => Cow::Borrowed(""),
+        ValueRef::Str(s) => Cow::Borrowed(s.as_str()),
+        ValueRef::Int(i) => Cow::Owned(i.to_string()),
+        ValueRef::Date(d) => Cow::Owned(
+            crate::calendar::JalaliDate::from_epoch_day(d)
+                .map(|j| j.to_string())
+                .unwrap_or_default(),
+        ),
+        ValueRef::Bool(b) => Cow::Owned(b.to_string()),
+    }
+}
+
+fn s(v: ValueRef<'_>) -> String {
     shown(v).into_owned()
 }
 
 /// The row's key, `a / b` for a two-part key; `None` when a part is blank.
-fn key_of(table: Table, values: &[Value]) -> Option<String> {
+fn key_of<'a>(table: Table, values: impl Fields<'a>) -> Option<String> {
     let mut key = String::new();
     key_into(&mut key, table, values).then_some(key)
 }
 
 /// [`key_of`] written into `key` (cleared first); false when a part is blank.
-fn key_into(key: &mut String, table: Table, values: &[Value]) -> bool {
+fn key_into<'a>(key: &mut String, table: Table, values: impl Fields<'a>) -> bool {
     key.clear();
     let fields = table.fields();
     for (n, k) in table.key().iter().enumerate() {
         let Some(v) = fields
             .iter()
             .position(|f| f.name == *k)
-            .and_then(|i| values.get(i))
+            .map(|i| values.at(i))
         else {
             return false;
         };
@@ -203,7 +222,7 @@ fn key_into(key: &mut String, table: Table, values: &[Value]) -> bool {
         let before = key.len();
         match v {
             // Whole numbers are written straight into the key (no string of their own).
-            Value::Int(x) => push_int(key, *x),
+            ValueRef::Int(x) => push_int(key, x),
             other => key.push_str(&shown(other)),
         }
         if key.len() == before {
@@ -239,14 +258,14 @@ fn hash_of(key: &str) -> u64 {
 }
 
 /// `fund / member`, the key of a member.
-fn member_key(fund: &str, member: &Value) -> String {
+fn member_key(fund: &str, member: ValueRef<'_>) -> String {
     let mut key = String::new();
     member_key_into(&mut key, fund, member);
     key
 }
 
 /// [`member_key`] written into `buf` (reused from row to row: no allocation per row).
-fn member_key_into(buf: &mut String, fund: &str, member: &Value) {
+fn member_key_into(buf: &mut String, fund: &str, member: ValueRef<'_>) {
     buf.clear();
     buf.push_str(fund);
     buf.push_str(" / ");
@@ -261,8 +280,8 @@ fn idx(table: Table, name: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn get<'a>(values: &'a [Value], table: Table, name: &str) -> &'a Value {
-    values.get(idx(table, name)).unwrap_or(&Value::Null)
+fn get<'a>(values: impl Fields<'a>, table: Table, name: &str) -> ValueRef<'a> {
+    values.at(idx(table, name))
 }
 
 /// Tables whose rows are parents of other rows (looked up by key); the others are leaves.
@@ -287,7 +306,7 @@ pub fn decide(
     let mut d = Decided::default();
     let mut gone: ByTable<Gone> = ByTable::new();
     for r in early.iter() {
-        if let Some(k) = key_of(r.table, &r.values) {
+        if let Some(k) = key_of(r.table, r.values.as_slice()) {
             gone.map(r.table).entry(k).or_insert(Gone {
                 why: format!("{}: {}", places.at(r.origin), r.reason),
                 county: None,
@@ -356,8 +375,8 @@ fn decide_table(
     let mut found = Vec::new();
     let mut key_buf = String::new();
     for r in early.iter_mut() {
-        r.county = county_of_values(table, &r.values, parents, gone);
-        if let Some(g) = key_of(table, &r.values).and_then(|k| gone.get_mut(table, &k)) {
+        r.county = county_of_values(table, r.values.as_slice(), parents, gone);
+        if let Some(g) = key_of(table, r.values.as_slice()).and_then(|k| gone.get_mut(table, &k)) {
             if g.county.is_none() {
                 g.county = r.county.clone();
             }
@@ -371,7 +390,7 @@ fn decide_table(
         match check_parent(table, r, parents, gone, &mut key_buf) {
             Ok((county, fund_id)) => {
                 // Only funds, members and loans are looked up as parents.
-                if let Some(k) = is_parent(table).then(|| key_of(table, r.values)).flatten() {
+                if let Some(k) = is_parent(table).then(|| key_of(table, r)).flatten() {
                     found.push((k, parent_of(table, r, &county, fund_id.as_ref())));
                 }
                 keep[i] = true;
@@ -381,8 +400,8 @@ fn decide_table(
                 }
             }
             Err((field, value, rule, reason, county, fix_first)) => {
-                let county = county.or_else(|| county_of_values(table, r.values, parents, gone));
-                if let Some(k) = key_of(table, r.values) {
+                let county = county.or_else(|| county_of_values(table, r, parents, gone));
+                if let Some(k) = key_of(table, r) {
                     gone.insert(
                         table,
                         k,
@@ -424,15 +443,15 @@ fn decide_table(
 
 fn parent_of(table: Table, r: Record<'_>, county: &Text, fund_id: Option<&Text>) -> Parent {
     let date = match table {
-        Table::Funds => get(r.values, table, "established_on").as_date(),
-        Table::Members => get(r.values, table, "joined_on").as_date(),
-        Table::Loans => get(r.values, table, "disbursed_on").as_date(),
+        Table::Funds => get(r, table, "established_on").as_date(),
+        Table::Members => get(r, table, "joined_on").as_date(),
+        Table::Loans => get(r, table, "disbursed_on").as_date(),
         _ => None,
     };
     let fund = match (table, fund_id) {
         (Table::Installments, Some(f)) => f.clone(),
         _ => Text::new(
-            get(r.values, table, "fund_id")
+            get(r, table, "fund_id")
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
@@ -458,9 +477,9 @@ fn reject(
     let raw_row = table
         .fields()
         .iter()
-        .zip(r.values)
-        .filter(|(f, _)| !f.personal)
-        .map(|(f, v)| (f.name.to_owned(), s(v)))
+        .enumerate()
+        .filter(|(_, f)| !f.personal)
+        .map(|(i, f)| (f.name.to_owned(), s(r.field(i))))
         .collect();
     Reject {
         origin: r.origin,
@@ -471,7 +490,7 @@ fn reject(
         rule,
         reason,
         raw_row,
-        values: r.values.to_vec(),
+        values: r.to_values(),
         county,
         fix_first: None,
     }
@@ -502,7 +521,7 @@ fn dedupe(
     let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
     let mut k = String::new();
     for (i, r) in rows.iter().enumerate() {
-        if !key_into(&mut k, table, r.values) {
+        if !key_into(&mut k, table, r) {
             continue;
         }
         let first = match first_of.entry(hash_of(&k)) {
@@ -512,7 +531,7 @@ fn dedupe(
             }
             std::collections::hash_map::Entry::Occupied(e) => {
                 let f = *e.get();
-                if key_of(table, rows.values(f)).as_deref() == Some(k.as_str()) {
+                if rows.get(f).and_then(|x| key_of(table, x)).as_deref() == Some(k.as_str()) {
                     Some(f)
                 } else {
                     match collided.get(&k) {
@@ -553,7 +572,7 @@ fn dedupe(
         }
         let same = rejected_twin.is_none()
             && rest.iter().all(|&i| match (rows.get(i), rows.get(first)) {
-                (Some(a), Some(b)) => a.values == b.values && a.personal_hash == b.personal_hash,
+                (Some(a), Some(b)) => a.same_values(&b) && a.personal_hash == b.personal_hash,
                 _ => false,
             });
         if same {
@@ -602,8 +621,8 @@ fn dedupe(
         let Some(r) = rows.get(i) else {
             continue;
         };
-        if let Some(k) = key_of(table, r.values) {
-            let county = county_of_values(table, r.values, parents, gone);
+        if let Some(k) = key_of(table, r) {
+            let county = county_of_values(table, r, parents, gone);
             gone.insert(
                 table,
                 k.clone(),
@@ -684,7 +703,7 @@ fn check_parent(
     gone: &ByTable<Gone>,
     key_buf: &mut String,
 ) -> Result<(Text, Option<Text>), Fail> {
-    let fund = || get(r.values, table, "fund_id").as_str().unwrap_or_default();
+    let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
     let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
         parents
             .get(parent, key)
@@ -693,7 +712,7 @@ fn check_parent(
     match table {
         Table::Funds => Ok((
             Text::new(
-                get(r.values, table, "county")
+                get(r, table, "county")
                     .as_str()
                     .unwrap_or_default()
                     .to_owned(),
@@ -704,17 +723,17 @@ fn check_parent(
             lookup(Table::Funds, "fund_id", fund()).map(|p| (p.county.clone(), None))
         }
         Table::Savings | Table::Loans => {
-            member_key_into(key_buf, fund(), get(r.values, table, "member_id"));
+            member_key_into(key_buf, fund(), get(r, table, "member_id"));
             lookup(Table::Members, "member_id", key_buf).map(|p| (p.county.clone(), None))
         }
         Table::Installments => {
-            let loan = shown(get(r.values, table, "loan_id"));
+            let loan = shown(get(r, table, "loan_id"));
             lookup(Table::Loans, "loan_id", &loan)
                 .map(|p| (p.county.clone(), Some(p.fund_id.clone())))
         }
         Table::Trainings => {
-            let own = get(r.values, table, "county").as_str();
-            match get(r.values, table, "fund_id").as_str() {
+            let own = get(r, table, "county").as_str();
+            match get(r, table, "fund_id").as_str() {
                 Some(f) => lookup(Table::Funds, "fund_id", f).map(|p| (p.county.clone(), None)),
                 None => Ok((
                     Text::new(own.unwrap_or(PROVINCE_PARTITION).to_owned()),
@@ -725,9 +744,9 @@ fn check_parent(
     }
 }
 
-fn county_of_values(
+fn county_of_values<'a>(
     table: Table,
-    values: &[Value],
+    values: impl Fields<'a>,
     parents: &ByTable<Parent>,
     gone: &ByTable<Gone>,
 ) -> Option<String> {
@@ -736,8 +755,7 @@ fn county_of_values(
             .fields()
             .iter()
             .position(|f| f.name == name)
-            .and_then(|i| values.get(i))
-            .map(s)
+            .map(|i| s(values.at(i)))
             .filter(|v| !v.is_empty())
     };
     let via = |t: Table, k: String| {
@@ -803,7 +821,7 @@ fn loan_notes(
         if m.date.is_some_and(|j| on < j) {
             notes.push((l.origin, t, "disbursed_on", "loan_before_joining", format!(
                 "the loan was disbursed on {} but the member joined on {} ({}); check both dates",
-                s(&Value::Date(on)), m.date.map(|j| s(&Value::Date(j))).unwrap_or_default(), places.at(m.origin)
+                s(ValueRef::Date(on)), m.date.map(|j| s(ValueRef::Date(j))).unwrap_or_default(), places.at(m.origin)
             )));
         }
     }
@@ -832,8 +850,8 @@ fn loan_notes(
                 "payment_before_loan",
                 format!(
                     "paid on {} but loan «{loan}» was disbursed on {}; check the payment date",
-                    s(&Value::Date(paid)),
-                    p.date.map(|x| s(&Value::Date(x))).unwrap_or_default()
+                    s(ValueRef::Date(paid)),
+                    p.date.map(|x| s(ValueRef::Date(x))).unwrap_or_default()
                 ),
             ));
         }
@@ -884,7 +902,7 @@ fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
                 if balance < 0 {
                     notes.push((origin, Table::Savings, "amount", "balance_below_zero", format!(
                         "this withdrawal on {} takes member «{member}»'s savings to {balance} rials; a deposit may be missing",
-                        s(&Value::Date(day))
+                        s(ValueRef::Date(day))
                     )));
                 }
             } else {
