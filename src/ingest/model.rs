@@ -282,7 +282,7 @@ impl Rows {
     pub fn get(&self, i: usize) -> Option<Record<'_>> {
         Some(Record {
             origin: *self.origins.get(i)?,
-            personal_hash: *self.personal.get(i)?,
+            personal_hash: self.personal.get(i).copied().unwrap_or(0),
             rows: self,
             index: i,
         })
@@ -302,7 +302,7 @@ impl Rows {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Record<'_>> + '_ {
         (0..self.len()).map(move |i| Record {
             origin: self.origins[i],
-            personal_hash: self.personal[i],
+            personal_hash: self.personal.get(i).copied().unwrap_or(0),
             rows: self,
             index: i,
         })
@@ -353,6 +353,12 @@ impl Rows {
             out.columns.push(Values::concat(column));
         }
         Some(out)
+    }
+
+    /// Frees the hashes of the rows' personal values once duplicates are decided; every row's
+    /// `personal_hash` reads 0 after.
+    pub fn forget_personal_hashes(&mut self) {
+        self.personal = Vec::new();
     }
 
     /// Keeps the rows whose `keep` is true, in order, in the same memory.

@@ -82,9 +82,13 @@ pub fn write_tables(
         let rows = landed.get(&table).unwrap_or(&empty);
         let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
         for (i, county) in rows.county.iter().enumerate() {
+            let county = rows
+                .counties
+                .get(*county as usize)
+                .map_or("", |c| c.as_str());
             // Row indexes fit in u32: a run holds far fewer rows than [limits] allow files.
             by_county
-                .entry(county.as_str())
+                .entry(county)
                 .or_default()
                 .push(u32::try_from(i).unwrap_or(u32::MAX));
         }

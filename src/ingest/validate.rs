@@ -51,9 +51,11 @@ impl Places {
 pub struct LandedRows {
     /// The parsed rows.
     pub rows: Rows,
-    /// Per row: the county partition (`_province` for province trainings), shared by the rows
-    /// of a fund.
-    pub county: Vec<Text>,
+    /// Per row: the county partition (`_province` for province trainings), as its place in
+    /// `counties` (4 bytes a row, not a pointer's 8).
+    pub county: Vec<u32>,
+    /// The county partitions of these rows.
+    pub counties: Vec<Text>,
     /// Per row, for installments only (empty for other tables): the fund of the loan.
     pub fund_id: Vec<Option<Text>>,
 }
@@ -87,7 +89,7 @@ impl LandedRows {
         Some(Landed {
             origin: self.rows.get(i)?.origin,
             values: self.rows.get(i)?,
-            county: self.county.get(i)?,
+            county: self.counties.get(*self.county.get(i)? as usize)?,
             fund_id: self.fund_id.get(i).and_then(Option::as_ref),
         })
     }
@@ -384,7 +386,8 @@ fn decide_table(
     }
     let mut rows = dedupe(table, rows, d, gone, parents, places);
     let mut keep = vec![false; rows.len()];
-    let mut county_of_row: Vec<Text> = Vec::with_capacity(rows.len());
+    let mut county_of_row: Vec<u32> = Vec::with_capacity(rows.len());
+    let mut counties: Vec<Text> = Vec::new();
     let mut fund_of_row: Vec<Option<Text>> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         match check_parent(table, r, parents, gone, &mut key_buf) {
@@ -394,7 +397,7 @@ fn decide_table(
                     found.push((k, parent_of(table, r, &county, fund_id.as_ref())));
                 }
                 keep[i] = true;
-                county_of_row.push(county);
+                county_of_row.push(place_of(&mut counties, county));
                 if table == Table::Installments {
                     fund_of_row.push(fund_id);
                 }
@@ -429,16 +432,33 @@ fn decide_table(
     // The landed rows stay where they were read; the rejected ones leave.
     rows.retain(&keep);
     drop(keep);
-    county_of_row.shrink_to_fit();
+    // Exact duplicates are told apart by now: the hashes of personal values go.
+    rows.forget_personal_hashes();
     d.landed.insert(
         table,
         LandedRows {
             rows,
             county: county_of_row,
+            counties,
             fund_id: fund_of_row,
         },
     );
     found
+}
+
+/// The place of `county` in `counties`, added when new. Rows of one county mostly share one
+/// string (their parent's), so the pointer is compared first.
+fn place_of(counties: &mut Vec<Text>, county: Text) -> u32 {
+    let found = counties
+        .iter()
+        .position(|c| Text::ptr_eq(c, &county))
+        .or_else(|| counties.iter().position(|c| *c == county));
+    let i = found.unwrap_or_else(|| {
+        counties.push(county);
+        counties.len() - 1
+    });
+    // Partitions are counties of the pipeline (and `_province`): a handful.
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 fn parent_of(table: Table, r: Record<'_>, county: &Text, fund_id: Option<&Text>) -> Parent {
