@@ -71,15 +71,68 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
     }
     let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
     ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(
-            polars::polars_utils::compression::ZstdLevel::try_new(1).ok(),
-        ))
+        .with_compression(codec())
         .finish(df)
         .map_err(|source| LakeError::Polars {
             path: path.to_owned(),
             source,
         })?;
     Ok(())
+}
+
+/// The codec of every Parquet file: zstd at level 1 (fast to write, small enough).
+fn codec() -> ParquetCompression {
+    ParquetCompression::Zstd(polars::polars_utils::compression::ZstdLevel::try_new(1).ok())
+}
+
+/// A Parquet file written a slice of rows at a time, one row group per slice: a table's
+/// partition never has to be a frame in memory whole.
+pub struct ParquetFile {
+    path: PathBuf,
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+}
+
+impl ParquetFile {
+    /// Creates the file (and its folder) for frames of `schema`.
+    pub fn create(path: &Path, schema: &Schema) -> Result<ParquetFile, LakeError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
+        }
+        let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
+        let polars = |source| LakeError::Polars {
+            path: path.to_owned(),
+            source,
+        };
+        let writer = ParquetWriter::new(file)
+            .with_compression(codec())
+            .batched(schema)
+            .map_err(polars)?;
+        Ok(ParquetFile {
+            path: path.to_owned(),
+            writer,
+        })
+    }
+
+    /// Writes the rows of `df` (a frame of one chunk per column, of the file's schema).
+    pub fn write(&mut self, df: &DataFrame) -> Result<(), LakeError> {
+        self.writer
+            .write_batch(df)
+            .map_err(|source| LakeError::Polars {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Writes the footer; returns the file's path.
+    pub fn finish(self) -> Result<PathBuf, LakeError> {
+        match self.writer.finish() {
+            Ok(_) => Ok(self.path),
+            Err(source) => Err(LakeError::Polars {
+                path: self.path,
+                source,
+            }),
+        }
+    }
 }
 
 /// A fresh temporary folder beside `dest` (inside the output folder) for a stage to write into.
