@@ -1552,7 +1552,7 @@ fn a_rejected_twin_makes_a_conflicting_duplicate_and_rejected_rows_get_no_warnin
         .decided
         .landed
         .get(&sandogh::schema::Table::Loans)
-        .is_none_or(Vec::is_empty));
+        .is_none_or(sandogh::ingest::validate::LandedRows::is_empty));
     let id_warnings: Vec<String> = ingested
         .report
         .warnings

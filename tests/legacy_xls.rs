@@ -29,7 +29,7 @@ fn a_biff8_xls_export_is_read() {
     let funds = &ingested.decided.landed[&Table::Funds];
     assert_eq!(funds.len(), 2);
     assert_eq!(
-        funds.rows.values(0)[0],
+        funds.rows.field(0, 0).to_value(),
         Value::text("3101"),
         "a number code loses no digits and gains no .0"
     );
@@ -40,20 +40,20 @@ fn a_biff8_xls_export_is_read() {
     );
     let oct14 = sandogh::calendar::JalaliDate::new(1399, 7, 23).map(|j| j.to_epoch_day());
     assert_eq!(
-        funds.rows.values(0)[5].as_date(),
+        funds.rows.field(0, 5).to_value().as_date(),
         oct14,
         "an Excel date cell"
     );
     let nov = sandogh::calendar::JalaliDate::new(1399, 8, 1).map(|j| j.to_epoch_day());
     assert_eq!(
-        funds.rows.values(1)[5].as_date(),
+        funds.rows.field(1, 5).to_value().as_date(),
         nov,
         "a Jalali yyyymmdd number"
     );
     let savings = &ingested.decided.landed[&Table::Savings];
     assert_eq!(savings.len(), 1);
     assert_eq!(
-        savings.rows.values(0)[3],
+        savings.rows.field(0, 3).to_value(),
         Value::Int(500_000),
         "50,000 toman = 500,000 rials"
     );

@@ -717,7 +717,9 @@ mod tests {
         assert_eq!(p.records.len(), 2);
         assert_eq!(p.rejects[0].origin.file, 9);
         assert_eq!(p.warnings[0].origin.file, 9);
-        assert!(matches!(p.records.field(1, 0), ValueRef::Str(s) if s.as_str() == "A1"));
+        assert!(
+            matches!(p.records.field(1, 0), crate::ingest::parse::ValueRef::Str(s) if s.as_str() == "A1")
+        );
         assert_eq!(p.rows_read, 5);
         assert_eq!(back.notes, vec!["a note".to_owned()]);
     }

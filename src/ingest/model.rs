@@ -416,3 +416,122 @@ pub struct Warning {
     /// What was noticed.
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(row: u32) -> Origin {
+        Origin {
+            file: 0,
+            sheet: 0,
+            row,
+        }
+    }
+
+    fn rows(values: Vec<Vec<Value>>) -> Rows {
+        let mut out = Rows::default();
+        for (i, mut v) in values.into_iter().enumerate() {
+            assert!(out.push(origin(i as u32 + 2), &mut v, i as u64));
+            assert!(v.is_empty(), "the values are taken");
+        }
+        out
+    }
+
+    fn all(r: &Rows) -> Vec<Vec<Value>> {
+        r.iter().map(|x| x.to_values()).collect()
+    }
+
+    #[test]
+    fn every_kind_of_value_reads_back_as_pushed_blanks_included() {
+        let written = vec![
+            vec![
+                Value::Null,
+                Value::text("a"),
+                Value::Int(-7),
+                Value::Date(19_000),
+            ],
+            vec![Value::Null, Value::Null, Value::Null, Value::Null],
+            vec![
+                Value::Null,
+                Value::text("b"),
+                Value::Int(0),
+                Value::Date(-3),
+            ],
+            vec![
+                Value::Null,
+                Value::text("a"),
+                Value::Int(i64::MAX),
+                Value::Null,
+            ],
+        ];
+        let r = rows(written.clone());
+        assert_eq!(all(&r), written);
+        let mut flags = rows(vec![
+            vec![Value::Bool(true)],
+            vec![Value::Null],
+            vec![Value::Bool(false)],
+        ]);
+        assert_eq!(
+            all(&flags),
+            vec![
+                vec![Value::Bool(true)],
+                vec![Value::Null],
+                vec![Value::Bool(false)]
+            ]
+        );
+        flags.retain(&[false, true, true]);
+        assert_eq!(
+            all(&flags),
+            vec![vec![Value::Null], vec![Value::Bool(false)]]
+        );
+        assert_eq!(flags.origin(0).row, 3);
+    }
+
+    #[test]
+    fn a_field_of_two_kinds_keeps_both_values() {
+        let written = vec![
+            vec![Value::Int(5)],
+            vec![Value::text("five")],
+            vec![Value::Date(1)],
+        ];
+        assert_eq!(all(&rows(written.clone())), written);
+    }
+
+    #[test]
+    fn a_row_of_another_width_is_refused_and_nothing_is_added() {
+        let mut r = rows(vec![vec![Value::Int(1), Value::Int(2)]]);
+        let mut short = vec![Value::Int(3)];
+        assert!(!r.push(origin(9), &mut short, 0));
+        assert_eq!(r.len(), 1);
+        assert_eq!(short, vec![Value::Int(3)]);
+        assert!(Rows::concat(vec![r, rows(vec![vec![Value::Null]])]).is_none());
+    }
+
+    #[test]
+    fn sheets_gather_in_order_whatever_their_blank_columns() {
+        // The first sheet leaves the second field blank, the second sheet fills it, the third
+        // holds text where the others hold numbers.
+        let a = vec![
+            vec![Value::Int(1), Value::Null],
+            vec![Value::Int(2), Value::Null],
+        ];
+        let b = vec![vec![Value::Null, Value::Date(10)]];
+        let c = vec![vec![Value::text("x"), Value::Date(11)]];
+        let joined = Rows::concat(vec![
+            rows(a.clone()),
+            Rows::default(),
+            rows(b.clone()),
+            rows(c.clone()),
+        ])
+        .expect("one width");
+        let expected: Vec<Vec<Value>> = a.into_iter().chain(b).chain(c).collect();
+        assert_eq!(all(&joined), expected);
+        let hashes: Vec<u64> = joined.iter().map(|r| r.personal_hash).collect();
+        assert_eq!(hashes, vec![0, 1, 0, 0]);
+        let mut joined = joined;
+        joined.forget_personal_hashes();
+        assert_eq!(joined.len(), 4, "rows stay");
+        assert!(joined.iter().all(|r| r.personal_hash == 0));
+    }
+}

@@ -796,7 +796,7 @@ mod tests {
         assert_eq!(r.rejects[0].column.as_deref(), Some("D «مبلغ قسط»"));
         assert!(r.rejects[0].reason.contains("negative"));
         assert_eq!(r.rejects[1].rule, "payment_without_date");
-        assert_eq!(r.records.values(0)[5], Value::Int(1000));
+        assert_eq!(r.records.field(0, 5).to_value(), Value::Int(1000));
     }
 
     #[test]
@@ -833,7 +833,7 @@ mod tests {
         ];
         let r = run("اعضا", &rows);
         assert_eq!(r.records.len(), 1);
-        let rec = r.records.values(0);
+        let rec = r.records.get(0).expect("a record").to_values();
         assert!(rec[3].is_null() && rec[4].is_null() && rec[5].is_null());
         assert_eq!(rec[6], Value::text("female"));
         assert_eq!(r.warnings.len(), 1);
@@ -852,12 +852,12 @@ mod tests {
             row(2, &["بافندگی", "1400/01/10", "12"]),
         ];
         let r = run("آموزش", &rows);
-        assert_eq!(r.records.values(0)[0], Value::text("other"));
+        assert_eq!(r.records.field(0, 0).to_value(), Value::text("other"));
         let rows = vec![
             row(1, &["fund_id", "member_id", "date", "amount"]),
             row(2, &["Z1", "1", "1400/01/10", "5"]),
         ];
         let r = run("savings", &rows);
-        assert_eq!(r.records.values(0)[4], Value::text("deposit"));
+        assert_eq!(r.records.field(0, 4).to_value(), Value::text("deposit"));
     }
 }

@@ -11,8 +11,8 @@ use super::SheetOutcome;
 enum State {
     /// Rows before the table is located.
     Head { rows: Vec<Row>, with_cells: usize },
-    /// Located: rows are parsed as they come.
-    Body { plan: Plan, parsed: ParsedRows },
+    /// Located: rows are parsed as they come (boxed: the other states are small).
+    Body { plan: Plan, parsed: Box<ParsedRows> },
     /// Not read; only whether any row is not blank still matters (an empty sheet is skipped
     /// as empty, whatever its name says).
     Rest { plan: Plan, not_blank: bool },
@@ -108,7 +108,7 @@ impl<'a> SheetBuilder<'a> {
                 }
                 State::Body {
                     plan: Plan::Read(layout),
-                    parsed,
+                    parsed: Box::new(parsed),
                 }
             }
             other => State::Rest {
@@ -126,7 +126,7 @@ impl<'a> SheetBuilder<'a> {
         let (plan, parsed) = match self.state {
             State::Body { plan, mut parsed } => {
                 parsed.finish();
-                (plan, parsed)
+                (plan, *parsed)
             }
             State::Rest { plan, not_blank } => {
                 let plan = if not_blank {

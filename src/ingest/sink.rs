@@ -110,7 +110,7 @@ pub fn write_tables(
             for slice in encoder {
                 let file = match open.take() {
                     Some(f) => f,
-                    None => ParquetFile::create(&slice.path, &slice.frame.schema())?,
+                    None => ParquetFile::create(&slice.path, slice.frame.schema())?,
                 };
                 let mut file = file;
                 file.write(&slice.frame)?;
