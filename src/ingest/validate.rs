@@ -973,11 +973,20 @@ fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
         let Some(rows) = d.landed.get(&table) else {
             continue;
         };
+        let fund_at = idx(table, "fund_id");
+        // A fund's rows mostly follow one another in one file: only a change of fund or file
+        // is looked up.
+        let mut last: Option<(&str, u32)> = None;
         for r in rows.iter() {
-            if let Some(f) = get(r.values, table, "fund_id").as_str() {
-                files.entry(f).or_default().insert(r.origin.file);
-                first.entry(f).or_insert(r.origin);
+            let Some(f) = r.values.field(fund_at).as_str() else {
+                continue;
+            };
+            if last == Some((f, r.origin.file)) {
+                continue;
             }
+            last = Some((f, r.origin.file));
+            files.entry(f).or_default().insert(r.origin.file);
+            first.entry(f).or_insert(r.origin);
         }
         for (fund, set) in files.into_iter().filter(|(_, s)| s.len() > 1) {
             let names: Vec<&str> = set
