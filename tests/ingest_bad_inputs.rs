@@ -1925,3 +1925,50 @@ fn very_long_cells_are_rejected_or_written_within_excels_limit() {
         .iter()
         .any(|p| p.extension().is_some_and(|e| e == "xlsx")));
 }
+
+/// A fund's savings in two files may be one ledger sent twice: one warning per fund and table,
+/// at the fund's first row, naming both files; rows of one file only, however many, give none.
+#[test]
+fn a_funds_savings_in_two_files_are_warned_once_naming_both_files() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = dir.path();
+    std::fs::write(
+        input.join("funds.csv"),
+        "fund_id,fund_name,county,established_on\nF1,یک,زنجان,1400/01/01\nF2,دو,زنجان,1400/01/01\n",
+    )
+    .expect("funds");
+    std::fs::write(
+        input.join("members.csv"),
+        "fund_id,member_id,joined_on\nF1,1,1400/02/01\nF2,1,1400/02/01\n",
+    )
+    .expect("members");
+    // F1 in a.csv, then F2, then F1 again (one file: no warning for F2).
+    std::fs::write(
+        input.join("savings_a.csv"),
+        "fund_id,member_id,date,amount\nF1,1,1400/03/01,100\nF2,1,1400/03/01,100\nF2,1,1400/03/02,100\nF1,1,1400/03/03,100\n",
+    )
+    .expect("savings a");
+    std::fs::write(
+        input.join("savings_b.csv"),
+        "fund_id,member_id,date,amount\nF1,1,1400/04/01,100\n",
+    )
+    .expect("savings b");
+    let pipeline = sandogh::config::Pipeline::default_pipeline();
+    let ingested = sandogh::ingest::ingest(input, &pipeline).expect("ingest");
+    assert_eq!(ingested.report.totals.counts.rejected, 0);
+    let warned: Vec<(String, String)> = ingested
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.rule == "fund_in_several_files")
+        .map(|w| (w.place(), w.message.clone()))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    let (place, message) = &warned[0];
+    assert_eq!(place, "savings_a.csv");
+    assert!(message.contains("«F1»"), "{message}");
+    assert!(
+        message.contains("savings_a.csv") && message.contains("savings_b.csv"),
+        "{message}"
+    );
+}
