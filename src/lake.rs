@@ -66,18 +66,20 @@ pub fn columns(table: Table) -> Vec<&'static str> {
 
 /// Writes one DataFrame as a zstd-compressed Parquet file, creating its folder.
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
-    }
-    let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
-    ParquetWriter::new(file)
-        .with_compression(codec())
-        .finish(df)
-        .map_err(|source| LakeError::Polars {
-            path: path.to_owned(),
-            source,
-        })?;
-    Ok(())
+    write_frame(KeptErrors::create(path)?, path, df)
+}
+
+/// [`write_parquet`] into `out`, naming `path` in errors.
+fn write_frame<W: std::io::Write>(
+    out: KeptErrors<W>,
+    path: &Path,
+    df: &mut DataFrame,
+) -> Result<(), LakeError> {
+    let failed = out.failed.clone();
+    let written = ParquetWriter::new(out).with_compression(codec()).finish(df);
+    written
+        .map(|_| ())
+        .map_err(|source| parquet_error(path, source, &failed))
 }
 
 /// The codec of every Parquet file: zstd at level 1 (fast to write, small enough).
@@ -85,31 +87,96 @@ fn codec() -> ParquetCompression {
     ParquetCompression::Zstd(polars::polars_utils::compression::ZstdLevel::try_new(1).ok())
 }
 
+/// A file being written that keeps the first error the system gave. Polars reports a failed
+/// write as "Invalid thrift: transport error", which does not say that the disk is full; the
+/// kept error does ("No space left on device").
+struct KeptErrors<W = std::fs::File> {
+    file: W,
+    failed: std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>>,
+}
+
+impl KeptErrors {
+    /// Creates the file, and its folder.
+    fn create(path: &Path) -> Result<KeptErrors, LakeError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
+        }
+        let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
+        Ok(KeptErrors::new(file))
+    }
+}
+
+impl<W> KeptErrors<W> {
+    fn new(file: W) -> KeptErrors<W> {
+        KeptErrors {
+            file,
+            failed: Default::default(),
+        }
+    }
+
+    fn keep(&self, e: std::io::Error) -> std::io::Error {
+        if let Ok(mut failed) = self.failed.lock() {
+            if failed.is_none() {
+                *failed = Some(match e.raw_os_error() {
+                    Some(code) => std::io::Error::from_raw_os_error(code),
+                    None => std::io::Error::new(e.kind(), e.to_string()),
+                });
+            }
+        }
+        e
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for KeptErrors<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// Polars' error in writing `path`, or the system's when a write failed underneath it.
+fn parquet_error(
+    path: &Path,
+    source: PolarsError,
+    failed: &std::sync::Mutex<Option<std::io::Error>>,
+) -> LakeError {
+    match failed.lock().ok().and_then(|mut f| f.take()) {
+        Some(io_error) => LakeError::Io {
+            action: "cannot write",
+            path: path.to_owned(),
+            source: io_error,
+        },
+        None => LakeError::Polars {
+            path: path.to_owned(),
+            source,
+        },
+    }
+}
+
 /// A Parquet file written a slice of rows at a time, one row group per slice: a table's
 /// partition never has to be a frame in memory whole.
 pub struct ParquetFile {
     path: PathBuf,
-    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    writer: polars::io::parquet::write::BatchedWriter<KeptErrors>,
+    failed: std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>>,
 }
 
 impl ParquetFile {
     /// Creates the file (and its folder) for frames of `schema`.
     pub fn create(path: &Path, schema: &Schema) -> Result<ParquetFile, LakeError> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io("cannot create", parent))?;
-        }
-        let file = std::fs::File::create(path).map_err(io("cannot create", path))?;
-        let polars = |source| LakeError::Polars {
-            path: path.to_owned(),
-            source,
-        };
+        let file = KeptErrors::create(path)?;
+        let failed = file.failed.clone();
         let writer = ParquetWriter::new(file)
             .with_compression(codec())
             .batched(schema)
-            .map_err(polars)?;
+            .map_err(|source| parquet_error(path, source, &failed))?;
         Ok(ParquetFile {
             path: path.to_owned(),
             writer,
+            failed,
         })
     }
 
@@ -117,20 +184,14 @@ impl ParquetFile {
     pub fn write(&mut self, df: &DataFrame) -> Result<(), LakeError> {
         self.writer
             .write_batch(df)
-            .map_err(|source| LakeError::Polars {
-                path: self.path.clone(),
-                source,
-            })
+            .map_err(|source| parquet_error(&self.path, source, &self.failed))
     }
 
     /// Writes the footer; returns the file's path.
     pub fn finish(self) -> Result<PathBuf, LakeError> {
         match self.writer.finish() {
             Ok(_) => Ok(self.path),
-            Err(source) => Err(LakeError::Polars {
-                path: self.path,
-                source,
-            }),
+            Err(source) => Err(parquet_error(&self.path, source, &self.failed)),
         }
     }
 }
@@ -395,5 +456,96 @@ pub fn scan_or_empty(lake: &Path, table: Table) -> PolarsResult<LazyFrame> {
     match scan_table(lake, table)? {
         Some(lf) => Ok(lf),
         None => Ok(DataFrame::empty_with_schema(&schema_of(table)).lazy()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> DataFrame {
+        frame_of(50_000)
+    }
+
+    fn frame_of(n: i64) -> DataFrame {
+        let ids: Vec<i64> = (0..n).collect();
+        let names: Vec<String> = (0..n).map(|i| format!("fund-{i}")).collect();
+        DataFrame::new(
+            n as usize,
+            vec![
+                Series::new("id".into(), ids).into_column(),
+                Series::new("name".into(), names).into_column(),
+            ],
+        )
+        .expect("frame")
+    }
+
+    /// Takes `room` bytes, then fails every write as a full disk does.
+    struct Disk {
+        room: usize,
+    }
+
+    impl std::io::Write for Disk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Wherever the disk fills (file header, a page, a page header, the footer: Polars words
+    /// some of these "Invalid thrift: transport error"), the error says that it is full.
+    #[test]
+    fn a_full_disk_is_named_in_the_error_wherever_the_file_fills_it() {
+        let mut df = frame_of(2_000);
+        let mut size = Disk { room: usize::MAX };
+        ParquetWriter::new(&mut size)
+            .with_compression(codec())
+            .finish(&mut df)
+            .expect("written");
+        let size = usize::MAX - size.room;
+        let path = Path::new("lake/funds/part-0.parquet");
+        // Every byte of the first and last kilobytes, and a step through the middle.
+        let rooms = (0..size.min(1024))
+            .chain(size.saturating_sub(1024)..size)
+            .chain((0..size).step_by(97));
+        for room in rooms {
+            let e = write_frame(KeptErrors::new(Disk { room }), path, &mut df)
+                .expect_err("the disk fills");
+            let text = e.to_string();
+            assert!(
+                text.contains("No space left on device") && text.contains("part-0.parquet"),
+                "full after {room} of {size} bytes: {text}"
+            );
+        }
+    }
+
+    /// `/dev/full` fails every write with ENOSPC, as a full disk does.
+    #[test]
+    fn a_sliced_file_on_a_full_disk_names_the_file_and_the_cause() {
+        let full = Path::new("/dev/full");
+        if !full.exists() {
+            eprintln!("SKIPPED: no /dev/full here");
+            return;
+        }
+        let whole = write_parquet(full, &mut frame()).expect_err("nothing can be written");
+        let sliced = ParquetFile::create(full, frame().schema())
+            .and_then(|mut f| {
+                f.write(&frame())?;
+                f.finish()
+            })
+            .expect_err("nothing can be written");
+        for e in [whole, sliced] {
+            let text = e.to_string();
+            assert!(text.contains("No space left on device"), "{text}");
+            assert!(text.contains("/dev/full"), "{text}");
+        }
     }
 }
