@@ -52,7 +52,7 @@ impl<'a> Record<'a> {
 }
 
 /// The values of one field down a table's rows, typed by what the field holds: text shared
-/// (8 bytes a row), numbers (9), days (5), yes/no (1), and nothing at all for a field every row
+/// (8 bytes a row), numbers (9), days (5), yes/no (2), and nothing at all for a field every row
 /// leaves blank (personal fields, which are never kept). A field whose rows hold values of
 /// different kinds (never, from the parser) falls back to whole values, so nothing is lost.
 #[derive(Debug, Clone)]
@@ -60,38 +60,80 @@ enum Values {
     /// Every row so far blank.
     Blank,
     Text(Vec<Option<Text>>),
-    /// The number and whether there is one.
-    Int(Vec<i64>, Vec<bool>),
-    /// The day and whether there is one.
-    Date(Vec<i32>, Vec<bool>),
-    /// 0 no, 1 yes, 2 blank.
-    Bool(Vec<u8>),
+    Int(Present<i64>),
+    Date(Present<i32>),
+    Bool(Present<bool>),
     Mixed(Vec<Value>),
+}
+
+/// Values of a plain type and, beside them, whether each row has one (an `Option<i64>` would
+/// take 16 bytes a row, this 9).
+#[derive(Debug, Clone, Default)]
+struct Present<T> {
+    values: Vec<T>,
+    there: Vec<bool>,
+}
+
+impl<T: Copy + Default> Present<T> {
+    fn blank(len: usize) -> Present<T> {
+        Present {
+            values: vec![T::default(); len],
+            there: vec![false; len],
+        }
+    }
+
+    fn with_capacity(n: usize) -> Present<T> {
+        Present {
+            values: Vec::with_capacity(n),
+            there: Vec::with_capacity(n),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<T> {
+        match (self.values.get(i), self.there.get(i)) {
+            (Some(&x), Some(true)) => Some(x),
+            _ => None,
+        }
+    }
+
+    fn push(&mut self, x: Option<T>) {
+        self.values.push(x.unwrap_or_default());
+        self.there.push(x.is_some());
+    }
+
+    fn extend(&mut self, other: Present<T>) {
+        self.values.extend(other.values);
+        self.there.extend(other.there);
+    }
+
+    fn retain(&mut self, keep: &[bool]) {
+        retain_by(&mut self.values, keep);
+        retain_by(&mut self.there, keep);
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.values.shrink_to_fit();
+        self.there.shrink_to_fit();
+    }
+}
+
+/// Keeps the items of `v` whose `keep` is true (false past its end), in order.
+fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| k.next().copied().unwrap_or(false));
 }
 
 impl Values {
     fn get(&self, i: usize) -> ValueRef<'_> {
-        match self {
-            Values::Blank => ValueRef::Null,
-            Values::Text(v) => match v.get(i) {
-                Some(Some(t)) => ValueRef::Str(t),
-                _ => ValueRef::Null,
-            },
-            Values::Int(v, there) => match (v.get(i), there.get(i)) {
-                (Some(&x), Some(true)) => ValueRef::Int(x),
-                _ => ValueRef::Null,
-            },
-            Values::Date(v, there) => match (v.get(i), there.get(i)) {
-                (Some(&x), Some(true)) => ValueRef::Date(x),
-                _ => ValueRef::Null,
-            },
-            Values::Bool(v) => match v.get(i) {
-                Some(0) => ValueRef::Bool(false),
-                Some(1) => ValueRef::Bool(true),
-                _ => ValueRef::Null,
-            },
-            Values::Mixed(v) => v.get(i).map_or(ValueRef::Null, Value::view),
-        }
+        let value = match self {
+            Values::Blank => None,
+            Values::Text(v) => v.get(i).and_then(Option::as_ref).map(ValueRef::Str),
+            Values::Int(v) => v.get(i).map(ValueRef::Int),
+            Values::Date(v) => v.get(i).map(ValueRef::Date),
+            Values::Bool(v) => v.get(i).map(ValueRef::Bool),
+            Values::Mixed(v) => v.get(i).map(Value::view),
+        };
+        value.unwrap_or(ValueRef::Null)
     }
 
     /// Adds `v` as row `len` (the rows already here).
@@ -100,32 +142,20 @@ impl Values {
             match &v {
                 Value::Null => return,
                 Value::Str(_) => *self = Values::Text(vec![None; len]),
-                Value::Int(_) => *self = Values::Int(vec![0; len], vec![false; len]),
-                Value::Date(_) => *self = Values::Date(vec![0; len], vec![false; len]),
-                Value::Bool(_) => *self = Values::Bool(vec![2; len]),
+                Value::Int(_) => *self = Values::Int(Present::blank(len)),
+                Value::Date(_) => *self = Values::Date(Present::blank(len)),
+                Value::Bool(_) => *self = Values::Bool(Present::blank(len)),
             }
         }
         match (&mut *self, v) {
             (Values::Text(c), Value::Str(t)) => c.push(Some(t)),
             (Values::Text(c), Value::Null) => c.push(None),
-            (Values::Int(c, there), Value::Int(x)) => {
-                c.push(x);
-                there.push(true);
-            }
-            (Values::Int(c, there), Value::Null) => {
-                c.push(0);
-                there.push(false);
-            }
-            (Values::Date(c, there), Value::Date(x)) => {
-                c.push(x);
-                there.push(true);
-            }
-            (Values::Date(c, there), Value::Null) => {
-                c.push(0);
-                there.push(false);
-            }
-            (Values::Bool(c), Value::Bool(b)) => c.push(u8::from(b)),
-            (Values::Bool(c), Value::Null) => c.push(2),
+            (Values::Int(c), Value::Int(x)) => c.push(Some(x)),
+            (Values::Int(c), Value::Null) => c.push(None),
+            (Values::Date(c), Value::Date(x)) => c.push(Some(x)),
+            (Values::Date(c), Value::Null) => c.push(None),
+            (Values::Bool(c), Value::Bool(b)) => c.push(Some(b)),
+            (Values::Bool(c), Value::Null) => c.push(None),
             (Values::Mixed(c), v) => c.push(v),
             (_, v) => {
                 let mut all: Vec<Value> = (0..len).map(|i| self.get(i).to_value()).collect();
@@ -142,8 +172,8 @@ impl Values {
         let kind = |v: &Values| match v {
             Values::Blank => 0,
             Values::Text(_) => 1,
-            Values::Int(..) => 2,
-            Values::Date(..) => 3,
+            Values::Int(_) => 2,
+            Values::Date(_) => 3,
             Values::Bool(_) => 4,
             Values::Mixed(_) => 5,
         };
@@ -153,23 +183,17 @@ impl Values {
         let mut out = match (one_kind, first) {
             (_, 0) => return Values::Blank,
             (true, 1) => Values::Text(Vec::with_capacity(total)),
-            (true, 2) => Values::Int(Vec::with_capacity(total), Vec::with_capacity(total)),
-            (true, 3) => Values::Date(Vec::with_capacity(total), Vec::with_capacity(total)),
-            (true, 4) => Values::Bool(Vec::with_capacity(total)),
+            (true, 2) => Values::Int(Present::with_capacity(total)),
+            (true, 3) => Values::Date(Present::with_capacity(total)),
+            (true, 4) => Values::Bool(Present::with_capacity(total)),
             _ => Values::Mixed(Vec::with_capacity(total)),
         };
         let mut len = 0;
         for (part, n) in parts {
             match (&mut out, part) {
                 (Values::Text(a), Values::Text(b)) => a.extend(b),
-                (Values::Int(a, x), Values::Int(b, y)) => {
-                    a.extend(b);
-                    x.extend(y);
-                }
-                (Values::Date(a, x), Values::Date(b, y)) => {
-                    a.extend(b);
-                    x.extend(y);
-                }
+                (Values::Int(a), Values::Int(b)) => a.extend(b),
+                (Values::Date(a), Values::Date(b)) => a.extend(b),
                 (Values::Bool(a), Values::Bool(b)) => a.extend(b),
                 (Values::Mixed(a), Values::Mixed(b)) => a.extend(b),
                 (out, part) => {
@@ -184,23 +208,13 @@ impl Values {
     }
 
     fn retain(&mut self, keep: &[bool]) {
-        fn on<T>(v: &mut Vec<T>, keep: &[bool]) {
-            let mut k = keep.iter();
-            v.retain(|_| k.next().copied().unwrap_or(false));
-        }
         match self {
             Values::Blank => {}
-            Values::Text(v) => on(v, keep),
-            Values::Int(v, there) => {
-                on(v, keep);
-                on(there, keep);
-            }
-            Values::Date(v, there) => {
-                on(v, keep);
-                on(there, keep);
-            }
-            Values::Bool(v) => on(v, keep),
-            Values::Mixed(v) => on(v, keep),
+            Values::Text(v) => retain_by(v, keep),
+            Values::Int(v) => v.retain(keep),
+            Values::Date(v) => v.retain(keep),
+            Values::Bool(v) => v.retain(keep),
+            Values::Mixed(v) => retain_by(v, keep),
         }
     }
 
@@ -208,14 +222,8 @@ impl Values {
         match self {
             Values::Blank => {}
             Values::Text(v) => v.shrink_to_fit(),
-            Values::Int(v, there) => {
-                v.shrink_to_fit();
-                there.shrink_to_fit();
-            }
-            Values::Date(v, there) => {
-                v.shrink_to_fit();
-                there.shrink_to_fit();
-            }
+            Values::Int(v) => v.shrink_to_fit(),
+            Values::Date(v) => v.shrink_to_fit(),
             Values::Bool(v) => v.shrink_to_fit(),
             Values::Mixed(v) => v.shrink_to_fit(),
         }
@@ -252,11 +260,6 @@ impl Rows {
     /// No rows.
     pub fn is_empty(&self) -> bool {
         self.origins.is_empty()
-    }
-
-    /// Values per row (0 before the first row of a store made without a width).
-    pub fn width(&self) -> usize {
-        self.width
     }
 
     /// Adds a row, taking the values out of `values` (left empty). Returns false, adding
@@ -363,10 +366,8 @@ impl Rows {
 
     /// Keeps the rows whose `keep` is true, in order, in the same memory.
     pub fn retain(&mut self, keep: &[bool]) {
-        let mut k = keep.iter();
-        self.origins.retain(|_| k.next().copied().unwrap_or(false));
-        let mut k = keep.iter();
-        self.personal.retain(|_| k.next().copied().unwrap_or(false));
+        retain_by(&mut self.origins, keep);
+        retain_by(&mut self.personal, keep);
         for c in &mut self.columns {
             c.retain(keep);
         }

@@ -108,11 +108,10 @@ pub fn write_tables(
             let mut written = Vec::new();
             let mut open: Option<ParquetFile> = None;
             for slice in encoder {
-                let file = match open.take() {
+                let mut file = match open.take() {
                     Some(f) => f,
                     None => ParquetFile::create(&slice.path, slice.frame.schema())?,
                 };
-                let mut file = file;
                 file.write(&slice.frame)?;
                 if slice.last {
                     written.push(file.finish()?);

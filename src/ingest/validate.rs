@@ -86,9 +86,10 @@ impl LandedRows {
 
     /// Row `i`.
     pub fn get(&self, i: usize) -> Option<Landed<'_>> {
+        let values = self.rows.get(i)?;
         Some(Landed {
-            origin: self.rows.get(i)?.origin,
-            values: self.rows.get(i)?,
+            origin: values.origin,
+            values,
             county: self.counties.get(*self.county.get(i)? as usize)?,
             fund_id: self.fund_id.get(i).and_then(Option::as_ref),
         })
