@@ -398,7 +398,7 @@ fn decide_table(
                     found.push((k, parent_of(table, r, &county, fund_id.as_ref())));
                 }
                 keep[i] = true;
-                county_of_row.push(place_of(&mut counties, county));
+                county_of_row.push(place_of(&mut counties, &county));
                 if table == Table::Installments {
                     fund_of_row.push(fund_id);
                 }
@@ -449,13 +449,13 @@ fn decide_table(
 
 /// The place of `county` in `counties`, added when new. Rows of one county mostly share one
 /// string (their parent's), so the pointer is compared first.
-fn place_of(counties: &mut Vec<Text>, county: Text) -> u32 {
+fn place_of(counties: &mut Vec<Text>, county: &Text) -> u32 {
     let found = counties
         .iter()
-        .position(|c| Text::ptr_eq(c, &county))
-        .or_else(|| counties.iter().position(|c| *c == county));
+        .position(|c| Text::ptr_eq(c, county))
+        .or_else(|| counties.iter().position(|c| c == county));
     let i = found.unwrap_or_else(|| {
-        counties.push(county);
+        counties.push(county.clone());
         counties.len() - 1
     });
     // Partitions are counties of the pipeline (and `_province`): a handful.
@@ -533,36 +533,34 @@ fn dedupe(
     if table.key().is_empty() {
         return rows;
     }
-    // Each key's first row, found by the key's hash (keys are compared in full when hashes
-    // meet); only keys seen twice, or shared with a rejected row, form a group.
-    let mut first_of: HashMap<u64, usize> =
-        HashMap::with_capacity_and_hasher(rows.len(), Default::default());
-    let mut collided: HashMap<String, usize> = HashMap::default();
+    // Each key's first row: a table of row places (4 bytes each, where a map from the key's
+    // hash to the row took 16), found by the key's hash and told apart by the key itself.
+    let mut first_of: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(rows.len());
+    let rehash = |&f: &u32| {
+        let mut key = String::new();
+        rows.get(f as usize)
+            .filter(|x| key_into(&mut key, table, *x))
+            .map_or(0, |_| hash_of(&key))
+    };
     let any_gone = !gone.map(table).is_empty();
     let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
     let mut k = String::new();
+    let mut other = String::new();
     for (i, r) in rows.iter().enumerate() {
         if !key_into(&mut k, table, r) {
             continue;
         }
-        let first = match first_of.entry(hash_of(&k)) {
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(i);
+        let hash = hash_of(&k);
+        let found = first_of.find(hash, |&f| {
+            rows.get(f as usize)
+                .is_some_and(|x| key_into(&mut other, table, x) && other == k)
+        });
+        let first = match found {
+            Some(&f) => Some(f as usize),
+            None => {
+                // Row places fit in u32: a run holds far fewer rows than [limits] allow.
+                first_of.insert_unique(hash, u32::try_from(i).unwrap_or(u32::MAX), rehash);
                 None
-            }
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let f = *e.get();
-                if rows.get(f).and_then(|x| key_of(table, x)).as_deref() == Some(k.as_str()) {
-                    Some(f)
-                } else {
-                    match collided.get(&k) {
-                        Some(&f) => Some(f),
-                        None => {
-                            collided.insert(k.clone(), i);
-                            None
-                        }
-                    }
-                }
             }
         };
         match first {
@@ -579,7 +577,6 @@ fn dedupe(
         }
     }
     drop(first_of);
-    drop(collided);
     let mut dropped = vec![false; rows.len()];
     let mut conflicting: Vec<(usize, String)> = Vec::new();
     for (key, members) in groups.values() {
@@ -717,13 +714,16 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
 }
 
 /// Finds the row's parent; returns its county (and fund for installments).
-fn check_parent(
+/// The landed row's county (borrowed from its parent where it has one: the rows of both leaf
+/// tables checked side by side would otherwise count references to the same few county
+/// strings from two threads, row after row) and, for installments, its loan's fund.
+fn check_parent<'p>(
     table: Table,
     r: Record<'_>,
-    parents: &ByTable<Parent>,
+    parents: &'p ByTable<Parent>,
     gone: &ByTable<Gone>,
     key_buf: &mut String,
-) -> Result<(Text, Option<Text>), Fail> {
+) -> Result<(Cow<'p, Text>, Option<Text>), Fail> {
     let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
     let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
         parents
@@ -732,32 +732,34 @@ fn check_parent(
     };
     match table {
         Table::Funds => Ok((
-            Text::new(
+            Cow::Owned(Text::new(
                 get(r, table, "county")
                     .as_str()
                     .unwrap_or_default()
                     .to_owned(),
-            ),
+            )),
             None,
         )),
         Table::Members | Table::Financing => {
-            lookup(Table::Funds, "fund_id", fund()).map(|p| (p.county.clone(), None))
+            lookup(Table::Funds, "fund_id", fund()).map(|p| (Cow::Borrowed(&p.county), None))
         }
         Table::Savings | Table::Loans => {
             member_key_into(key_buf, fund(), get(r, table, "member_id"));
-            lookup(Table::Members, "member_id", key_buf).map(|p| (p.county.clone(), None))
+            lookup(Table::Members, "member_id", key_buf).map(|p| (Cow::Borrowed(&p.county), None))
         }
         Table::Installments => {
             let loan = shown(get(r, table, "loan_id"));
             lookup(Table::Loans, "loan_id", &loan)
-                .map(|p| (p.county.clone(), Some(p.fund_id.clone())))
+                .map(|p| (Cow::Borrowed(&p.county), Some(p.fund_id.clone())))
         }
         Table::Trainings => {
             let own = get(r, table, "county").as_str();
             match get(r, table, "fund_id").as_str() {
-                Some(f) => lookup(Table::Funds, "fund_id", f).map(|p| (p.county.clone(), None)),
+                Some(f) => {
+                    lookup(Table::Funds, "fund_id", f).map(|p| (Cow::Borrowed(&p.county), None))
+                }
                 None => Ok((
-                    Text::new(own.unwrap_or(PROVINCE_PARTITION).to_owned()),
+                    Cow::Owned(Text::new(own.unwrap_or(PROVINCE_PARTITION).to_owned())),
                     None,
                 )),
             }
@@ -811,12 +813,6 @@ fn warn(
     });
 }
 
-/// A savings row for the balance check: day, whether a withdrawal, where, amount.
-type Transaction = (i32, bool, Origin, i64);
-
-/// Warnings between related rows: loans before joining, payments before the loan, schedules
-/// short of the principal, withdrawals below a zero balance, a training's county that is not its
-/// fund's.
 /// Loans disbursed before the member joined, payments before their loan, and schedules short
 /// of the principal.
 fn loan_notes(
@@ -894,35 +890,67 @@ fn loan_notes(
 }
 
 /// Withdrawals that take a member's savings below zero.
+///
+/// Each landed savings row becomes one 16-byte entry (the member's place in a list of members,
+/// the day, deposit or withdrawal, the row), sorted once: a member's rows in day order, a day's
+/// deposits before its withdrawals, then in input order (the order of landed rows). A vector of transactions per member
+/// held every row's origin and amount again, in vectors grown one push at a time (44 MB at
+/// scale 1, the largest allocation of the cross-row checks).
 fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
     let empty = LandedRows::default();
-    let mut notes: Vec<Note> = Vec::new();
-    // Savings balances, per member, day by day (deposits of a day before its withdrawals).
-    let mut by_member: HashMap<(&str, Cow<str>), Vec<Transaction>> = HashMap::default();
-    for r in landed.get(&Table::Savings).unwrap_or(&empty).iter() {
-        let t = Table::Savings;
+    let savings = landed.get(&Table::Savings).unwrap_or(&empty);
+    let t = Table::Savings;
+    let (fund_at, member_at) = (idx(t, "fund_id"), idx(t, "member_id"));
+    let (kind_at, date_at, amount_at) = (idx(t, "kind"), idx(t, "date"), idx(t, "amount"));
+    let rows = &savings.rows;
+    let mut members: Vec<(&str, Cow<str>)> = Vec::new();
+    let mut place: HashMap<(&str, Cow<str>), u32> = HashMap::default();
+    let mut entries: Vec<(u32, i32, bool, u32)> = Vec::with_capacity(rows.len());
+    let mut last_member = u32::MAX;
+    for i in 0..rows.len() {
         let key = (
-            get(r.values, t, "fund_id").as_str().unwrap_or_default(),
-            shown(get(r.values, t, "member_id")),
+            rows.field(i, fund_at).as_str().unwrap_or_default(),
+            shown(rows.field(i, member_at)),
         );
-        let withdrawal = get(r.values, t, "kind").as_str() == Some("withdrawal");
-        by_member.entry(key).or_default().push((
-            get(r.values, t, "date").as_date().unwrap_or(0),
+        // A ledger lists a member's rows together: the row before's member, found again.
+        let last = members.get(last_member as usize);
+        let member = if last == Some(&key) {
+            last_member
+        } else if let Some(&m) = place.get(&key) {
+            m
+        } else {
+            let m = u32::try_from(members.len()).unwrap_or(u32::MAX);
+            members.push(key.clone());
+            place.insert(key, m);
+            m
+        };
+        last_member = member;
+        let withdrawal = rows.field(i, kind_at).as_str() == Some("withdrawal");
+        let day = rows.field(i, date_at).as_date().unwrap_or(0);
+        // Row places fit in u32: a run holds far fewer rows than [limits] allow.
+        entries.push((
+            member,
+            day,
             withdrawal,
-            r.origin,
-            get(r.values, t, "amount").as_int().unwrap_or(0),
+            u32::try_from(i).unwrap_or(u32::MAX),
         ));
     }
-    for ((fund, member), mut txs) in by_member {
-        let member = format!("{fund} / {member}");
-        txs.sort();
+    drop(place);
+    // Landed rows are in input order, so a row's place orders them as their origins do.
+    entries.sort_unstable();
+    let mut notes: Vec<Note> = Vec::new();
+    for run in entries.chunk_by(|a, b| a.0 == b.0) {
+        let Some((fund, member)) = run.first().and_then(|e| members.get(e.0 as usize)) else {
+            continue;
+        };
         let mut balance: i64 = 0;
-        for (day, withdrawal, origin, amount) in txs {
+        for &(_, day, withdrawal, i) in run {
+            let amount = rows.field(i as usize, amount_at).as_int().unwrap_or(0);
             if withdrawal {
                 balance -= amount;
                 if balance < 0 {
-                    notes.push((origin, Table::Savings, "amount", "balance_below_zero", format!(
-                        "this withdrawal on {} takes member «{member}»'s savings to {balance} rials; a deposit may be missing",
+                    notes.push((rows.origin(i as usize), t, "amount", "balance_below_zero", format!(
+                        "this withdrawal on {} takes member «{fund} / {member}»'s savings to {balance} rials; a deposit may be missing",
                         s(ValueRef::Date(day))
                     )));
                 }
@@ -937,6 +965,9 @@ fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
 /// A warning to add: where, table, field, rule and message.
 type Note = (Origin, Table, &'static str, &'static str, String);
 
+/// Warnings between related rows: loans before joining, payments before the loan, schedules
+/// short of the principal, withdrawals below a zero balance, a training's county that is not its
+/// fund's.
 fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Places) {
     // Loans and their installments, and savings balances, are independent: side by side.
     let (mut notes, savings) = rayon::join(
@@ -1015,7 +1046,69 @@ fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
 
 #[cfg(test)]
 mod tests {
-    use super::push_int;
+    use super::{push_int, savings_notes, LandedRows, Origin, Rows, Table, Value};
+    use std::collections::BTreeMap;
+
+    /// Savings rows (fund, member, day, amount, kind) landed in this order, rows 2, 3, …
+    fn landed_savings(rows: &[(&str, &str, i32, i64, &str)]) -> BTreeMap<Table, LandedRows> {
+        let mut kept = Rows::default();
+        for (n, &(fund, member, day, amount, kind)) in rows.iter().enumerate() {
+            let mut values = vec![
+                Value::text(fund),
+                Value::text(member),
+                Value::Date(day),
+                Value::Int(amount),
+                Value::text(kind),
+            ];
+            let origin = Origin {
+                file: 0,
+                sheet: 0,
+                row: n as u32 + 2,
+            };
+            assert!(kept.push(origin, &mut values, 0));
+        }
+        let landed = LandedRows {
+            county: vec![0; kept.len()],
+            counties: vec![super::Text::new("abhar".into())],
+            fund_id: Vec::new(),
+            rows: kept,
+        };
+        BTreeMap::from([(Table::Savings, landed)])
+    }
+
+    #[test]
+    fn withdrawals_below_zero_are_found_per_member_in_day_order() {
+        let landed = landed_savings(&[
+            ("F1", "1", 10, 100, "deposit"),    // row 2
+            ("F1", "2", 10, 50, "withdrawal"),  // row 3: member 2 at -50
+            ("F1", "1", 12, 60, "withdrawal"),  // row 4: 40 left
+            ("F2", "1", 11, 30, "deposit"),     // row 5: another fund's member 1
+            ("F1", "1", 12, 50, "withdrawal"),  // row 6: member 1 at -10
+            ("F1", "2", 9, 70, "deposit"),      // row 7: earlier day: member 2 at +20
+            ("F1", "3", 20, 100, "withdrawal"), // row 8: a day's deposits come first
+            ("F1", "3", 20, 100, "deposit"),    // row 9
+            ("F2", "1", 11, 30, "withdrawal"),  // row 10: F2 / 1 back to 0, not below
+        ]);
+        let mut notes: Vec<(u32, String)> = savings_notes(&landed)
+            .into_iter()
+            .map(|(origin, table, field, rule, message)| {
+                assert_eq!(
+                    (table, field, rule),
+                    (Table::Savings, "amount", "balance_below_zero")
+                );
+                (origin.row, message)
+            })
+            .collect();
+        notes.sort();
+        let rows: Vec<u32> = notes.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, vec![6], "{notes:?}");
+        assert!(
+            notes[0]
+                .1
+                .contains("member «F1 / 1»'s savings to -10 rials"),
+            "{notes:?}"
+        );
+    }
 
     #[test]
     fn integers_in_keys_read_as_they_print() {
