@@ -146,7 +146,14 @@ struct ValueCache {
     /// By sheet column and the number's bits.
     numbers: HashMap<(usize, u64), Value>,
     kept: usize,
+    /// By sheet column (the first [`LAST_COLUMNS`]): the last text cell and its value. Cells
+    /// of one shared or repeated inline string hold one copy of the text, so a value repeated
+    /// on the rows below is found by that copy's address, without hashing the text.
+    last: Vec<Option<(std::sync::Arc<str>, Value)>>,
 }
+
+/// Columns whose last text value [`ValueCache`] keeps.
+const LAST_COLUMNS: usize = 256;
 
 /// Distinct values kept per sheet; past this, cells are parsed without the cache.
 const CACHE_LIMIT: usize = 200_000;
@@ -166,16 +173,30 @@ impl ValueCache {
         }
         match cell {
             Cell::Text(t) => {
-                if let Some(v) = self.text.get(&col.index).and_then(|m| m.get(&**t)) {
-                    return Ok(v.clone());
+                if let Some(Some((last, v))) = self.last.get(col.index) {
+                    if std::sync::Arc::ptr_eq(last, t) {
+                        return Ok(v.clone());
+                    }
                 }
-                let v = parse_cell(field, cell, col, ctx)?;
-                if self.kept < CACHE_LIMIT {
-                    self.kept += 1;
-                    self.text
-                        .entry(col.index)
-                        .or_default()
-                        .insert((&**t).into(), v.clone());
+                let v = match self.text.get(&col.index).and_then(|m| m.get(&**t)) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = parse_cell(field, cell, col, ctx)?;
+                        if self.kept < CACHE_LIMIT {
+                            self.kept += 1;
+                            self.text
+                                .entry(col.index)
+                                .or_default()
+                                .insert((&**t).into(), v.clone());
+                        }
+                        v
+                    }
+                };
+                if col.index < LAST_COLUMNS {
+                    if self.last.len() <= col.index {
+                        self.last.resize(col.index + 1, None);
+                    }
+                    self.last[col.index] = Some((t.clone(), v.clone()));
                 }
                 Ok(v)
             }

@@ -254,6 +254,8 @@ struct RowState {
     cells: Vec<Cell>,
     /// Cells of the last row with a value, to size the next row's vector.
     width: usize,
+    /// The last inline string read in each of the first columns.
+    inline: InlineStrings,
 }
 
 impl RowState {
@@ -272,7 +274,7 @@ impl RowState {
         self.cells.clear();
         if !tag.empty {
             let body = &element[tag.end..];
-            read_cells(body, index, ctx, limits, &mut self.cells)?;
+            read_cells(body, index, ctx, limits, &mut self.cells, &mut self.inline)?;
         }
         self.next = index.saturating_add(1);
         while matches!(self.cells.last(), Some(Cell::Empty)) {
@@ -344,6 +346,7 @@ fn read_cells(
     ctx: &Context<'_>,
     limits: ScanLimits,
     cells: &mut Vec<Cell>,
+    inline: &mut InlineStrings,
 ) -> Result<(), ScanError> {
     let mut col = 0u32;
     let mut at = 0usize;
@@ -377,6 +380,8 @@ fn read_cells(
         }
         let (value, next) = if tag.empty {
             (Cell::Empty, tag.end)
+        } else if let Some(text) = inline.plain(body, tag.end, col as usize) {
+            text
         } else if let Some(simple) = simple_cell(body, tag.end, s, t, ctx) {
             simple?
         } else {
@@ -404,6 +409,64 @@ fn read_cells(
         col = col.saturating_add(1);
     }
     Ok(())
+}
+
+/// The last inline string of each of a sheet's first [`InlineStrings::COLUMNS`] columns, so that
+/// a text repeated down a column (a fund's code on each of its rows) is one shared copy, as a
+/// shared string's cells are, instead of an allocation per cell.
+#[derive(Default)]
+struct InlineStrings {
+    last: Vec<Option<std::sync::Arc<str>>>,
+}
+
+impl InlineStrings {
+    /// Columns whose last inline string is kept.
+    const COLUMNS: usize = 256;
+
+    /// The cell whose content starts at `body[from..]`, when that content is exactly
+    /// `<is><t>text</t></is></c>` (or `<t xml:space="preserve">`) and the text holds no
+    /// reference, carriage return or `_xHHHH_` escape: the text cell and the offset after `</c>`.
+    /// Such a cell is what [`cell_value`] and [`xml::rich_text`] read as that text, trimmed
+    /// unless preserved. `None` for anything else, which those then read as before (also for
+    /// text that is not UTF-8, so that the reason given stays theirs).
+    fn plain(&mut self, body: &[u8], from: usize, col: usize) -> Option<(Cell, usize)> {
+        const PRESERVE: &[u8] = b" xml:space=\"preserve\">";
+        const END: &[u8] = b"</t></is></c>";
+        let rest = body.get(from..)?.strip_prefix(b"<is><t")?;
+        let (preserve, rest) = match rest.strip_prefix(b">") {
+            Some(after) => (false, after),
+            None => (true, rest.strip_prefix(PRESERVE)?),
+        };
+        let lt = xml::find_byte(b'<', rest)?;
+        let raw = &rest[..lt];
+        if !rest[lt..].starts_with(END) || memchr::memchr2(b'&', b'\r', raw).is_some() {
+            return None;
+        }
+        let text = std::str::from_utf8(raw).ok()?;
+        let text = if preserve {
+            text
+        } else {
+            text.trim_matches([' ', '\t', '\r', '\n'])
+        };
+        if memmem::find(text.as_bytes(), b"_x").is_some() {
+            return None;
+        }
+        let next = body.len() - rest.len() + lt + END.len();
+        let cell = match self.last.get(col) {
+            Some(Some(prev)) if **prev == *text => Cell::Text(prev.clone()),
+            _ => {
+                let shared: std::sync::Arc<str> = text.into();
+                if col < Self::COLUMNS {
+                    if self.last.len() <= col {
+                        self.last.resize(col + 1, None);
+                    }
+                    self.last[col] = Some(shared.clone());
+                }
+                Cell::Text(shared)
+            }
+        };
+        Some((cell, next))
+    }
 }
 
 /// The value of a cell whose content starts at `body[from..]` and is only `<v>` and `<f>`
@@ -600,6 +663,10 @@ fn number_cell(n: f64, s: Option<&[u8]>, ctx: &Context<'_>) -> Cell {
 }
 
 fn parse_style(s: &[u8]) -> usize {
+    // Style indexes are short runs of digits: read from the bytes (nine digits cannot overflow).
+    if !s.is_empty() && s.len() <= 9 && s.iter().all(u8::is_ascii_digit) {
+        return s.iter().fold(0, |n, &c| n * 10 + usize::from(c - b'0'));
+    }
     std::str::from_utf8(s)
         .ok()
         .and_then(|s| s.parse::<usize>().ok())
@@ -611,6 +678,20 @@ fn parse_style(s: &[u8]) -> usize {
 fn excel_date(serial: f64, date1904: bool) -> Option<i32> {
     let f = if date1904 { serial + 1462.0 } else { serial };
     let f = if f >= 60.0 { f } else { f + 1.0 };
+    // A whole day (nearly every date cell) up to 9999-12-31 counts from 1899-12-30, which is
+    // day -25,569 of the epoch: no time arithmetic needed (tested against the path below).
+    if f.fract() == 0.0 && (0.0..=WHOLE_DAYS_UP_TO).contains(&f) {
+        return Some(f as i32 - 25_569);
+    }
+    excel_date_exact(f)
+}
+
+/// The last serial [`excel_date`] counts without time arithmetic (9999-12-31).
+const WHOLE_DAYS_UP_TO: f64 = 2_958_465.0;
+
+/// [`excel_date`] of an adjusted serial (1900 system, the false leap day accounted for), by
+/// milliseconds as calamine counts them.
+fn excel_date_exact(f: f64) -> Option<i32> {
     let ms = (f * 86_400_000.0).round();
     if !ms.is_finite() || ms.abs() > 9.0e18 {
         return None;
@@ -632,6 +713,49 @@ pub fn scan_bytes(xml: &[u8], ctx: &Context<'_>, limits: ScanLimits) -> XmlResul
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_day_serials_read_as_the_millisecond_path_reads_them() {
+        let serials = (0..=3_000_000)
+            .step_by(997)
+            .chain([0, 1, 59, 60, 61, 25_569, 2_958_464, 2_958_465, 2_958_466]);
+        for serial in serials {
+            for date1904 in [false, true] {
+                let f = f64::from(serial);
+                let adjusted = if date1904 { f + 1462.0 } else { f };
+                let adjusted = if adjusted >= 60.0 {
+                    adjusted
+                } else {
+                    adjusted + 1.0
+                };
+                assert_eq!(
+                    super::excel_date(f, date1904),
+                    super::excel_date_exact(adjusted),
+                    "serial {serial}, 1904: {date1904}"
+                );
+            }
+        }
+        assert_eq!(super::excel_date(25_569.0, false), Some(0));
+        assert_eq!(super::excel_date(25_569.75, false), Some(0));
+    }
+
+    #[test]
+    fn style_indexes_read_as_numbers_parse_them() {
+        for s in [
+            "0",
+            "7",
+            "12",
+            "123456789",
+            "1234567890",
+            "+3",
+            "",
+            "x",
+            "99999999999999999999",
+        ] {
+            let expected = s.parse::<usize>().unwrap_or(0);
+            assert_eq!(super::parse_style(s.as_bytes()), expected, "{s:?}");
+        }
+    }
+
     use super::*;
 
     const LIMITS: ScanLimits = ScanLimits {
@@ -723,6 +847,62 @@ mod tests {
                 }
                 None => assert!(!simple, "{xml} is left to the general reader"),
             }
+        }
+    }
+
+    /// Every inline string the plain-text path takes gets the value (and end) the general
+    /// reader gives; the others are left to it. A text repeated in a column is one copy.
+    #[test]
+    fn plain_inline_strings_read_as_the_general_reader_reads_them() {
+        let ctx = Context {
+            strings: &[],
+            styles: &[],
+            date1904: false,
+        };
+        let cells: [(&str, bool); 16] = [
+            ("<is><t>z</t></is></c>", true),
+            ("<is><t>صندوق نمونه</t></is></c>", true),
+            ("<is><t> padded\t</t></is></c>", true),
+            ("<is><t xml:space=\"preserve\"> padded </t></is></c>", true),
+            ("<is><t></t></is></c>", true),
+            ("<is><t>\n</t></is></c>", true),
+            ("<is><t>x\ny</t></is></c>", true),
+            ("<is><t>a&amp;b</t></is></c>", false),
+            ("<is><t>x\r\ny</t></is></c>", false),
+            ("<is><t>_x0041_</t></is></c>", false),
+            ("<is><t>a</t><t>b</t></is></c>", false),
+            ("<is><r><t>a</t></r></is></c>", false),
+            ("<is><t/></is></c>", false),
+            ("<is><t xml:space=\"default\">a</t></is></c>", false),
+            ("<is><t>a</t></is></c >", false),
+            ("<is><t>a</t></is>", false),
+        ];
+        for (xml, plain) in cells {
+            let body = xml.as_bytes();
+            let general = xml::content(body, 0, b"c")
+                .ok_or(ScanError::from("a cut cell"))
+                .and_then(|(content, end)| {
+                    Ok((cell_value(content, None, Some(b"inlineStr"), &ctx)?, end))
+                });
+            match InlineStrings::default().plain(body, 0, 3) {
+                Some(read) => {
+                    assert!(plain, "{xml} is read as plain text");
+                    assert_eq!(read, general.expect(xml), "{xml}");
+                }
+                None => assert!(!plain, "{xml} is left to the general reader"),
+            }
+        }
+        let mut inline = InlineStrings::default();
+        let cell = b"<is><t>ABH-0001</t></is></c>";
+        let (first, second) = (inline.plain(cell, 0, 1), inline.plain(cell, 0, 1));
+        match (first, second) {
+            (Some((Cell::Text(a), _)), Some((Cell::Text(b), _))) => {
+                assert!(
+                    std::sync::Arc::ptr_eq(&a, &b),
+                    "one copy of a repeated text"
+                );
+            }
+            other => panic!("{other:?}"),
         }
     }
 
