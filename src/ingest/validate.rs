@@ -390,8 +390,9 @@ fn decide_table(
     let mut county_of_row: Vec<u32> = Vec::with_capacity(rows.len());
     let mut counties: Vec<Text> = Vec::new();
     let mut fund_of_row: Vec<Option<Text>> = Vec::new();
+    let mut last = LastParent::default();
     for (i, r) in rows.iter().enumerate() {
-        match check_parent(table, r, parents, gone, &mut key_buf) {
+        match check_parent(table, r, parents, gone, &mut key_buf, &mut last) {
             Ok((county, fund_id)) => {
                 // Only funds, members and loans are looked up as parents.
                 if let Some(k) = is_parent(table).then(|| key_of(table, r)).flatten() {
@@ -723,12 +724,18 @@ fn check_parent<'p>(
     parents: &'p ByTable<Parent>,
     gone: &ByTable<Gone>,
     key_buf: &mut String,
+    last: &mut LastParent<'p>,
 ) -> Result<(Cow<'p, Text>, Option<Text>), Fail> {
     let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
-    let lookup = |parent: Table, field: &'static str, key: &str| -> Result<&Parent, Fail> {
-        parents
+    let mut lookup = |parent: Table, field: &'static str, key: &str| -> Result<&'p Parent, Fail> {
+        if let Some(p) = last.get(parent, key) {
+            return Ok(p);
+        }
+        let found = parents
             .get(parent, key)
-            .ok_or_else(|| missing(parent, field, key, gone))
+            .ok_or_else(|| missing(parent, field, key, gone))?;
+        last.set(parent, key, found);
+        Ok(found)
     };
     match table {
         Table::Funds => Ok((
@@ -764,6 +771,31 @@ fn check_parent<'p>(
                 )),
             }
         }
+    }
+}
+
+/// The parent the row before was found to have. A ledger lists a loan's installments, and a
+/// member's savings, one after the other, so most rows have the parent of the row before: it is
+/// found again by comparing the key, without looking it up in the table of all parents.
+#[derive(Default)]
+struct LastParent<'p> {
+    table: Option<Table>,
+    key: String,
+    parent: Option<&'p Parent>,
+}
+
+impl<'p> LastParent<'p> {
+    fn get(&self, table: Table, key: &str) -> Option<&'p Parent> {
+        (self.table == Some(table) && self.key == key)
+            .then_some(self.parent)
+            .flatten()
+    }
+
+    fn set(&mut self, table: Table, key: &str, parent: &'p Parent) {
+        self.table = Some(table);
+        self.key.clear();
+        self.key.push_str(key);
+        self.parent = Some(parent);
     }
 }
 
@@ -842,21 +874,29 @@ fn loan_notes(
             )));
         }
     }
+    // A loan's installments are listed together: the row before's loan (its parent and the
+    // sum of its dues so far) is kept, and the sum goes into the map when the loan changes.
     let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
+    let mut run: Option<(Cow<str>, Option<&Parent>, i64)> = None;
     for i in landed.get(&Table::Installments).unwrap_or(&empty).iter() {
         let t = Table::Installments;
         let loan = shown(get(i.values, t, "loan_id"));
         let due = get(i.values, t, "due_amount").as_int().unwrap_or(0);
-        match due_sums.get_mut(&loan) {
-            Some(sum) => *sum += due,
-            None => {
-                due_sums.insert(loan.clone(), due);
+        let parent = match &mut run {
+            Some((same, parent, sum)) if *same == loan => {
+                *sum += due;
+                *parent
             }
-        }
-        let (Some(p), Some(paid)) = (
-            parents.get(Table::Loans, &loan),
-            get(i.values, t, "paid_on").as_date(),
-        ) else {
+            _ => {
+                if let Some((done, _, sum)) = run.take() {
+                    *due_sums.entry(done).or_insert(0) += sum;
+                }
+                let parent = parents.get(Table::Loans, &loan);
+                run = Some((loan.clone(), parent, due));
+                parent
+            }
+        };
+        let (Some(p), Some(paid)) = (parent, get(i.values, t, "paid_on").as_date()) else {
             continue;
         };
         if p.date.is_some_and(|dis| paid < dis) {
@@ -872,6 +912,9 @@ fn loan_notes(
                 ),
             ));
         }
+    }
+    if let Some((done, _, sum)) = run.take() {
+        *due_sums.entry(done).or_insert(0) += sum;
     }
     for l in loans.iter() {
         let loan = shown(get(l.values, Table::Loans, "loan_id"));
@@ -1046,20 +1089,16 @@ fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
 
 #[cfg(test)]
 mod tests {
-    use super::{push_int, savings_notes, LandedRows, Origin, Rows, Table, Value};
+    use super::{
+        loan_notes, push_int, savings_notes, ByTable, LandedRows, Origin, Parent, Places, Rows,
+        Table, Text, Value,
+    };
     use std::collections::BTreeMap;
 
-    /// Savings rows (fund, member, day, amount, kind) landed in this order, rows 2, 3, …
-    fn landed_savings(rows: &[(&str, &str, i32, i64, &str)]) -> BTreeMap<Table, LandedRows> {
+    /// Rows of values landed in this order, rows 2, 3, …
+    fn landed(rows: Vec<Vec<Value>>) -> LandedRows {
         let mut kept = Rows::default();
-        for (n, &(fund, member, day, amount, kind)) in rows.iter().enumerate() {
-            let mut values = vec![
-                Value::text(fund),
-                Value::text(member),
-                Value::Date(day),
-                Value::Int(amount),
-                Value::text(kind),
-            ];
+        for (n, mut values) in rows.into_iter().enumerate() {
             let origin = Origin {
                 file: 0,
                 sheet: 0,
@@ -1067,13 +1106,84 @@ mod tests {
             };
             assert!(kept.push(origin, &mut values, 0));
         }
-        let landed = LandedRows {
+        LandedRows {
             county: vec![0; kept.len()],
-            counties: vec![super::Text::new("abhar".into())],
+            counties: vec![Text::new("abhar".into())],
             fund_id: Vec::new(),
             rows: kept,
+        }
+    }
+
+    /// Savings rows (fund, member, day, amount, kind) landed in this order, rows 2, 3, …
+    fn landed_savings(rows: &[(&str, &str, i32, i64, &str)]) -> BTreeMap<Table, LandedRows> {
+        let rows = rows
+            .iter()
+            .map(|&(fund, member, day, amount, kind)| {
+                vec![
+                    Value::text(fund),
+                    Value::text(member),
+                    Value::Date(day),
+                    Value::Int(amount),
+                    Value::text(kind),
+                ]
+            })
+            .collect();
+        BTreeMap::from([(Table::Savings, landed(rows))])
+    }
+
+    /// Schedules are summed per loan however its installments are spread over the rows, and
+    /// each payment is held to its own loan's date.
+    #[test]
+    fn schedules_and_payments_are_checked_per_loan_when_loans_interleave() {
+        let loan = |id: &str, principal: i64| {
+            let mut v = vec![Value::text(id), Value::text("F1"), Value::text("7")];
+            v.extend([Value::Date(100), Value::Int(principal), Value::Int(3)]);
+            v.extend([Value::Null, Value::Null]);
+            v
         };
-        BTreeMap::from([(Table::Savings, landed)])
+        let installment = |id: &str, no: i64, due: i64, paid_on: Option<i32>| {
+            vec![
+                Value::text(id),
+                Value::Int(no),
+                Value::Date(200),
+                Value::Int(due),
+                paid_on.map_or(Value::Null, Value::Date),
+                Value::Int(if paid_on.is_some() { due } else { 0 }),
+            ]
+        };
+        let loans = landed(vec![loan("L1", 300), loan("L2", 100), loan("L3", 500)]);
+        let installments = landed(vec![
+            installment("L1", 1, 100, None),      // row 2
+            installment("L2", 1, 50, None),       // row 3
+            installment("L1", 2, 100, None),      // row 4
+            installment("L2", 2, 50, Some(90)),   // row 5: paid before L2's day 100
+            installment("L1", 3, 100, None),      // row 6
+            installment("L3", 1, 100, Some(150)), // row 7
+            installment("L3", 2, 100, None),      // row 8
+        ]);
+        let mut parents: ByTable<Parent> = ByTable::new();
+        for id in ["L1", "L2", "L3"] {
+            let parent = Parent {
+                county: Text::new("abhar".into()),
+                date: Some(100),
+                fund_id: Text::new("F1".into()),
+                origin: Origin::default(),
+            };
+            parents.insert(Table::Loans, id.into(), parent);
+        }
+        let tables = BTreeMap::from([(Table::Loans, loans), (Table::Installments, installments)]);
+        let mut notes: Vec<(Table, u32, &str)> = loan_notes(&tables, &parents, &Places::default())
+            .into_iter()
+            .map(|(origin, table, _, rule, _)| (table, origin.row, rule))
+            .collect();
+        notes.sort();
+        assert_eq!(
+            notes,
+            vec![
+                (Table::Loans, 4, "schedule_short"),
+                (Table::Installments, 5, "payment_before_loan"),
+            ]
+        );
     }
 
     #[test]
