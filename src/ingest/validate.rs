@@ -714,10 +714,10 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
     }
 }
 
-/// Finds the row's parent; returns its county (and fund for installments).
-/// The landed row's county (borrowed from its parent where it has one: the rows of both leaf
-/// tables checked side by side would otherwise count references to the same few county
-/// strings from two threads, row after row) and, for installments, its loan's fund.
+/// Finds the row's parent; returns its county and, for installments, its loan's fund. The
+/// county is borrowed from the parent where there is one: the rows of both leaf tables checked
+/// side by side would otherwise count references to the same few county strings from two
+/// threads, row after row.
 fn check_parent<'p>(
     table: Table,
     r: Record<'_>,
