@@ -23,6 +23,7 @@
 //! - a CSV row's `source_sheet` is null.
 //! - left_on before joined_on is not rejected: the contract lists no such rule.
 
+pub mod by_column;
 pub mod cache;
 pub mod discover;
 pub mod fault;

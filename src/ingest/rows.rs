@@ -146,14 +146,11 @@ struct ValueCache {
     /// By sheet column and the number's bits.
     numbers: HashMap<(usize, u64), Value>,
     kept: usize,
-    /// By sheet column (the first [`LAST_COLUMNS`]): the last text cell and its value. Cells
-    /// of one shared or repeated inline string hold one copy of the text, so a value repeated
-    /// on the rows below is found by that copy's address, without hashing the text.
-    last: Vec<Option<(std::sync::Arc<str>, Value)>>,
+    /// By sheet column: the last text cell and its value. Cells of one shared or repeated
+    /// inline string hold one copy of the text, so a value repeated on the rows below is found
+    /// by that copy's address, without hashing the text.
+    last: super::by_column::LastByColumn<(std::sync::Arc<str>, Value)>,
 }
-
-/// Columns whose last text value [`ValueCache`] keeps.
-const LAST_COLUMNS: usize = 256;
 
 /// Distinct values kept per sheet; past this, cells are parsed without the cache.
 const CACHE_LIMIT: usize = 200_000;
@@ -173,7 +170,7 @@ impl ValueCache {
         }
         match cell {
             Cell::Text(t) => {
-                if let Some(Some((last, v))) = self.last.get(col.index) {
+                if let Some((last, v)) = self.last.get(col.index) {
                     if std::sync::Arc::ptr_eq(last, t) {
                         return Ok(v.clone());
                     }
@@ -192,12 +189,7 @@ impl ValueCache {
                         v
                     }
                 };
-                if col.index < LAST_COLUMNS {
-                    if self.last.len() <= col.index {
-                        self.last.resize(col.index + 1, None);
-                    }
-                    self.last[col.index] = Some((t.clone(), v.clone()));
-                }
+                self.last.set(col.index, (t.clone(), v.clone()));
                 Ok(v)
             }
             Cell::Number(n) => {

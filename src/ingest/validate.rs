@@ -936,9 +936,7 @@ fn loan_notes(
 ///
 /// Each landed savings row becomes one 16-byte entry (the member's place in a list of members,
 /// the day, deposit or withdrawal, the row), sorted once: a member's rows in day order, a day's
-/// deposits before its withdrawals, then in input order (the order of landed rows). A vector of transactions per member
-/// held every row's origin and amount again, in vectors grown one push at a time (44 MB at
-/// scale 1, the largest allocation of the cross-row checks).
+/// deposits before its withdrawals, then in input order (the order of landed rows).
 fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
     let empty = LandedRows::default();
     let savings = landed.get(&Table::Savings).unwrap_or(&empty);

@@ -411,18 +411,15 @@ fn read_cells(
     Ok(())
 }
 
-/// The last inline string of each of a sheet's first [`InlineStrings::COLUMNS`] columns, so that
-/// a text repeated down a column (a fund's code on each of its rows) is one shared copy, as a
-/// shared string's cells are, instead of an allocation per cell.
+/// The last inline string of each of a sheet's first columns, so that a text repeated down a
+/// column (a fund's code on each of its rows) is one shared copy, as a shared string's cells
+/// are, instead of an allocation per cell.
 #[derive(Default)]
 struct InlineStrings {
-    last: Vec<Option<std::sync::Arc<str>>>,
+    last: crate::ingest::by_column::LastByColumn<std::sync::Arc<str>>,
 }
 
 impl InlineStrings {
-    /// Columns whose last inline string is kept.
-    const COLUMNS: usize = 256;
-
     /// The cell whose content starts at `body[from..]`, when that content is exactly
     /// `<is><t>text</t></is></c>` (or `<t xml:space="preserve">`) and the text holds no
     /// reference, carriage return or `_xHHHH_` escape: the text cell and the offset after `</c>`.
@@ -453,15 +450,10 @@ impl InlineStrings {
         }
         let next = body.len() - rest.len() + lt + END.len();
         let cell = match self.last.get(col) {
-            Some(Some(prev)) if **prev == *text => Cell::Text(prev.clone()),
+            Some(prev) if **prev == *text => Cell::Text(prev.clone()),
             _ => {
                 let shared: std::sync::Arc<str> = text.into();
-                if col < Self::COLUMNS {
-                    if self.last.len() <= col {
-                        self.last.resize(col + 1, None);
-                    }
-                    self.last[col] = Some(shared.clone());
-                }
+                self.last.set(col, shared.clone());
                 Cell::Text(shared)
             }
         };
@@ -663,9 +655,9 @@ fn number_cell(n: f64, s: Option<&[u8]>, ctx: &Context<'_>) -> Cell {
 }
 
 fn parse_style(s: &[u8]) -> usize {
-    // Style indexes are short runs of digits: read from the bytes (nine digits cannot overflow).
-    if !s.is_empty() && s.len() <= 9 && s.iter().all(u8::is_ascii_digit) {
-        return s.iter().fold(0, |n, &c| n * 10 + usize::from(c - b'0'));
+    // Style indexes are short runs of digits: read from the bytes.
+    if let Some(n) = parse_u32(s) {
+        return n as usize;
     }
     std::str::from_utf8(s)
         .ok()
