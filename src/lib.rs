@@ -6,6 +6,7 @@
 //! [`calendar`] (Jalali dates and quarters), [`schema`] (the canonical tables), [`config`]
 //! (pipeline files). [`cli`] is the command line.
 
+pub mod build_id;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -61,14 +61,14 @@ pub struct Depends<'a> {
     pub others: &'a [(String, String)],
 }
 
-/// What a run's outputs depend on, as one sha256: the sandogh binary (its own sha256) and
+/// What a run's outputs depend on, as one sha256: the sandogh build ([`crate::build_id`]) and
 /// version, the pipeline as resolved and the bytes of its file, the report definition's bytes,
 /// the input folder, the quarter asked for, the languages, every input file's path, size and
 /// sha256, and every other entry of the input folder. Two runs with one fingerprint write the
 /// same outputs. When the binary cannot be read, the fingerprint is unique to this run (so an
 /// incremental run never skips).
 pub fn fingerprint(d: &Depends) -> String {
-    let build = build_id().unwrap_or_else(|| format!("unreadable-{}", new_run_id().0));
+    let build = crate::build_id::of_this_executable().unwrap_or_else(|| format!("unreadable-{}", new_run_id().0));
     let facts = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "build": build,
@@ -208,7 +208,8 @@ pub fn new_run_id() -> (String, String) {
     )
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
+/// The size and sha256 (hex) of the file at `path`.
+pub(crate) fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
@@ -294,7 +295,7 @@ fn walk(dir: &Path, hidden: bool, each: &mut dyn FnMut(&str, &Path, std::fs::Fil
     }
 }
 
-/// What decides how a file is read, as one text: sandogh's build (its binary's sha256) and the
+/// What decides how a file is read, as one text: sandogh's build ([`crate::build_id`]) and the
 /// pipeline as resolved (counties, aliases, units, limits). The key of [`crate::ingest::cache`];
 /// `None` when the binary cannot be read, as then a rebuilt sandogh could not be told apart.
 pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
@@ -302,19 +303,8 @@ pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
     Some(format!(
         "{}:{}:{settings}",
         env!("CARGO_PKG_VERSION"),
-        build_id()?
+        crate::build_id::of_this_executable()?
     ))
-}
-
-/// sha256 of the running sandogh binary: a rebuilt sandogh (a fixed formula, a new dependency)
-/// is another version even when `CARGO_PKG_VERSION` stays the same.
-fn build_id() -> Option<String> {
-    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        sha256_of(&exe).ok().map(|(_, h)| h)
-    })
-    .clone()
 }
 
 fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
