@@ -343,21 +343,28 @@ pub fn decide(
         let rows = candidates.remove(&table).unwrap_or_default();
         leaves.push((table, rows, early, own));
     }
-    let outcomes: Vec<Decided> = leaves
+    // Each leaf table's checks, and the warnings between its rows and its parents' (which need
+    // only that table's landed rows), side by side.
+    let parents_landed = &d.landed;
+    let outcomes: Vec<(Decided, Vec<Note>)> = leaves
         .into_par_iter()
         .map(|(table, rows, mut early, mut gone)| {
             let mut d = Decided::default();
             decide_table(table, rows, &mut early, &mut d, &mut gone, &parents, places);
-            d
+            let notes = relation_notes(table, parents_landed, &d.landed, &parents, places);
+            (d, notes)
         })
         .collect();
-    for leaf in outcomes {
+    let mut notes: Vec<Note> = Vec::new();
+    for (leaf, leaf_notes) in outcomes {
         d.landed.extend(leaf.landed);
         d.rejects.extend(leaf.rejects);
         d.duplicates.extend(leaf.duplicates);
         d.warnings.extend(leaf.warnings);
+        notes.extend(leaf_notes);
     }
-    warn_row_relations(&mut d, &parents, places);
+    // Notes of two tables are of different rows: their order is that of the rows, once sorted.
+    warn_row_relations(&mut d, notes);
     warn_transactions_in_several_files(&mut d, places);
     d.warnings.sort_by_key(|w| w.origin);
     d.rejects.sort_by_key(|r| r.origin);
@@ -518,6 +525,25 @@ fn reject(
     }
 }
 
+/// The hash of a blank key in [`key_hashes`] (a key whose hash is this is given another).
+const NO_KEY: u64 = u64::MAX;
+
+/// Each row's key hash ([`hash_of`] of [`key_into`]), [`NO_KEY`] where a part of the key is
+/// blank; computed in parallel, in blocks of rows.
+fn key_hashes(table: Table, rows: &Rows) -> Vec<u64> {
+    use rayon::prelude::*;
+    (0..rows.len())
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .map_init(String::new, |key, i| {
+            match rows.get(i).filter(|r| key_into(key, table, *r)) {
+                Some(_) => hash_of(key).min(NO_KEY - 1),
+                None => NO_KEY,
+            }
+        })
+        .collect()
+}
+
 /// How many other rows a conflicting duplicate's reason names before it says "N more".
 const OTHERS_NAMED: usize = 5;
 
@@ -534,27 +560,36 @@ fn dedupe(
     if table.key().is_empty() {
         return rows;
     }
+    // Every row's key hash, worked out on every core: building and hashing the keys is most of
+    // this check's time, and each row's is independent of the others'. A blank key is NO_KEY.
+    let hashes = key_hashes(table, &rows);
     // Each key's first row: a table of row places (4 bytes each, where a map from the key's
-    // hash to the row took 16), found by the key's hash and told apart by the key itself.
+    // hash to the row took 16), found by the key's hash and told apart by the key itself, which
+    // is built only when two hashes agree.
     let mut first_of: hashbrown::HashTable<u32> = hashbrown::HashTable::with_capacity(rows.len());
-    let rehash = |&f: &u32| {
-        let mut key = String::new();
-        rows.get(f as usize)
-            .filter(|x| key_into(&mut key, table, *x))
-            .map_or(0, |_| hash_of(&key))
-    };
+    let rehash = |&f: &u32| hashes.get(f as usize).copied().unwrap_or(0);
     let any_gone = !gone.map(table).is_empty();
     let mut groups: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
     let mut k = String::new();
     let mut other = String::new();
-    for (i, r) in rows.iter().enumerate() {
-        if !key_into(&mut k, table, r) {
+    for (i, &hash) in hashes.iter().enumerate() {
+        if hash == NO_KEY {
             continue;
         }
-        let hash = hash_of(&k);
+        // The row's own key, built at most once, and only when it is needed.
+        let mut built = false;
+        let mut own_key = |k: &mut String| {
+            if !built {
+                built = rows.get(i).is_some_and(|r| key_into(k, table, r));
+            }
+            built
+        };
         let found = first_of.find(hash, |&f| {
-            rows.get(f as usize)
-                .is_some_and(|x| key_into(&mut other, table, x) && other == k)
+            hashes.get(f as usize) == Some(&hash)
+                && own_key(&mut k)
+                && rows
+                    .get(f as usize)
+                    .is_some_and(|x| key_into(&mut other, table, x) && other == k)
         });
         let first = match found {
             Some(&f) => Some(f as usize),
@@ -571,7 +606,7 @@ fn dedupe(
                 .1
                 .push(i),
             None => {
-                if any_gone && gone.get(table, &k).is_some() {
+                if any_gone && own_key(&mut k) && gone.get(table, &k).is_some() {
                     groups.insert(i, (k.clone(), vec![i]));
                 }
             }
@@ -845,15 +880,36 @@ fn warn(
     });
 }
 
-/// Loans disbursed before the member joined, payments before their loan, and schedules short
-/// of the principal.
-fn loan_notes(
-    landed: &BTreeMap<Table, LandedRows>,
+/// The warnings between a leaf table's landed rows (`own`) and its parents' (`parents_landed`):
+/// installments against their loans, savings balances; none for the other leaves.
+fn relation_notes(
+    table: Table,
+    parents_landed: &BTreeMap<Table, LandedRows>,
+    own: &BTreeMap<Table, LandedRows>,
     parents: &ByTable<Parent>,
     places: &Places,
 ) -> Vec<Note> {
     let empty = LandedRows::default();
-    let loans = landed.get(&Table::Loans).unwrap_or(&empty);
+    match table {
+        Table::Installments => loan_notes(
+            parents_landed.get(&Table::Loans).unwrap_or(&empty),
+            own.get(&Table::Installments).unwrap_or(&empty),
+            parents,
+            places,
+        ),
+        Table::Savings => savings_notes(own.get(&Table::Savings).unwrap_or(&empty)),
+        _ => Vec::new(),
+    }
+}
+
+/// Loans disbursed before the member joined, payments before their loan, and schedules short
+/// of the principal.
+fn loan_notes(
+    loans: &LandedRows,
+    installments: &LandedRows,
+    parents: &ByTable<Parent>,
+    places: &Places,
+) -> Vec<Note> {
     let mut notes: Vec<Note> = Vec::new();
     for l in loans.iter() {
         let t = Table::Loans;
@@ -878,7 +934,7 @@ fn loan_notes(
     // sum of its dues so far) is kept, and the sum goes into the map when the loan changes.
     let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
     let mut run: Option<(Cow<str>, Option<&Parent>, i64)> = None;
-    for i in landed.get(&Table::Installments).unwrap_or(&empty).iter() {
+    for i in installments.iter() {
         let t = Table::Installments;
         let loan = shown(get(i.values, t, "loan_id"));
         let due = get(i.values, t, "due_amount").as_int().unwrap_or(0);
@@ -937,9 +993,7 @@ fn loan_notes(
 /// Each landed savings row becomes one 16-byte entry (the member's place in a list of members,
 /// the day, deposit or withdrawal, the row), sorted once: a member's rows in day order, a day's
 /// deposits before its withdrawals, then in input order (the order of landed rows).
-fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
-    let empty = LandedRows::default();
-    let savings = landed.get(&Table::Savings).unwrap_or(&empty);
+fn savings_notes(savings: &LandedRows) -> Vec<Note> {
     let t = Table::Savings;
     let (fund_at, member_at) = (idx(t, "fund_id"), idx(t, "member_id"));
     let (kind_at, date_at, amount_at) = (idx(t, "kind"), idx(t, "date"), idx(t, "amount"));
@@ -1006,16 +1060,10 @@ fn savings_notes(landed: &BTreeMap<Table, LandedRows>) -> Vec<Note> {
 /// A warning to add: where, table, field, rule and message.
 type Note = (Origin, Table, &'static str, &'static str, String);
 
-/// Warnings between related rows: loans before joining, payments before the loan, schedules
-/// short of the principal, withdrawals below a zero balance, a training's county that is not its
-/// fund's.
-fn warn_row_relations(d: &mut Decided, parents: &ByTable<Parent>, places: &Places) {
-    // Loans and their installments, and savings balances, are independent: side by side.
-    let (mut notes, savings) = rayon::join(
-        || loan_notes(&d.landed, parents, places),
-        || savings_notes(&d.landed),
-    );
-    notes.extend(savings);
+/// Warnings between related rows: `notes` (loans before joining, payments before the loan,
+/// schedules short of the principal, withdrawals below a zero balance, found beside the leaf
+/// checks by [`relation_notes`]) and a training's county that is not its fund's.
+fn warn_row_relations(d: &mut Decided, mut notes: Vec<Note>) {
     let empty = LandedRows::default();
     for tr in d.landed.get(&Table::Trainings).unwrap_or(&empty).iter() {
         let own = get(tr.values, Table::Trainings, "county").as_str();
@@ -1169,11 +1217,11 @@ mod tests {
             };
             parents.insert(Table::Loans, id.into(), parent);
         }
-        let tables = BTreeMap::from([(Table::Loans, loans), (Table::Installments, installments)]);
-        let mut notes: Vec<(Table, u32, &str)> = loan_notes(&tables, &parents, &Places::default())
-            .into_iter()
-            .map(|(origin, table, _, rule, _)| (table, origin.row, rule))
-            .collect();
+        let mut notes: Vec<(Table, u32, &str)> =
+            loan_notes(&loans, &installments, &parents, &Places::default())
+                .into_iter()
+                .map(|(origin, table, _, rule, _)| (table, origin.row, rule))
+                .collect();
         notes.sort();
         assert_eq!(
             notes,
@@ -1197,7 +1245,7 @@ mod tests {
             ("F1", "3", 20, 100, "deposit"),    // row 9
             ("F2", "1", 11, 30, "withdrawal"),  // row 10: F2 / 1 back to 0, not below
         ]);
-        let mut notes: Vec<(u32, String)> = savings_notes(&landed)
+        let mut notes: Vec<(u32, String)> = savings_notes(&landed[&Table::Savings])
             .into_iter()
             .map(|(origin, table, field, rule, message)| {
                 assert_eq!(
