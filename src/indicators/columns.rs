@@ -56,23 +56,23 @@ pub fn flags(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, IndicatorE
 }
 
 /// Looks each of `keys` up with `find`, once per run of equal keys: rows of a table come grouped
-/// by fund and by loan, so most lookups repeat the previous one.
+/// by fund and by loan, so most lookups repeat the previous one. `keys` is walked as it comes
+/// (a column's iterator), not copied into a vector first.
 pub fn lookup_runs<'k, T: Copy>(
-    keys: &[Option<&'k str>],
+    keys: impl Iterator<Item = Option<&'k str>>,
     mut find: impl FnMut(&str) -> Option<T>,
 ) -> Vec<Option<T>> {
     let mut last: Option<(&'k str, Option<T>)> = None;
-    keys.iter()
-        .map(|key| {
-            let key = (*key)?;
-            match last {
-                Some((k, found)) if k == key => found,
-                _ => {
-                    let found = find(key);
-                    last = Some((key, found));
-                    found
-                }
+    keys.map(|key| {
+        let key = key?;
+        match last {
+            Some((k, found)) if k == key => found,
+            _ => {
+                let found = find(key);
+                last = Some((key, found));
+                found
             }
-        })
-        .collect()
+        }
+    })
+    .collect()
 }

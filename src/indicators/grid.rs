@@ -295,6 +295,16 @@ impl Grid {
         }
     }
 
+    /// Adds every whole-number component of `other` (a grid of the same funds and quarters)
+    /// into this one; fractions are left as they are.
+    pub fn add_whole(&mut self, other: &Grid) {
+        for (mine, theirs) in self.ints.iter_mut().zip(&other.ints) {
+            for (x, y) in mine.iter_mut().zip(theirs) {
+                *x = x.wrapping_add(*y);
+            }
+        }
+    }
+
     /// The fund, county and province tables. `county_courses` adds the courses of a county
     /// without a fund to that county's rows; `province_courses` replaces the province's
     /// training flows (every course of the province counts there).

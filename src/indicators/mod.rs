@@ -156,32 +156,44 @@ fn date_columns(events: bool) -> [(Table, &'static [&'static str]); 7] {
     ]
 }
 
-/// The latest event date (`latest`) or the earliest date of any kind in the lake.
+/// The latest event date (`latest`) or the earliest date of any kind in the lake. The tables
+/// are scanned side by side (savings and installments, the two large ones, take about as long
+/// as each other).
 fn extreme_day(lake: &Path, latest: bool) -> Result<i32, IndicatorError> {
-    let mut found: Option<i32> = None;
-    for (table, columns) in date_columns(latest) {
-        let exprs: Vec<Expr> = columns
-            .iter()
-            .map(|c| {
-                let day = col(*c).cast(DataType::Int32);
-                if latest {
-                    day.max()
-                } else {
-                    day.min()
+    use rayon::prelude::*;
+    let per_table = date_columns(latest)
+        .into_par_iter()
+        .map(|(table, columns)| -> Result<Option<i32>, IndicatorError> {
+            let exprs: Vec<Expr> = columns
+                .iter()
+                .map(|c| {
+                    let day = col(*c).cast(DataType::Int32);
+                    if latest {
+                        day.max()
+                    } else {
+                        day.min()
+                    }
+                })
+                .collect();
+            let df = scan_or_empty(lake, table)?.select(exprs).collect()?;
+            let mut found: Option<i32> = None;
+            for c in columns {
+                if let Some(v) = df.column(c)?.i32()?.get(0) {
+                    found = Some(match found {
+                        Some(f) if latest => f.max(v),
+                        Some(f) => f.min(v),
+                        None => v,
+                    });
                 }
-            })
-            .collect();
-        let df = scan_or_empty(lake, table)?.select(exprs).collect()?;
-        for c in columns {
-            if let Some(v) = df.column(c)?.i32()?.get(0) {
-                found = Some(match found {
-                    Some(f) if latest => f.max(v),
-                    Some(f) => f.min(v),
-                    None => v,
-                });
             }
-        }
-    }
+            Ok(found)
+        })
+        .collect::<Result<Vec<Option<i32>>, IndicatorError>>()?;
+    let found = if latest {
+        per_table.into_iter().flatten().max()
+    } else {
+        per_table.into_iter().flatten().min()
+    };
     found.ok_or_else(|| {
         IndicatorError::NoData(format!(
             "the lake at {} holds no dated rows",
@@ -206,29 +218,46 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
     let members_frame = columns::load(lake, Table::Members, &membership::COLUMNS)?;
     let members = membership::Members::read(&members_frame, &funds, &days)?;
     membership::add(&members, &mut grid);
-    savings::add(lake, &funds, &days, &mut grid)?;
-    financing::add(lake, &funds, &days, &mut grid)?;
 
-    let loans_frame = columns::load(lake, Table::Loans, &portfolio::COLUMNS)?;
-    let mut loans = portfolio::Loans::read(&loans_frame, &funds, &members, &days)?;
-    let installments = {
-        let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;
-        repayment::Installments::read(&frame, &loans.index, &funds, &days)?
-    };
-    let by_loan = Buckets::new(&installments.loan, loans.all.len());
-    loans.set_total_due(&installments, &by_loan);
-    let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
-    portfolio::add(&loans, &payments, &members, &mut grid);
-    portfolio::add_arrears(
-        &loans,
-        &payments,
-        &installments,
-        &by_loan,
-        &periods,
-        &mut grid,
+    // Savings, financing and trainings need only the funds: they are read beside loans and
+    // installments, into a grid of their own whose whole numbers are then added in (integer
+    // sums do not depend on their order; these families carry no fractions, which the
+    // portfolio family alone adds, in its own order, as before).
+    let quarters = periods.quarters.len();
+    let (side, loan_families) = rayon::join(
+        || -> Result<(Grid, training::Courses), IndicatorError> {
+            let mut side = Grid::new(funds.len(), quarters);
+            savings::add(lake, &funds, &days, &mut side)?;
+            financing::add(lake, &funds, &days, &mut side)?;
+            let courses = training::add(lake, &funds, &days, quarters, &mut side)?;
+            Ok((side, courses))
+        },
+        || -> Result<(), IndicatorError> {
+            let loans_frame = columns::load(lake, Table::Loans, &portfolio::COLUMNS)?;
+            let mut loans = portfolio::Loans::read(&loans_frame, &funds, &members, &days)?;
+            let installments = {
+                let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;
+                repayment::Installments::read(&frame, &loans.index, &funds, &days)?
+            };
+            let by_loan = Buckets::new(&installments.loan, loans.all.len());
+            loans.set_total_due(&installments, &by_loan);
+            let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
+            portfolio::add(&loans, &payments, &members, &mut grid);
+            portfolio::add_arrears(
+                &loans,
+                &payments,
+                &installments,
+                &by_loan,
+                &periods,
+                &mut grid,
+            );
+            repayment::add(&installments, &mut grid);
+            Ok(())
+        },
     );
-    repayment::add(&installments, &mut grid);
-    let courses = training::add(lake, &funds, &days, periods.quarters.len(), &mut grid)?;
+    loan_families?;
+    let (side, courses) = side?;
+    grid.add_whole(&side);
 
     let [funds, counties, province] = grid.levels(&funds, &courses.by_county, &courses.by_quarter);
     Ok(Components {
@@ -286,10 +315,10 @@ pub fn run(
     let clock = std::time::Instant::now();
     let c = components(lake, periods)?;
     let computed = clock.elapsed();
-    let rows = output::rows(&c)?;
+    let table = output::Table::build(&c);
     let rounded = clock.elapsed() - computed;
     crate::lake::replace_dir(dest, |tmp| -> Result<(), IndicatorError> {
-        output::write(&rows, tmp)?;
+        output::write(&table, tmp)?;
         context::write(lake, &c.periods, tmp)?;
         Ok(())
     })?;
@@ -305,7 +334,7 @@ pub fn run(
         quarters,
         first,
         last,
-        rows: rows.len(),
+        rows: table.len(),
         fund_rows: c.funds.height(),
         county_rows: c.counties.height(),
         province_rows: c.province.height(),

@@ -73,149 +73,294 @@ impl<'a> Source<'a> {
     }
 }
 
-/// Every indicator row of every level, sorted by (quarter, level, county, fund_id, indicator).
-///
-/// The rows are made in that order rather than sorted afterwards: quarters in the order of
-/// their codes, the levels in the order of their names (county, fund, province), each level's
-/// rows by county and fund_id, the indicators by name.
-pub fn rows(c: &Components) -> PolarsResult<Vec<IndicatorRow>> {
-    let levels = [
-        ("county", &c.counties),
-        ("fund", &c.funds),
-        ("province", &c.province),
-    ];
-    let mut by_name: Vec<usize> = (0..INDICATORS.len()).collect();
-    by_name.sort_by_key(|&i| INDICATORS[i].name);
-    let mut quarters: Vec<(String, usize)> = c
-        .periods
-        .quarters
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.0.to_string(), i))
-        .collect();
-    quarters.sort();
-    // Each level's rows per quarter index, in (county, fund_id) order.
-    let mut at: Vec<Vec<Vec<usize>>> = Vec::new();
-    for (_, table) in &levels {
-        let mut per_quarter = vec![Vec::new(); c.periods.quarters.len()];
-        for i in 0..table.height() {
-            if let Some(rows) = usize::try_from(table.qi[i])
-                .ok()
-                .and_then(|q| per_quarter.get_mut(q))
-            {
-                rows.push(i);
-            }
-        }
-        for rows in &mut per_quarter {
-            rows.sort_by(|&a, &b| {
-                (&table.counties[a], &table.funds[a]).cmp(&(&table.counties[b], &table.funds[b]))
-            });
-        }
-        at.push(per_quarter);
-    }
-    let sources: Vec<Vec<(Source, Option<Source>)>> = levels
-        .iter()
-        .map(|(_, table)| {
-            INDICATORS
-                .iter()
-                .map(|ind| {
-                    (
-                        Source::of(table, ind.numerator),
-                        ind.denominator.map(|d| Source::of(table, d)),
-                    )
-                })
-                .collect()
-        })
-        .collect();
-    let total: usize = levels.iter().map(|(_, t)| t.height()).sum::<usize>() * INDICATORS.len();
-    let mut out = Vec::with_capacity(total);
-    for (quarter, q) in &quarters {
-        let (_, s, d) = c.periods.quarters[*q];
-        for (l, (level, table)) in levels.iter().enumerate() {
-            for &i in &at[l][*q] {
-                for &k in &by_name {
-                    let (ind, (num_src, den_src)) = (&INDICATORS[k], &sources[l][k]);
-                    let num = num_src.at(i);
-                    let (value, numerator, denominator) = match (ind.kind, den_src) {
-                        (IndicatorKind::Count, _) => (Some(num), None, None),
-                        (IndicatorKind::Amount, _) => (Some(round(num, 0)), None, None),
-                        (kind, Some(den_src)) => {
-                            let den = den_src.at(i);
-                            let dp = if kind == IndicatorKind::Ratio { 4 } else { 0 };
-                            let value = (!den.is_zero()).then(|| round(num / den, dp));
-                            (value, Some(round(num, 4)), Some(round(den, 4)))
-                        }
-                        (_, None) => (Some(num), None, None),
-                    };
-                    out.push(IndicatorRow {
-                        quarter: quarter.clone(),
-                        period_start: s,
-                        period_end: d,
-                        level,
-                        county: table.counties[i].clone(),
-                        fund_id: table.funds[i].clone(),
-                        indicator: ind.name,
-                        value,
-                        numerator,
-                        denominator,
-                    });
-                }
-            }
-        }
-    }
-    Ok(out)
+/// The levels in the order of their names, as the table is sorted.
+const LEVELS: [&str; 3] = ["county", "fund", "province"];
+
+/// Where a row of the table comes from: its quarter (index into the run's quarters), level
+/// (index into [`LEVELS`]), entity (row of that level's components table) and indicator (index
+/// into [`INDICATORS`]).
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    quarter: u32,
+    level: u8,
+    entity: u32,
+    indicator: u8,
 }
 
-fn decimal_column(name: &str, values: Vec<Option<Decimal>>) -> PolarsResult<Column> {
-    let mantissas: Vec<Option<i128>> = values
-        .into_iter()
-        .map(|v| {
-            v.map(|mut d| {
-                d = round(d, 4);
-                d.rescale(4);
-                d.mantissa()
+/// The indicators table in columns: a row per (quarter, level, county, fund_id, indicator), in
+/// that order, with its three figures. Quarters, counties and fund ids are borrowed from the
+/// components instead of being copied into every row (the table has 32 rows per entity and
+/// quarter: 278k at scale 1).
+pub struct Table<'c> {
+    c: &'c Components,
+    /// Each quarter's code (`1403Q2`), by quarter index.
+    codes: Vec<String>,
+    keys: Vec<Key>,
+    values: Vec<Option<Decimal>>,
+    numerators: Vec<Option<Decimal>>,
+    denominators: Vec<Option<Decimal>>,
+}
+
+/// One quarter's rows of a [`Table`], made on their own.
+#[derive(Default)]
+struct Chunk {
+    keys: Vec<Key>,
+    values: Vec<Option<Decimal>>,
+    numerators: Vec<Option<Decimal>>,
+    denominators: Vec<Option<Decimal>>,
+}
+
+impl<'c> Table<'c> {
+    /// Every indicator row of every level, in the table's order.
+    ///
+    /// The rows are made in that order rather than sorted afterwards: quarters in the order of
+    /// their codes, the levels in the order of their names (county, fund, province), each
+    /// level's rows by county and fund_id, the indicators by name. The quarters are made side by
+    /// side (each quarter's rows depend on that quarter's components alone) and put together in
+    /// order.
+    pub fn build(c: &'c Components) -> Table<'c> {
+        use rayon::prelude::*;
+        let levels = [&c.counties, &c.funds, &c.province];
+        let mut by_name: Vec<usize> = (0..INDICATORS.len()).collect();
+        by_name.sort_by_key(|&i| INDICATORS[i].name);
+        let codes: Vec<String> = c.periods.quarters.iter().map(|q| q.0.to_string()).collect();
+        let mut quarters: Vec<usize> = (0..codes.len()).collect();
+        quarters.sort_by(|&a, &b| codes[a].cmp(&codes[b]));
+        // Each level's rows per quarter index, in (county, fund_id) order.
+        let at: Vec<Vec<Vec<usize>>> = levels
+            .iter()
+            .map(|table| {
+                let mut per_quarter = vec![Vec::new(); codes.len()];
+                for i in 0..table.height() {
+                    if let Some(rows) = usize::try_from(table.qi[i])
+                        .ok()
+                        .and_then(|q| per_quarter.get_mut(q))
+                    {
+                        rows.push(i);
+                    }
+                }
+                for rows in &mut per_quarter {
+                    rows.sort_by(|&a, &b| {
+                        (&table.counties[a], &table.funds[a])
+                            .cmp(&(&table.counties[b], &table.funds[b]))
+                    });
+                }
+                per_quarter
             })
+            .collect();
+        let sources: Vec<Vec<(Source, Option<Source>)>> = levels
+            .iter()
+            .map(|table| {
+                INDICATORS
+                    .iter()
+                    .map(|ind| {
+                        (
+                            Source::of(table, ind.numerator),
+                            ind.denominator.map(|d| Source::of(table, d)),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let chunks: Vec<Chunk> = quarters
+            .par_iter()
+            .map(|&q| {
+                let mut chunk = Chunk::default();
+                for (l, rows) in at.iter().enumerate() {
+                    for &i in &rows[q] {
+                        for &k in &by_name {
+                            let (ind, (num_src, den_src)) = (&INDICATORS[k], &sources[l][k]);
+                            let (value, numerator, denominator) =
+                                figures(ind.kind, num_src, den_src.as_ref(), i);
+                            chunk.keys.push(Key {
+                                // Quarters, levels, rows and the 32 indicators are far below
+                                // these types' limits.
+                                quarter: q as u32,
+                                level: l as u8,
+                                entity: i as u32,
+                                indicator: k as u8,
+                            });
+                            chunk.values.push(value);
+                            chunk.numerators.push(numerator);
+                            chunk.denominators.push(denominator);
+                        }
+                    }
+                }
+                chunk
+            })
+            .collect();
+        let total = chunks.iter().map(|ch| ch.keys.len()).sum();
+        let mut table = Table {
+            c,
+            codes,
+            keys: Vec::with_capacity(total),
+            values: Vec::with_capacity(total),
+            numerators: Vec::with_capacity(total),
+            denominators: Vec::with_capacity(total),
+        };
+        for chunk in chunks {
+            table.keys.extend(chunk.keys);
+            table.values.extend(chunk.values);
+            table.numerators.extend(chunk.numerators);
+            table.denominators.extend(chunk.denominators);
+        }
+        table
+    }
+
+    /// Rows in the table.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn level_table(&self, k: Key) -> &'c Level {
+        match k.level {
+            0 => &self.c.counties,
+            1 => &self.c.funds,
+            _ => &self.c.province,
+        }
+    }
+
+    fn quarter(&self, i: usize) -> &str {
+        &self.codes[self.keys[i].quarter as usize]
+    }
+
+    fn days(&self, i: usize) -> (i32, i32) {
+        let (_, s, d) = self.c.periods.quarters[self.keys[i].quarter as usize];
+        (s, d)
+    }
+
+    fn level(&self, i: usize) -> &'static str {
+        LEVELS[usize::from(self.keys[i].level)]
+    }
+
+    fn county(&self, i: usize) -> Option<&'c str> {
+        let k = self.keys[i];
+        self.level_table(k).counties[k.entity as usize].as_deref()
+    }
+
+    fn fund_id(&self, i: usize) -> Option<&'c str> {
+        let k = self.keys[i];
+        self.level_table(k).funds[k.entity as usize].as_deref()
+    }
+
+    fn indicator(&self, i: usize) -> &'static str {
+        INDICATORS[usize::from(self.keys[i].indicator)].name
+    }
+
+    /// Row `i` as an owned row.
+    pub fn row(&self, i: usize) -> IndicatorRow {
+        let (period_start, period_end) = self.days(i);
+        IndicatorRow {
+            quarter: self.quarter(i).to_owned(),
+            period_start,
+            period_end,
+            level: self.level(i),
+            county: self.county(i).map(str::to_owned),
+            fund_id: self.fund_id(i).map(str::to_owned),
+            indicator: self.indicator(i),
+            value: self.values[i],
+            numerator: self.numerators[i],
+            denominator: self.denominators[i],
+        }
+    }
+}
+
+/// An indicator's value, numerator and denominator at row `i` of its level's components.
+fn figures(
+    kind: IndicatorKind,
+    num_src: &Source,
+    den_src: Option<&Source>,
+    i: usize,
+) -> (Option<Decimal>, Option<Decimal>, Option<Decimal>) {
+    let num = num_src.at(i);
+    match (kind, den_src) {
+        (IndicatorKind::Count, _) => (Some(num), None, None),
+        (IndicatorKind::Amount, _) => (Some(round(num, 0)), None, None),
+        (kind, Some(den_src)) => {
+            let den = den_src.at(i);
+            let dp = if kind == IndicatorKind::Ratio { 4 } else { 0 };
+            let value = (!den.is_zero()).then(|| round(num / den, dp));
+            (value, Some(round(num, 4)), Some(round(den, 4)))
+        }
+        (_, None) => (Some(num), None, None),
+    }
+}
+
+/// Every indicator row of every level as owned rows, in the table's order ([`Table::build`]).
+pub fn rows(c: &Components) -> PolarsResult<Vec<IndicatorRow>> {
+    let table = Table::build(c);
+    Ok((0..table.len()).map(|i| table.row(i)).collect())
+}
+
+fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Column> {
+    let mantissas = values.iter().map(|v| {
+        v.map(|mut d| {
+            d = round(d, 4);
+            d.rescale(4);
+            d.mantissa()
         })
-        .collect();
-    let ca = Int128Chunked::from_iter_options(name.into(), mantissas.into_iter());
+    });
+    let ca = Int128Chunked::from_iter_options(name.into(), mantissas);
     Ok(ca.into_decimal(38, 4)?.into_series().into_column())
 }
 
-/// The rows as a DataFrame with the columns of INDICATORS.md.
-pub fn frame(rows: &[IndicatorRow]) -> PolarsResult<DataFrame> {
-    let s = |name: &str, v: Vec<Option<&str>>| Series::new(name.into(), v).into_column();
-    let cols = vec![
-        s(
-            "quarter",
-            rows.iter().map(|r| Some(r.quarter.as_str())).collect(),
-        ),
-        Series::new(
-            "period_start".into(),
-            rows.iter().map(|r| r.period_start).collect::<Vec<_>>(),
-        )
-        .cast(&DataType::Date)?
-        .into_column(),
-        Series::new(
-            "period_end".into(),
-            rows.iter().map(|r| r.period_end).collect::<Vec<_>>(),
-        )
-        .cast(&DataType::Date)?
-        .into_column(),
-        s("level", rows.iter().map(|r| Some(r.level)).collect()),
-        s("county", rows.iter().map(|r| r.county.as_deref()).collect()),
-        s(
-            "fund_id",
-            rows.iter().map(|r| r.fund_id.as_deref()).collect(),
-        ),
-        s(
-            "indicator",
-            rows.iter().map(|r| Some(r.indicator)).collect(),
-        ),
-        decimal_column("value", rows.iter().map(|r| r.value).collect())?,
-        decimal_column("numerator", rows.iter().map(|r| r.numerator).collect())?,
-        decimal_column("denominator", rows.iter().map(|r| r.denominator).collect())?,
+/// A text column that takes one of a few `names` per row (`at(i)`, an index into them): the
+/// names are made once and every row refers to one, instead of a copy of it per row.
+fn repeated_text(
+    name: &str,
+    names: &[&str],
+    rows: usize,
+    at: impl Fn(usize) -> usize,
+) -> PolarsResult<Column> {
+    let distinct = Series::new(name.into(), names);
+    let idx = IdxCa::from_vec(
+        name.into(),
+        (0..rows).map(|i| at(i) as IdxSize).collect::<Vec<_>>(),
+    );
+    Ok(distinct.take(&idx)?.into_column())
+}
+
+/// The table as a DataFrame with the columns of INDICATORS.md, its columns built side by side.
+pub fn frame(table: &Table) -> PolarsResult<DataFrame> {
+    use rayon::prelude::*;
+    let n = table.len();
+    let date = |name: &str, day: fn((i32, i32)) -> i32| -> PolarsResult<Column> {
+        let days: Vec<i32> = (0..n).map(|i| day(table.days(i))).collect();
+        Ok(Series::new(name.into(), days)
+            .cast(&DataType::Date)?
+            .into_column())
+    };
+    let text = |name: &str, v: Vec<Option<&str>>| Series::new(name.into(), v).into_column();
+    let builders: [&(dyn Fn() -> PolarsResult<Column> + Sync); 10] = [
+        &|| {
+            let codes: Vec<&str> = table.codes.iter().map(String::as_str).collect();
+            repeated_text("quarter", &codes, n, |i| table.keys[i].quarter as usize)
+        },
+        &|| date("period_start", |(s, _)| s),
+        &|| date("period_end", |(_, d)| d),
+        &|| repeated_text("level", &LEVELS, n, |i| usize::from(table.keys[i].level)),
+        &|| Ok(text("county", (0..n).map(|i| table.county(i)).collect())),
+        &|| Ok(text("fund_id", (0..n).map(|i| table.fund_id(i)).collect())),
+        &|| {
+            let names: Vec<&str> = INDICATORS.iter().map(|ind| ind.name).collect();
+            repeated_text("indicator", &names, n, |i| {
+                usize::from(table.keys[i].indicator)
+            })
+        },
+        &|| decimal_column("value", &table.values),
+        &|| decimal_column("numerator", &table.numerators),
+        &|| decimal_column("denominator", &table.denominators),
     ];
-    DataFrame::new(rows.len(), cols)
+    let cols = builders
+        .par_iter()
+        .map(|build| build())
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(n, cols)
 }
 
 /// Writes a figure as the CSV shows it (no trailing zeros; blank when undefined) into `buf`.
@@ -230,12 +375,12 @@ fn text_into(buf: &mut String, d: Option<Decimal>) -> &str {
 
 /// Writes `indicators.parquet` and `indicators.csv` into `dir`, the two files side by side on
 /// two threads.
-pub fn write(rows: &[IndicatorRow], dir: &Path) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
+pub fn write(table: &Table, dir: &Path) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
     let parquet = dir.join("indicators.parquet");
     let csv_path = dir.join("indicators.csv");
     let (parquet_done, csv_done) = std::thread::scope(|scope| {
-        let csv_done = scope.spawn(|| write_csv(rows, &csv_path));
-        let parquet_done = write_parquet(rows, &parquet);
+        let csv_done = scope.spawn(|| write_csv(table, &csv_path));
+        let parquet_done = write_parquet(table, &parquet);
         let csv_done = csv_done.join().unwrap_or_else(|_| {
             Err(crate::lake::LakeError::Io {
                 action: "cannot write",
@@ -250,8 +395,8 @@ pub fn write(rows: &[IndicatorRow], dir: &Path) -> Result<Vec<PathBuf>, crate::l
     Ok(vec![parquet, csv_path])
 }
 
-fn write_parquet(rows: &[IndicatorRow], parquet: &Path) -> Result<(), crate::lake::LakeError> {
-    let mut df = frame(rows).map_err(|source| crate::lake::LakeError::Polars {
+fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeError> {
+    let mut df = frame(table).map_err(|source| crate::lake::LakeError::Polars {
         path: parquet.to_owned(),
         source,
     })?;
@@ -261,24 +406,26 @@ fn write_parquet(rows: &[IndicatorRow], parquet: &Path) -> Result<(), crate::lak
 /// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula
 /// is written with a leading `'` (see [`crate::text::spreadsheet_safe`]); the Parquet table keeps
 /// it as it landed. County slugs and indicator names come from the program, never from a file.
-fn write_csv(rows: &[IndicatorRow], csv_path: &Path) -> Result<(), crate::lake::LakeError> {
+fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeError> {
     let io = |source: std::io::Error| crate::lake::LakeError::Io {
         action: "cannot write",
         path: csv_path.to_owned(),
         source,
     };
     let mut w = csv::Writer::from_path(csv_path).map_err(|e| io(e.into()))?;
-    let mut days: std::collections::BTreeMap<i32, String> = std::collections::BTreeMap::new();
-    for r in rows {
-        for d in [r.period_start, r.period_end] {
-            days.entry(d).or_insert_with(|| {
-                from_epoch_day(d)
-                    .map(|g| g.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default()
-            });
-        }
-    }
-    let day = |d: i32| days.get(&d).map(String::as_str).unwrap_or_default();
+    // Each quarter's first and last day, formatted once.
+    let day = |d: i32| {
+        from_epoch_day(d)
+            .map(|g| g.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let days: Vec<(String, String)> = table
+        .c
+        .periods
+        .quarters
+        .iter()
+        .map(|&(_, s, d)| (day(s), day(d)))
+        .collect();
     w.write_record([
         "quarter",
         "period_start",
@@ -293,18 +440,19 @@ fn write_csv(rows: &[IndicatorRow], csv_path: &Path) -> Result<(), crate::lake::
     ])
     .map_err(|e| io(e.into()))?;
     let (mut value, mut numerator, mut denominator) = (String::new(), String::new(), String::new());
-    for r in rows {
+    for i in 0..table.len() {
+        let (start, end) = &days[table.keys[i].quarter as usize];
         w.write_record([
-            r.quarter.as_str(),
-            day(r.period_start),
-            day(r.period_end),
-            r.level,
-            r.county.as_deref().unwrap_or_default(),
-            &crate::text::spreadsheet_safe(r.fund_id.as_deref().unwrap_or_default()),
-            r.indicator,
-            text_into(&mut value, r.value),
-            text_into(&mut numerator, r.numerator),
-            text_into(&mut denominator, r.denominator),
+            table.quarter(i),
+            start,
+            end,
+            table.level(i),
+            table.county(i).unwrap_or_default(),
+            &crate::text::spreadsheet_safe(table.fund_id(i).unwrap_or_default()),
+            table.indicator(i),
+            text_into(&mut value, table.values[i]),
+            text_into(&mut numerator, table.numerators[i]),
+            text_into(&mut denominator, table.denominators[i]),
         ])
         .map_err(|e| io(e.into()))?;
     }

@@ -47,13 +47,13 @@ impl Installments {
         funds: &Funds,
         days: &DayIndex,
     ) -> Result<Installments, IndicatorError> {
-        let loan_ids = columns::text(df, "loan_id")?;
-        let fund_ids = columns::text(df, "fund_id")?;
+        let loan_ids = df.column("loan_id")?.str()?;
+        let fund_ids = df.column("fund_id")?.str()?;
         let due_on = columns::days(df, "due_on")?;
         let paid_on = columns::days(df, "paid_on")?;
         Ok(Installments {
-            loan: columns::lookup_runs(&loan_ids, |id| loans.get(id).copied()),
-            fund: columns::lookup_runs(&fund_ids, |id| funds.get(Some(id))),
+            loan: columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()),
+            fund: columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
             qdue: due_on.iter().map(|d| days.raw(*d)).collect(),
             qpaid: paid_on.iter().map(|d| days.raw(*d)).collect(),
             due_on,

@@ -8,6 +8,7 @@ use super::grid::{Comp, Funds, Grid};
 use super::periods::{clamp0, DayIndex};
 use super::IndicatorError;
 use crate::schema::Table;
+use polars::prelude::DataType;
 use std::path::Path;
 
 /// Adds savings_balance deltas and savings_deposits_q flows of every savings row.
@@ -18,17 +19,37 @@ pub fn add(
     grid: &mut Grid,
 ) -> Result<(), IndicatorError> {
     let df = columns::load(lake, Table::Savings, &["fund_id", "date", "amount", "kind"])?;
-    let fund_ids = columns::text(&df, "fund_id")?;
-    let dates = columns::days(&df, "date")?;
-    let amounts = columns::ints(&df, "amount")?;
-    let kinds = columns::text(&df, "kind")?;
-    for i in 0..df.height() {
-        let (Some(fund), Some(qi), Some(amount)) =
-            (funds.get(fund_ids[i]), days.raw(dates[i]), amounts[i])
-        else {
+    // The columns are walked side by side, not copied into vectors first (a million rows at
+    // scale 1); a fund is looked up once per run of rows of the same fund.
+    let fund_ids = df.column("fund_id")?.str()?;
+    let dates = df.column("date")?.cast(&DataType::Int32)?;
+    let amounts = df.column("amount")?.cast(&DataType::Int64)?;
+    let amounts = amounts.i64()?;
+    columns::check_bound(
+        "amount",
+        amounts.iter().flatten().map(|x| i128::from(x).abs()).sum(),
+    )?;
+    let kinds = df.column("kind")?.str()?;
+    let mut last: Option<(&str, Option<u32>)> = None;
+    let rows = fund_ids
+        .iter()
+        .zip(dates.i32()?.iter())
+        .zip(amounts.iter())
+        .zip(kinds.iter());
+    for (((fund_id, date), amount), kind) in rows {
+        let fund = match (fund_id, last) {
+            (Some(id), Some((same, fund))) if same == id => fund,
+            (Some(id), _) => {
+                let fund = funds.get(Some(id));
+                last = Some((id, fund));
+                fund
+            }
+            (None, _) => None,
+        };
+        let (Some(fund), Some(qi), Some(amount)) = (fund, days.raw(date), amount) else {
             continue;
         };
-        let deposit = kinds[i].is_some_and(|k| k != "withdrawal");
+        let deposit = kind.is_some_and(|k| k != "withdrawal");
         let signed = if deposit {
             amount
         } else {
