@@ -129,11 +129,18 @@ mod tests {
 
     #[test]
     fn the_build_id_note_is_found_after_other_notes() {
-        let mut notes = note(b"GNU\0", 1, &[0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let mut notes = note(
+            b"GNU\0",
+            1,
+            &[0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+        );
         notes.extend(note(b"GNU\0", NT_GNU_BUILD_ID, &[0xab; 20]));
         assert_eq!(build_id_note(&notes), Some(&[0xab; 20][..]));
         // Another owner's note of the same type is not a GNU build id.
-        assert_eq!(build_id_note(&note(b"Go\0\0", NT_GNU_BUILD_ID, &[1; 8])), None);
+        assert_eq!(
+            build_id_note(&note(b"Go\0\0", NT_GNU_BUILD_ID, &[1; 8])),
+            None
+        );
         // A note that claims more bytes than there are.
         let mut cut = note(b"GNU\0", NT_GNU_BUILD_ID, &[0xcd; 20]);
         cut.truncate(20);

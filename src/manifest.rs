@@ -68,7 +68,8 @@ pub struct Depends<'a> {
 /// same outputs. When the binary cannot be read, the fingerprint is unique to this run (so an
 /// incremental run never skips).
 pub fn fingerprint(d: &Depends) -> String {
-    let build = crate::build_id::of_this_executable().unwrap_or_else(|| format!("unreadable-{}", new_run_id().0));
+    let build = crate::build_id::of_this_executable()
+        .unwrap_or_else(|| format!("unreadable-{}", new_run_id().0));
     let facts = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "build": build,
