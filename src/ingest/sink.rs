@@ -42,32 +42,62 @@ fn table_frame(
                     .collect::<Vec<_>>(),
             ),
             Kind::Id | Kind::Text | Kind::Enum(_) => {
-                Series::new(name, field().map(ValueRef::as_str).collect::<Vec<_>>())
+                text_column(name, field().map(ValueRef::as_str))?
             }
         };
         cols.push(col.into_column());
         if table == Table::Installments && f.name == "loan_id" {
-            let funds: Vec<Option<&str>> = picked
-                .iter()
-                .map(|&r| {
-                    landed
-                        .fund_id
-                        .get(r as usize)
-                        .and_then(Option::as_deref)
-                        .map(String::as_str)
-                })
-                .collect();
-            cols.push(Series::new("fund_id".into(), funds).into_column());
+            let funds = picked.iter().map(|&r| {
+                landed
+                    .fund_id
+                    .get(r as usize)
+                    .and_then(Option::as_deref)
+                    .map(String::as_str)
+            });
+            cols.push(text_column("fund_id".into(), funds)?.into_column());
         }
     }
     let origins = || picked.iter().map(|&r| landed.rows.origin(r as usize));
-    let files: Vec<&str> = origins().map(|o| places.file(o).unwrap_or("")).collect();
-    let sheets: Vec<Option<&str>> = origins().map(|o| places.sheet(o)).collect();
+    let files = origins().map(|o| Some(places.file(o).unwrap_or("")));
+    let sheets = origins().map(|o| places.sheet(o));
     let lines: Vec<i64> = origins().map(|o| i64::from(o.row)).collect();
-    cols.push(Series::new("source_file".into(), files).into_column());
-    cols.push(Series::new("source_sheet".into(), sheets).into_column());
+    cols.push(text_column("source_file".into(), files)?.into_column());
+    cols.push(text_column("source_sheet".into(), sheets)?.into_column());
     cols.push(Series::new("source_row".into(), lines).into_column());
     DataFrame::new(picked.len(), cols)
+}
+
+/// A text column of `texts`, one per row. Each distinct text is put in the column once and the
+/// rows refer to it, instead of a copy of its bytes per row: texts are told apart by where they
+/// are held, and a table's rows share one copy of a repeated id, enum value, file or sheet name
+/// (the same text held in two places is simply put in twice). The rows are looked up once per
+/// run of the same text, as a ledger lists a fund's or a loan's rows together.
+fn text_column<'a>(
+    name: PlSmallStr,
+    texts: impl Iterator<Item = Option<&'a str>>,
+) -> PolarsResult<Series> {
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut place: rustc_hash::FxHashMap<(usize, usize), IdxSize> = Default::default();
+    let mut last: Option<((usize, usize), IdxSize)> = None;
+    let at: Vec<Option<IdxSize>> = texts
+        .map(|text| {
+            let text = text?;
+            let held = (text.as_ptr() as usize, text.len());
+            if let Some((_, i)) = last.filter(|(h, _)| *h == held) {
+                return Some(i);
+            }
+            let i = *place.entry(held).or_insert_with(|| {
+                distinct.push(text);
+                // A slice of a partition holds at most SLICE_ROWS distinct texts.
+                IdxSize::try_from(distinct.len() - 1).unwrap_or(IdxSize::MAX)
+            });
+            last = Some((held, i));
+            Some(i)
+        })
+        .collect();
+    let distinct = Series::new(name.clone(), distinct);
+    let at = IdxCa::from_iter_options(name, at.into_iter());
+    distinct.take(&at)
 }
 
 /// Writes every landed table under `lake`, one file per county partition. Returns the files.
