@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod manifest;
+pub mod memory;
 pub mod plan;
 pub mod report;
 pub mod run;

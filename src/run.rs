@@ -321,19 +321,8 @@ pub fn ingest(
     obs.ingested(&done);
     let exit = done.exit();
     drop(done);
-    release_freed_memory();
+    crate::memory::release_freed();
     Ok(exit)
-}
-
-/// Hands the memory that ingest freed back to the system, so that the stages after it in a
-/// `run` do not stack their peak on top of ingest's (glibc keeps freed memory in its arenas).
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns unused memory of the allocator's own arenas to the
-    // system; it touches no memory that is in use.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// The corrections workbooks as a stage: `<out>/lake`'s ingest report and rejects →

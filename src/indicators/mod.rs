@@ -295,8 +295,23 @@ pub struct Done {
 
 /// Computes every indicator from `lake` and writes `dest` (replacing it atomically).
 /// At most `max_quarters` quarters are computed (`[limits] quarters_per_run`): a single wrong
-/// date (1700 for 1400) would otherwise make every fund's grid centuries long.
+/// date (1700 for 1400) would otherwise make every fund's grid centuries long. The tables'
+/// frames, read and dropped one after the other, reuse each other's memory
+/// ([`crate::memory::reusing_large_blocks`]).
 pub fn run(
+    lake: &Path,
+    dest: &Path,
+    calendar: CalendarKind,
+    quarter: Option<Quarter>,
+    max_quarters: u64,
+) -> Result<Done, IndicatorError> {
+    crate::memory::reusing_large_blocks(|| {
+        compute_and_write(lake, dest, calendar, quarter, max_quarters)
+    })
+}
+
+/// [`run`], within its allocator setting.
+fn compute_and_write(
     lake: &Path,
     dest: &Path,
     calendar: CalendarKind,

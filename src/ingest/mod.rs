@@ -351,15 +351,18 @@ pub fn read_one(bytes: &[u8], rel: &str, pipeline: &Pipeline) -> FileOutcome {
 }
 
 /// Writes the lake of an ingest under `out/lake`, atomically: the old lake stays until the new
-/// one is complete. Returns the lake folder.
+/// one is complete. Returns the lake folder. The frames built and encoded slice after slice
+/// reuse each other's memory ([`crate::memory::reusing_large_blocks`]).
 pub fn write(ingested: &Ingested, out: &Path) -> Result<PathBuf, IngestError> {
     let dest = out.join("lake");
-    crate::lake::replace_dir(&dest, |tmp| -> Result<(), IngestError> {
-        sink::write_tables(tmp, &ingested.decided.landed, &ingested.places)?;
-        sink::write_rejects(tmp, &ingested.rejects, &ingested.places)?;
-        let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
-        crate::lake::write_file(&tmp.join(report::REPORT_FILE), &json)?;
-        Ok(())
+    crate::memory::reusing_large_blocks(|| {
+        crate::lake::replace_dir(&dest, |tmp| -> Result<(), IngestError> {
+            sink::write_tables(tmp, &ingested.decided.landed, &ingested.places)?;
+            sink::write_rejects(tmp, &ingested.rejects, &ingested.places)?;
+            let json = serde_json::to_vec_pretty(&ingested.report).unwrap_or_default();
+            crate::lake::write_file(&tmp.join(report::REPORT_FILE), &json)?;
+            Ok(())
+        })
     })?;
     Ok(dest)
 }
