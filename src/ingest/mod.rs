@@ -548,7 +548,7 @@ fn read_sheets(
                 xlsx::Event::Row(row) => {
                     // Past a limit the rest is scanned but kept nowhere; the file is then
                     // quarantined.
-                    if size.add(&row) {
+                    if size.add(row) {
                         if let Some(b) = current.as_mut() {
                             b.push(row);
                         }
@@ -609,7 +609,7 @@ fn read_sheets(
             let name_for_match = sheet.name.clone().unwrap_or_else(|| stem.to_owned());
             let mut b = SheetBuilder::new(sheet.name, name_for_match, (index, si as u32), m, ctx);
             b.csv_open_quote(sheet.open_quote);
-            for row in sheet.rows {
+            for row in &sheet.rows {
                 b.push(row);
             }
             b.finish()

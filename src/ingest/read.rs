@@ -57,7 +57,7 @@ impl Cell {
 }
 
 /// A row as the spreadsheet shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     /// 1-based row number as the spreadsheet shows it (for CSV, the line number).
     pub number: u32,

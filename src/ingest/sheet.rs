@@ -61,23 +61,24 @@ impl<'a> SheetBuilder<'a> {
         self.csv_open_quote = lines;
     }
 
-    /// Takes the next row of the sheet.
-    pub fn push(&mut self, row: Row) {
+    /// Takes the next row of the sheet (a copy is kept only of the first rows, until the
+    /// header is found).
+    pub fn push(&mut self, row: &Row) {
         match &mut self.state {
             State::Head { rows, with_cells } => {
                 *with_cells += usize::from(!row.cells.is_empty());
-                rows.push(row);
+                rows.push(row.clone());
                 if *with_cells >= HEADER_SEARCH_ROWS {
                     self.locate();
                 }
             }
             State::Body { plan, parsed } => {
                 if let Plan::Read(layout) = plan {
-                    parsed.push(self.file, self.sheet, &row, layout, self.ctx);
+                    parsed.push(self.file, self.sheet, row, layout, self.ctx);
                 }
             }
             State::Rest { not_blank, .. } => {
-                if !*not_blank && !locate::row_is_blank(&row) {
+                if !*not_blank && !locate::row_is_blank(row) {
                     *not_blank = true;
                 }
             }

@@ -98,15 +98,20 @@ pub enum ReadError {
 }
 
 /// What the reader hands on, in workbook order.
-pub enum Event {
+pub enum Event<'a> {
     /// A sheet begins.
     Sheet(String),
-    /// A row of the current sheet.
-    Row(Row),
+    /// A row of the current sheet, lent until the next event (the reader reuses its memory
+    /// for the next row: keep a clone to hold it).
+    Row(&'a Row),
 }
 
 /// Reads every sheet of an xlsx workbook, calling `on` with each sheet and its rows.
-pub fn read(bytes: &[u8], budgets: Budgets, mut on: impl FnMut(Event)) -> Result<(), ReadError> {
+pub fn read(
+    bytes: &[u8],
+    budgets: Budgets,
+    mut on: impl FnMut(Event<'_>),
+) -> Result<(), ReadError> {
     let unsupported = |s: String| ReadError::Unsupported(s);
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| unsupported(format!("the zip cannot be opened ({e})")))?;
@@ -193,7 +198,7 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<super::read::Sheet>, ReadError> {
         }),
         Event::Row(r) => {
             if let Some(s) = sheets.last_mut() {
-                s.rows.push(r);
+                s.rows.push(r.clone());
             }
         }
     })?;

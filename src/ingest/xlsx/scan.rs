@@ -126,7 +126,7 @@ pub fn scan<R: Read>(
     src: R,
     ctx: &Context<'_>,
     limits: ScanLimits,
-    mut row: impl FnMut(Row),
+    mut row: impl FnMut(&Row),
 ) -> Result<u64, ScanError> {
     let mut input = Input {
         src,
@@ -251,9 +251,9 @@ struct RowState {
     started: bool,
     /// 0-based index of the last emitted row.
     last: u32,
-    cells: Vec<Cell>,
-    /// Cells of the last row with a value, to size the next row's vector.
-    width: usize,
+    /// The row being read, lent to the caller once read; its cells' memory is reused from row
+    /// to row.
+    row: Row,
     /// The last inline string read in each of the first columns.
     inline: InlineStrings,
 }
@@ -264,23 +264,26 @@ impl RowState {
         element: &[u8],
         ctx: &Context<'_>,
         limits: ScanLimits,
-        emit: &mut impl FnMut(Row),
+        emit: &mut impl FnMut(&Row),
     ) -> Result<(), ScanError> {
         let tag = xml::tag_at(element, 0, 3).ok_or("a cut row")?;
-        let index = match xml::attribute(tag.attrs, b"r") {
+        let r = xml::attribute(tag.attrs, b"r");
+        let index = match r {
             Some(r) => row_number(r)?,
             None => self.next,
         };
-        self.cells.clear();
+        let cells = &mut self.row.cells;
+        cells.clear();
         if !tag.empty {
             let body = &element[tag.end..];
-            read_cells(body, index, ctx, limits, &mut self.cells, &mut self.inline)?;
+            let row = RowRef { index, digits: r };
+            read_cells(body, row, ctx, limits, cells, &mut self.inline)?;
         }
         self.next = index.saturating_add(1);
-        while matches!(self.cells.last(), Some(Cell::Empty)) {
-            self.cells.pop();
+        while matches!(cells.last(), Some(Cell::Empty)) {
+            cells.pop();
         }
-        if self.cells.is_empty() {
+        if cells.is_empty() {
             return Ok(());
         }
         if self.started && index <= self.last {
@@ -288,7 +291,7 @@ impl RowState {
         }
         if self.started {
             for blank in self.last + 1..index {
-                emit(Row {
+                emit(&Row {
                     number: blank + 1,
                     cells: Vec::new(),
                 });
@@ -296,12 +299,8 @@ impl RowState {
         }
         self.started = true;
         self.last = index;
-        self.width = self.cells.len();
-        let cells = std::mem::replace(&mut self.cells, Vec::with_capacity(self.width));
-        emit(Row {
-            number: index + 1,
-            cells,
-        });
+        self.row.number = index + 1;
+        emit(&self.row);
         Ok(())
     }
 }
@@ -340,9 +339,17 @@ fn cell_ref(r: &[u8]) -> Result<(u32, u32), ScanError> {
     Ok((row, col - 1))
 }
 
+/// The row whose cells are read: its 0-based index and, when the row names itself, the digits
+/// of its `r` (a cell reference ending in the same digits is of this row, without parsing).
+#[derive(Clone, Copy)]
+struct RowRef<'a> {
+    index: u32,
+    digits: Option<&'a [u8]>,
+}
+
 fn read_cells(
     body: &[u8],
-    row: u32,
+    row: RowRef<'_>,
     ctx: &Context<'_>,
     limits: ScanLimits,
     cells: &mut Vec<Cell>,
@@ -361,22 +368,24 @@ fn read_cells(
                 String::from_utf8_lossy(&body[i..body.len().min(i + 16)])
             )));
         }
-        let tag = xml::tag_at(body, i, 1).ok_or("a cut cell")?;
-        let (mut r, mut s, mut t) = (None, None, None);
-        for (name, value) in xml::attributes(tag.attrs) {
-            match name {
-                b"r" => r = Some(value),
-                b"s" => s = Some(value),
-                b"t" => t = Some(value),
-                _ => {}
+        let CellTag { r, s, t, tag } = match cell_tag(body, i) {
+            Some(found) => found,
+            None => {
+                let tag = xml::tag_at(body, i, 1).ok_or("a cut cell")?;
+                let (mut r, mut s, mut t) = (None, None, None);
+                for (name, value) in xml::attributes(tag.attrs) {
+                    match name {
+                        b"r" => r = Some(value),
+                        b"s" => s = Some(value),
+                        b"t" => t = Some(value),
+                        _ => {}
+                    }
+                }
+                CellTag { r, s, t, tag }
             }
-        }
+        };
         if let Some(r) = r {
-            let (cell_row, c) = cell_ref(r)?;
-            if cell_row != row {
-                return Err("a cell whose reference names another row".into());
-            }
-            col = c;
+            col = column_of_row(r, row)?;
         }
         let (value, next) = if tag.empty {
             (Cell::Empty, tag.end)
@@ -409,6 +418,92 @@ fn read_cells(
         col = col.saturating_add(1);
     }
     Ok(())
+}
+
+/// A cell's start tag: its `r`, `s` and `t` attributes (raw) and where the tag ends.
+struct CellTag<'a> {
+    r: Option<&'a [u8]>,
+    s: Option<&'a [u8]>,
+    t: Option<&'a [u8]>,
+    tag: xml::Tag<'a>,
+}
+
+/// The start tag `<c …>` at `body[i..]` when it is written as Excel, xlsxwriter, openpyxl and
+/// LibreOffice write it: nothing but ` r="…"`, ` s="…"` and ` t="…"` (one space before each,
+/// double quotes, no `>` inside a value), then `>` or `/>`. Read in one pass; `None` for any
+/// other form (another attribute, other spacing or quotes, a cut tag), which the general
+/// reader ([`xml::tag_at`], [`xml::attributes`]) then reads, to the same result for the tags
+/// read here (a repeated attribute: the last one counts in both).
+fn cell_tag(body: &[u8], i: usize) -> Option<CellTag<'_>> {
+    let from = i + 2;
+    let mut at = from;
+    let (mut r, mut s, mut t) = (None, None, None);
+    loop {
+        match *body.get(at)? {
+            b'>' => {
+                return Some(CellTag {
+                    r,
+                    s,
+                    t,
+                    tag: xml::Tag {
+                        attrs: &body[from..at],
+                        end: at + 1,
+                        empty: false,
+                    },
+                })
+            }
+            b'/' if body.get(at + 1) == Some(&b'>') => {
+                return Some(CellTag {
+                    r,
+                    s,
+                    t,
+                    tag: xml::Tag {
+                        attrs: &body[from..at],
+                        end: at + 2,
+                        empty: true,
+                    },
+                })
+            }
+            b' ' => {
+                let name = *body.get(at + 1)?;
+                if body.get(at + 2..at + 4)? != b"=\"" {
+                    return None;
+                }
+                let start = at + 4;
+                let len = xml::find_byte(b'"', body.get(start..)?)?;
+                let value = &body[start..start + len];
+                if value.contains(&b'>') {
+                    return None;
+                }
+                match name {
+                    b'r' => r = Some(value),
+                    b's' => s = Some(value),
+                    b't' => t = Some(value),
+                    _ => return None,
+                }
+                at = start + len + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The column of a cell whose reference is `r` (`B12` → 1), which must name `row`. A reference
+/// whose digits are the row's own `r` is of the row without reading them as a number.
+fn column_of_row(r: &[u8], row: RowRef<'_>) -> Result<u32, ScanError> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if (1..=3).contains(&letters) && row.digits == Some(&r[letters..]) {
+        let mut col = 0u32;
+        for &c in &r[..letters] {
+            col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
+        }
+        return Ok(col - 1);
+    }
+    let (cell_row, c) = cell_ref(r)?;
+    if cell_row != row.index {
+        return Err("a cell whose reference names another row".into());
+    }
+    Ok(c)
 }
 
 /// The last inline string of each of a sheet's first columns, so that a text repeated down a
@@ -567,6 +662,9 @@ fn v_value(
             // Numbers and shared-string indexes are ASCII: read straight from the bytes.
             match t {
                 None | Some(b"n") if !text.is_empty() => {
+                    if let Some(n) = whole_number(text) {
+                        return Ok(number_cell(n, s, ctx));
+                    }
                     if let Ok(n) = fast_float2::parse::<f64, _>(text) {
                         return Ok(number_cell(n, s, ctx));
                     }
@@ -590,6 +688,24 @@ fn v_value(
             String::from_utf8_lossy(other)
         ))),
     }
+}
+
+/// The value of up to 15 plain digits (a count, an amount, an id, a date serial: most number
+/// cells), which an `f64` holds exactly, as the float parser would read it; `None` for
+/// anything else (a sign, a point, an exponent, more digits).
+fn whole_number(text: &[u8]) -> Option<f64> {
+    if text.is_empty() || text.len() > 15 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in text {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(c - b'0');
+    }
+    // Below 10^15 < 2^53: exact.
+    Some(n as f64)
 }
 
 fn plain_value(
@@ -697,7 +813,7 @@ fn excel_date_exact(f: f64) -> Option<i32> {
 /// Reads every row of a part held in memory (for tests).
 pub fn scan_bytes(xml: &[u8], ctx: &Context<'_>, limits: ScanLimits) -> XmlResult<Vec<Row>> {
     let mut rows = Vec::new();
-    scan(xml, ctx, limits, |r| rows.push(r)).map_err(|e| match e {
+    scan(xml, ctx, limits, |r| rows.push(r.clone())).map_err(|e| match e {
         ScanError::Limit(s) | ScanError::Unsupported(s) => s,
     })?;
     Ok(rows)
@@ -757,6 +873,113 @@ mod tests {
         ratio_cap: u64::MAX,
         ratio: 200,
     };
+
+    /// The general reading of a cell's start tag: (r, s, t, end, empty).
+    type TagParts<'a> = (
+        Option<&'a [u8]>,
+        Option<&'a [u8]>,
+        Option<&'a [u8]>,
+        usize,
+        bool,
+    );
+
+    fn general_tag(body: &[u8]) -> Option<TagParts<'_>> {
+        let tag = xml::tag_at(body, 0, 1)?;
+        let (mut r, mut s, mut t) = (None, None, None);
+        for (name, value) in xml::attributes(tag.attrs) {
+            match name {
+                b"r" => r = Some(value),
+                b"s" => s = Some(value),
+                b"t" => t = Some(value),
+                _ => {}
+            }
+        }
+        Some((r, s, t, tag.end, tag.empty))
+    }
+
+    #[test]
+    fn the_one_pass_cell_tag_reads_what_the_general_reader_reads_or_leaves_the_tag_to_it() {
+        let read_fast = [
+            "<c r=\"A1\"><v>1</v></c>",
+            "<c r=\"AB12\" s=\"3\" t=\"s\"><v>0</v></c>",
+            "<c t=\"inlineStr\" r=\"C7\"><is><t>x</t></is></c>",
+            "<c r=\"A1\"/>",
+            "<c s=\"\"/>",
+            "<c>",
+            "<c/>",
+            "<c r=\"A1\" r=\"B1\">",
+        ];
+        let left_to_general = [
+            "<c r='A1'>",
+            "<c  r=\"A1\">",
+            "<c r = \"A1\">",
+            "<c\tr=\"A1\">",
+            "<c r=\"A1\" cm=\"1\">",
+            "<c r=\"A>1\">",
+            "<c r=\"A1\" / >",
+            "<c r=\"A1\" x:t=\"s\">",
+            "<c r=\"A1",
+            "<c r=\"A1\"",
+        ];
+        for tag in read_fast {
+            let fast =
+                cell_tag(tag.as_bytes(), 0).unwrap_or_else(|| panic!("{tag} is read in one pass"));
+            let fast = (fast.r, fast.s, fast.t, fast.tag.end, fast.tag.empty);
+            assert_eq!(Some(fast), general_tag(tag.as_bytes()), "{tag}");
+        }
+        for tag in left_to_general {
+            assert!(cell_tag(tag.as_bytes(), 0).is_none(), "{tag}");
+        }
+        assert_eq!(
+            cell_tag(b"<c r=\"A1\" r=\"B1\">", 0).and_then(|t| t.r),
+            Some(&b"B1"[..]),
+            "a repeated attribute: the last counts, as in the general reader"
+        );
+    }
+
+    #[test]
+    fn a_cell_reference_is_checked_against_its_row_with_or_without_the_rows_digits() {
+        let row = |index, digits: Option<&'static [u8]>| RowRef { index, digits };
+        // Digits equal to the row's own: the column alone is worked out.
+        assert_eq!(column_of_row(b"C12", row(11, Some(b"12"))).unwrap(), 2);
+        assert_eq!(column_of_row(b"ab12", row(11, Some(b"12"))).unwrap(), 27);
+        // Other digits naming the same row, or a row without its own `r`.
+        assert_eq!(column_of_row(b"A012", row(11, Some(b"12"))).unwrap(), 0);
+        assert_eq!(column_of_row(b"B12", row(11, None)).unwrap(), 1);
+        // Another row, a reference without a column, a fourth letter.
+        assert!(column_of_row(b"A13", row(11, Some(b"12"))).is_err());
+        assert!(column_of_row(b"12", row(11, Some(b"12"))).is_err());
+        assert!(column_of_row(b"ABCD12", row(11, Some(b"12"))).is_err());
+    }
+
+    #[test]
+    fn whole_numbers_read_from_their_digits_as_the_float_parser_reads_them() {
+        let cases = [
+            "0",
+            "7",
+            "0012",
+            "20000001",
+            "43933",
+            "999999999999999",
+            "1000000000000000",
+            "12345678901234567",
+            "-5",
+            "+5",
+            "1.5",
+            "1e3",
+            "1 ",
+            "",
+        ];
+        for text in cases {
+            let fast = whole_number(text.as_bytes());
+            if let Some(n) = fast {
+                let parsed: f64 = fast_float2::parse(text).unwrap();
+                assert_eq!(n.to_bits(), parsed.to_bits(), "{text:?}");
+            }
+            let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            assert_eq!(fast.is_some(), digits && text.len() <= 15, "{text:?}");
+        }
+    }
 
     #[test]
     fn rows_cells_types_and_blank_rows() {
