@@ -473,15 +473,39 @@ fn counts_by_sheet_and_county<'a>(
         c
     }
     let mut out: SheetCounties = HashMap::default();
+    // A sheet's landed rows come one after the other, mostly of one county: they are counted
+    // in a run, and the run is added to its slot when the sheet or county changes (a lookup
+    // per run instead of two per row).
+    let mut run: Option<((u32, u32), &'a str, Counts)> = None;
+    let flush = |out: &mut SheetCounties<'a>, run: Option<((u32, u32), &'a str, Counts)>| {
+        if let Some(((file, sheet), county, counts)) = run {
+            out.entry((file, sheet))
+                .or_default()
+                .entry(Some(county))
+                .or_default()
+                .add(&counts);
+        }
+    };
     for rows in decided.landed.values() {
         for r in rows.iter() {
-            let c = slot(&mut out, &r.origin, Some(r.county.as_str()));
-            c.landed += 1;
-            if warned.contains(&r.origin) {
-                c.warned += 1;
+            let (sheet, county) = ((r.origin.file, r.origin.sheet), r.county.as_str());
+            let same = run
+                .as_ref()
+                .is_some_and(|(s, c, _)| *s == sheet && *c == county);
+            if !same {
+                flush(&mut out, run.take());
+                run = Some((sheet, county, Counts::default()));
+            }
+            if let Some((_, _, c)) = run.as_mut() {
+                c.rows_read += 1;
+                c.landed += 1;
+                if !warned.is_empty() && warned.contains(&r.origin) {
+                    c.warned += 1;
+                }
             }
         }
     }
+    flush(&mut out, run);
     for r in rejects {
         slot(
             &mut out,
