@@ -363,6 +363,8 @@ pub fn indicators(
         pipeline.limits.quarters_per_run,
     )?;
     obs.indicators(&done);
+    // The frames the indicators read are freed; the report's memory comes on top of none of it.
+    crate::memory::release_freed();
     Ok(Exit::Ok)
 }
 
