@@ -312,7 +312,12 @@ fn row_number(r: &[u8]) -> Result<u32, ScanError> {
 }
 
 fn parse_u32(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 10 {
+    digits(b, 10).and_then(|n| u32::try_from(n).ok())
+}
+
+/// The value of `b` when it is 1 to `most` (at most 19) ASCII digits and nothing else.
+fn digits(b: &[u8], most: usize) -> Option<u64> {
+    if b.is_empty() || b.len() > most.min(19) {
         return None;
     }
     let mut n: u64 = 0;
@@ -322,7 +327,7 @@ fn parse_u32(b: &[u8]) -> Option<u32> {
         }
         n = n * 10 + u64::from(c - b'0');
     }
-    u32::try_from(n).ok()
+    Some(n)
 }
 
 /// `B12` → (row 11, column 1).
@@ -331,12 +336,8 @@ fn cell_ref(r: &[u8]) -> Result<(u32, u32), ScanError> {
     if letters == 0 || letters > 3 {
         return Err("a cell reference without a column".into());
     }
-    let mut col = 0u32;
-    for &c in &r[..letters] {
-        col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
-    }
     let row = row_number(&r[letters..])?;
-    Ok((row, col - 1))
+    Ok((row, column_index(&r[..letters])))
 }
 
 /// The row whose cells are read: its 0-based index and, when the row names itself, the digits
@@ -368,22 +369,9 @@ fn read_cells(
                 String::from_utf8_lossy(&body[i..body.len().min(i + 16)])
             )));
         }
-        let CellTag { r, s, t, tag } = match cell_tag(body, i) {
-            Some(found) => found,
-            None => {
-                let tag = xml::tag_at(body, i, 1).ok_or("a cut cell")?;
-                let (mut r, mut s, mut t) = (None, None, None);
-                for (name, value) in xml::attributes(tag.attrs) {
-                    match name {
-                        b"r" => r = Some(value),
-                        b"s" => s = Some(value),
-                        b"t" => t = Some(value),
-                        _ => {}
-                    }
-                }
-                CellTag { r, s, t, tag }
-            }
-        };
+        let CellTag { r, s, t, tag } = cell_tag(body, i)
+            .or_else(|| cell_tag_general(body, i))
+            .ok_or("a cut cell")?;
         if let Some(r) = r {
             col = column_of_row(r, row)?;
         }
@@ -431,9 +419,9 @@ struct CellTag<'a> {
 /// The start tag `<c …>` at `body[i..]` when it is written as Excel, xlsxwriter, openpyxl and
 /// LibreOffice write it: nothing but ` r="…"`, ` s="…"` and ` t="…"` (one space before each,
 /// double quotes, no `>` inside a value), then `>` or `/>`. Read in one pass; `None` for any
-/// other form (another attribute, other spacing or quotes, a cut tag), which the general
-/// reader ([`xml::tag_at`], [`xml::attributes`]) then reads, to the same result for the tags
-/// read here (a repeated attribute: the last one counts in both).
+/// other form (another attribute, other spacing or quotes, a cut tag), which
+/// [`cell_tag_general`] then reads, to the same result for the tags read here (a repeated
+/// attribute: the last one counts in both).
 fn cell_tag(body: &[u8], i: usize) -> Option<CellTag<'_>> {
     let from = i + 2;
     let mut at = from;
@@ -488,16 +476,37 @@ fn cell_tag(body: &[u8], i: usize) -> Option<CellTag<'_>> {
     }
 }
 
+/// The 0-based column of 1 to 3 column letters (`A` → 0, `AB` → 27).
+fn column_index(letters: &[u8]) -> u32 {
+    let mut col = 0u32;
+    for &c in letters {
+        col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
+    }
+    col.saturating_sub(1)
+}
+
+/// The start tag `<c …>` at `body[i..]` read by the general reader: any spacing, quotes and
+/// other attributes; `None` for a cut tag.
+fn cell_tag_general(body: &[u8], i: usize) -> Option<CellTag<'_>> {
+    let tag = xml::tag_at(body, i, 1)?;
+    let (mut r, mut s, mut t) = (None, None, None);
+    for (name, value) in xml::attributes(tag.attrs) {
+        match name {
+            b"r" => r = Some(value),
+            b"s" => s = Some(value),
+            b"t" => t = Some(value),
+            _ => {}
+        }
+    }
+    Some(CellTag { r, s, t, tag })
+}
+
 /// The column of a cell whose reference is `r` (`B12` → 1), which must name `row`. A reference
 /// whose digits are the row's own `r` is of the row without reading them as a number.
 fn column_of_row(r: &[u8], row: RowRef<'_>) -> Result<u32, ScanError> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     if (1..=3).contains(&letters) && row.digits == Some(&r[letters..]) {
-        let mut col = 0u32;
-        for &c in &r[..letters] {
-            col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1;
-        }
-        return Ok(col - 1);
+        return Ok(column_index(&r[..letters]));
     }
     let (cell_row, c) = cell_ref(r)?;
     if cell_row != row.index {
@@ -694,18 +703,8 @@ fn v_value(
 /// cells), which an `f64` holds exactly, as the float parser would read it; `None` for
 /// anything else (a sign, a point, an exponent, more digits).
 fn whole_number(text: &[u8]) -> Option<f64> {
-    if text.is_empty() || text.len() > 15 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &c in text {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(c - b'0');
-    }
     // Below 10^15 < 2^53: exact.
-    Some(n as f64)
+    digits(text, 15).map(|n| n as f64)
 }
 
 fn plain_value(
@@ -884,17 +883,7 @@ mod tests {
     );
 
     fn general_tag(body: &[u8]) -> Option<TagParts<'_>> {
-        let tag = xml::tag_at(body, 0, 1)?;
-        let (mut r, mut s, mut t) = (None, None, None);
-        for (name, value) in xml::attributes(tag.attrs) {
-            match name {
-                b"r" => r = Some(value),
-                b"s" => s = Some(value),
-                b"t" => t = Some(value),
-                _ => {}
-            }
-        }
-        Some((r, s, t, tag.end, tag.empty))
+        cell_tag_general(body, 0).map(|c| (c.r, c.s, c.t, c.tag.end, c.tag.empty))
     }
 
     #[test]
