@@ -15,8 +15,9 @@
 //! step is over the threshold is fixed again (the memory it kept is handed back by
 //! `malloc_trim`, which `sandogh run` calls between stages).
 //!
-//! Only the binary turns this on ([`manage`]); library users and tests keep glibc's defaults
-//! and every function here does nothing for them. Linux with glibc only.
+//! Only the binary turns this on ([`manage`]); library users and tests keep glibc's defaults,
+//! for which [`reusing_large_blocks`] just runs its step ([`release_freed`], a `malloc_trim`,
+//! is done for every caller, as `sandogh run` always did). Linux with glibc only.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

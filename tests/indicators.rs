@@ -1101,6 +1101,58 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
     assert!(!out.join("indicators").exists(), "nothing written");
 }
 
+/// Savings and loans are read side by side; when both tables' sums are past the exact range,
+/// the stage names the savings amounts, as it did when the families were read one after the
+/// other (savings first).
+#[test]
+fn of_two_tables_past_exact_range_the_first_read_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).expect("input dir");
+    let files = [
+        (
+            "funds.csv",
+            "fund_id,fund_name,county,established_on\nF1,صندوق,زنجان,1403/01/10\n",
+        ),
+        (
+            "members.csv",
+            "fund_id,member_id,joined_on\nF1,1,1403/01/10\n",
+        ),
+        (
+            "savings.csv",
+            "fund_id,member_id,date,amount\nF1,1,1403/01/11,4000000000000000000\nF1,1,1403/01/12,4000000000000000000\n",
+        ),
+        (
+            "loans.csv",
+            "loan_id,fund_id,member_id,disbursed_on,principal,installments\nL1,F1,1,1403/01/20,5000000000000000000,1\nL2,F1,1,1403/01/21,5000000000000000000,1\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(input.join(name), text).expect("write");
+    }
+    let mut pipeline = sandogh::config::Pipeline::default_pipeline();
+    pipeline.limits.largest_amount_rials = i64::MAX;
+    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
+    assert_eq!(
+        ingested.report.totals.counts.landed, 6,
+        "{:?}",
+        ingested.report.reject_reasons
+    );
+    let out = dir.path().join("out");
+    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let q = Some(Quarter { year: 1403, q: 1 });
+    for _ in 0..5 {
+        let e =
+            sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q, 200)
+                .expect_err("too large");
+        let text = e.to_string();
+        assert!(
+            text.contains("the values of amount in the lake add up to 8000000000000000000"),
+            "{text}"
+        );
+    }
+}
+
 /// One wrong establishment date (1300 for 1400) would make every fund's quarters a century
 /// long: past `[limits] quarters_per_run` the stage stops and says which date to look at.
 #[test]

@@ -219,18 +219,18 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
     let members = membership::Members::read(&members_frame, &funds, &days)?;
     membership::add(&members, &mut grid);
 
-    // Savings, financing and trainings need only the funds: they are read beside loans and
-    // installments, into a grid of their own whose whole numbers are then added in (integer
-    // sums do not depend on their order; these families carry no fractions, which the
-    // portfolio family alone adds, in its own order, as before).
+    // Savings and financing need only the funds: they are read beside loans and installments,
+    // into a grid of their own whose whole numbers are then added in (integer sums do not
+    // depend on their order; these families carry no fractions, which the portfolio family
+    // alone adds, in its own order, as before). Errors are reported in the order the families
+    // were read before: savings, financing, then loans and installments, then trainings.
     let quarters = periods.quarters.len();
     let (side, loan_families) = rayon::join(
-        || -> Result<(Grid, training::Courses), IndicatorError> {
+        || -> Result<Grid, IndicatorError> {
             let mut side = Grid::new(funds.len(), quarters);
             savings::add(lake, &funds, &days, &mut side)?;
             financing::add(lake, &funds, &days, &mut side)?;
-            let courses = training::add(lake, &funds, &days, quarters, &mut side)?;
-            Ok((side, courses))
+            Ok(side)
         },
         || -> Result<(), IndicatorError> {
             let loans_frame = columns::load(lake, Table::Loans, &portfolio::COLUMNS)?;
@@ -255,9 +255,11 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
             Ok(())
         },
     );
+    let side = side?;
     loan_families?;
-    let (side, courses) = side?;
     grid.add_whole(&side);
+    drop(side);
+    let courses = training::add(lake, &funds, &days, quarters, &mut grid)?;
 
     let [funds, counties, province] = grid.levels(&funds, &courses.by_county, &courses.by_quarter);
     Ok(Components {
