@@ -1046,12 +1046,10 @@ fn a_fund_code_that_looks_like_a_formula_stays_text_in_the_csv() {
         .all(|id| id == "=HYPERLINK(\"http://x\")"));
 }
 
-/// Amounts whose sum passes what `i64` holds stop the stage with a message that says where to
-/// look, instead of wrapping into a wrong figure.
-#[test]
-fn sums_past_exact_range_are_refused_not_wrapped() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("input");
+/// A fund, its member and two savings rows of 4·10¹⁸ rials each (with `more` files beside
+/// them), written as CSV under `dir/input`; returns the folder.
+fn huge_savings_input(dir: &Path, more: &[(&str, &str)]) -> std::path::PathBuf {
+    let input = dir.join("input");
     std::fs::create_dir_all(&input).expect("input dir");
     let files = [
         (
@@ -1067,9 +1065,32 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
             "fund_id,member_id,date,amount\nF1,1,1403/01/11,4000000000000000000\nF1,1,1403/01/12,4000000000000000000\n",
         ),
     ];
-    for (name, text) in files {
+    for (name, text) in files.iter().chain(more) {
         std::fs::write(input.join(name), text).expect("write");
     }
+    input
+}
+
+/// Ingests `input` with `[limits] largest_amount_rials` lifted, checks that `landed` rows
+/// landed, and writes the lake under `out`; returns the lake.
+fn lake_without_amount_limit(input: &Path, out: &Path, landed: u64) -> std::path::PathBuf {
+    let mut pipeline = sandogh::config::Pipeline::default_pipeline();
+    pipeline.limits.largest_amount_rials = i64::MAX;
+    let ingested = sandogh::ingest::ingest(input, &pipeline).expect("ingest");
+    assert_eq!(
+        ingested.report.totals.counts.landed, landed,
+        "{:?}",
+        ingested.report.reject_reasons
+    );
+    sandogh::ingest::write(&ingested, out).expect("lake")
+}
+
+/// Amounts whose sum passes what `i64` holds stop the stage with a message that says where to
+/// look, instead of wrapping into a wrong figure.
+#[test]
+fn sums_past_exact_range_are_refused_not_wrapped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = huge_savings_input(dir.path(), &[]);
     // Ingest rejects such amounts by default (`[limits] largest_amount_rials`); lifted here,
     // the stage's own guard is what stops them.
     let strict = sandogh::config::Pipeline::default_pipeline();
@@ -1080,16 +1101,8 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
         reasons.contains("[limits] largest_amount_rials"),
         "{reasons}"
     );
-    let mut pipeline = sandogh::config::Pipeline::default_pipeline();
-    pipeline.limits.largest_amount_rials = i64::MAX;
-    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
-    assert_eq!(
-        ingested.report.totals.counts.landed, 4,
-        "{:?}",
-        ingested.report.reject_reasons
-    );
     let out = dir.path().join("out");
-    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let lake = lake_without_amount_limit(&input, &out, 4);
     let q = Some(Quarter { year: 1403, q: 1 });
     let e = sandogh::indicators::run(&lake, &out.join("indicators"), CalendarKind::Jalali, q, 200)
         .expect_err("too large");
@@ -1107,39 +1120,13 @@ fn sums_past_exact_range_are_refused_not_wrapped() {
 #[test]
 fn of_two_tables_past_exact_range_the_first_read_is_named() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("input");
-    std::fs::create_dir_all(&input).expect("input dir");
-    let files = [
-        (
-            "funds.csv",
-            "fund_id,fund_name,county,established_on\nF1,صندوق,زنجان,1403/01/10\n",
-        ),
-        (
-            "members.csv",
-            "fund_id,member_id,joined_on\nF1,1,1403/01/10\n",
-        ),
-        (
-            "savings.csv",
-            "fund_id,member_id,date,amount\nF1,1,1403/01/11,4000000000000000000\nF1,1,1403/01/12,4000000000000000000\n",
-        ),
-        (
-            "loans.csv",
-            "loan_id,fund_id,member_id,disbursed_on,principal,installments\nL1,F1,1,1403/01/20,5000000000000000000,1\nL2,F1,1,1403/01/21,5000000000000000000,1\n",
-        ),
-    ];
-    for (name, text) in files {
-        std::fs::write(input.join(name), text).expect("write");
-    }
-    let mut pipeline = sandogh::config::Pipeline::default_pipeline();
-    pipeline.limits.largest_amount_rials = i64::MAX;
-    let ingested = sandogh::ingest::ingest(&input, &pipeline).expect("ingest");
-    assert_eq!(
-        ingested.report.totals.counts.landed, 6,
-        "{:?}",
-        ingested.report.reject_reasons
+    let loans = (
+        "loans.csv",
+        "loan_id,fund_id,member_id,disbursed_on,principal,installments\nL1,F1,1,1403/01/20,5000000000000000000,1\nL2,F1,1,1403/01/21,5000000000000000000,1\n",
     );
+    let input = huge_savings_input(dir.path(), &[loans]);
     let out = dir.path().join("out");
-    let lake = sandogh::ingest::write(&ingested, &out).expect("lake");
+    let lake = lake_without_amount_limit(&input, &out, 6);
     let q = Some(Quarter { year: 1403, q: 1 });
     for _ in 0..5 {
         let e =
