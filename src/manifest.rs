@@ -308,21 +308,29 @@ pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
     ))
 }
 
+/// The regular files under `dir` with their sizes and hashes, sorted by path. The files are
+/// hashed on every core: a run hashes its inputs before it starts reading them, and its
+/// outputs after the last stage, so both waits are as long as the hashing.
 fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
-    let mut found = Vec::new();
+    use rayon::prelude::*;
+    let mut listed: Vec<(String, PathBuf)> = Vec::new();
     walk(dir, hidden, &mut |rel, path, kind| {
         if kind.is_file() {
-            if let Ok((size, sha256)) = sha256_of(path) {
-                found.push(FileRecord {
-                    path: rel.to_owned(),
-                    size,
-                    sha256,
-                });
-            }
+            listed.push((rel.to_owned(), path.to_owned()));
         }
     });
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    listed
+        .into_par_iter()
+        .filter_map(|(rel, path)| {
+            let (size, sha256) = sha256_of(&path).ok()?;
+            Some(FileRecord {
+                path: rel,
+                size,
+                sha256,
+            })
+        })
+        .collect()
 }
 
 /// Whether a run's ingest finished (exit 0 or 3), so the lake's counts are its own.
