@@ -335,8 +335,14 @@ fn compute_and_write(
     let table = output::Table::build(&c);
     let rounded = clock.elapsed() - computed;
     crate::lake::replace_dir(dest, |tmp| -> Result<(), IndicatorError> {
-        output::write(&table, tmp)?;
-        context::write(lake, &c.periods, tmp)?;
+        // The context files are read from the lake and written beside the table, which keeps
+        // a core of its own busy only part of the time.
+        let (table_written, context_written) = rayon::join(
+            || output::write(&table, tmp),
+            || context::write(lake, &c.periods, tmp),
+        );
+        table_written?;
+        context_written?;
         Ok(())
     })?;
     let written = clock.elapsed() - computed - rounded;
