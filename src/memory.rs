@@ -63,6 +63,23 @@ pub fn release_freed() {
     }
 }
 
+/// Drops `held` and then hands the freed memory back ([`release_freed`]) on a thread of its
+/// own, so that the next step starts at once: a stage's outcome (ingest's rows are millions of
+/// shared texts, each released one by one) takes tens of milliseconds to free. Where no thread
+/// can be started, it is done here.
+pub fn release_in_background<T: Send + 'static>(held: T) {
+    let spawned = std::thread::Builder::new()
+        .name("sandogh-free".into())
+        .spawn(move || {
+            drop(held);
+            release_freed();
+        });
+    if spawned.is_err() {
+        // The closure, and what it held, was dropped with the error.
+        release_freed();
+    }
+}
+
 fn set_mmap_threshold(bytes: i32) {
     if !MANAGED.load(Ordering::SeqCst) {
         return;

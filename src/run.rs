@@ -320,8 +320,7 @@ pub fn ingest(
     };
     obs.ingested(&done);
     let exit = done.exit();
-    drop(done);
-    crate::memory::release_freed();
+    crate::memory::release_in_background(done);
     Ok(exit)
 }
 
