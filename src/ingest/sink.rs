@@ -110,17 +110,28 @@ pub fn write_tables(
     let mut parts: Vec<(Table, &LandedRows, &str, Vec<u32>)> = Vec::new();
     for table in Table::ALL {
         let rows = landed.get(&table).unwrap_or(&empty);
-        let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for (i, county) in rows.county.iter().enumerate() {
-            let county = rows
-                .counties
-                .get(*county as usize)
-                .map_or("", |c| c.as_str());
+        // Rows are gathered by their county's place (a handful), then the partitions are put
+        // in the order of the counties' names; a row with no county place goes to "".
+        let mut by_place: Vec<Vec<u32>> = vec![Vec::new(); rows.counties.len() + 1];
+        for (i, &county) in rows.county.iter().enumerate() {
+            let place = (county as usize).min(rows.counties.len());
             // Row indexes fit in u32: a run holds far fewer rows than [limits] allow files.
-            by_county
-                .entry(county)
-                .or_default()
-                .push(u32::try_from(i).unwrap_or(u32::MAX));
+            by_place[place].push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (place, picked) in by_place.into_iter().enumerate() {
+            if picked.is_empty() {
+                continue;
+            }
+            let county = rows.counties.get(place).map_or("", |c| c.as_str());
+            let rows_of_county = by_county.entry(county).or_default();
+            if rows_of_county.is_empty() {
+                *rows_of_county = picked;
+            } else {
+                // Two places of one name (never made by the checks): rows stay in order.
+                rows_of_county.extend(picked);
+                rows_of_county.sort_unstable();
+            }
         }
         parts.extend(
             by_county
