@@ -477,14 +477,15 @@ fn parent_of(table: Table, r: Record<'_>, county: &Text, fund_id: Option<&Text>)
         Table::Loans => get(r, table, "disbursed_on").as_date(),
         _ => None,
     };
+    // The row's own copy of its fund's id is shared, not copied: a run has a parent per fund,
+    // member and loan (130k at scale 1), and their small copies, freed together after the
+    // checks, made the allocator sort through them on the next large allocation.
     let fund = match (table, fund_id) {
         (Table::Installments, Some(f)) => f.clone(),
-        _ => Text::new(
-            get(r, table, "fund_id")
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        ),
+        _ => match get(r, table, "fund_id") {
+            ValueRef::Str(f) => f.clone(),
+            _ => Text::new(String::new()),
+        },
     };
     Parent {
         county: county.clone(),
