@@ -83,6 +83,19 @@ pub fn from_epoch_day(day: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day.checked_add(719_163)?)
 }
 
+/// The epoch days that Jalali years `first..=last` cover, as `first day..day after the last`,
+/// the years held to 1300–1599 (empty when `first` is after `last`): a day is in those years
+/// exactly when it is in this range, which a parser checks for millions of cells without
+/// finding each one's Jalali date.
+pub fn year_days(first: i32, last: i32) -> std::ops::Range<i32> {
+    let t = nowruz_table();
+    let at = |year: i32| {
+        let i = (year.clamp(FIRST_YEAR, LAST_YEAR + 1) - FIRST_YEAR) as usize;
+        t.get(i).copied().unwrap_or(0)
+    };
+    at(first)..at(last.min(LAST_YEAR) + 1).max(at(first))
+}
+
 /// Whether Jalali `year` (1300–1599) has 366 days.
 pub fn is_leap(year: i32) -> bool {
     year_length(year) == Some(366)
@@ -302,6 +315,30 @@ impl Quarter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn year_days_hold_exactly_the_days_whose_jalali_year_is_in_the_years() {
+        let first_day = JalaliDate::new(FIRST_YEAR, 1, 1).map(JalaliDate::to_epoch_day);
+        let first_day = first_day.unwrap_or_default();
+        for (first, last) in [
+            (1300, 1599),
+            (1390, 1405),
+            (1403, 1403),
+            (1404, 1403),
+            (1200, 1310),
+            (1590, 1800),
+            (1700, 1800),
+            (1000, 1200),
+        ] {
+            let days = year_days(first, last);
+            // Every day from before 1300 to after 1599, one by one.
+            for day in first_day - 400..first_day + 300 * 366 {
+                let inside = JalaliDate::from_epoch_day(day)
+                    .is_some_and(|j| first <= j.year && j.year <= last);
+                assert_eq!(days.contains(&day), inside, "{first}–{last}, day {day}");
+            }
+        }
+    }
 
     fn icu_to_iso(y: i32, m: u8, d: u8) -> Option<NaiveDate> {
         let iso = icu_calendar::Date::try_new_persian(y, m, d)

@@ -23,6 +23,8 @@ pub struct RowContext {
     cell_chars: usize,
     /// The Jalali years a date may fall in (`[limits] earliest_year`, `latest_year`).
     years: (i32, i32),
+    /// The epoch days of those years ([`crate::calendar::year_days`]).
+    year_days: std::ops::Range<i32>,
 }
 
 type EnumKindKey = u8;
@@ -57,6 +59,7 @@ impl RowContext {
             cell_chars: usize::try_from(crate::config::Limits::default().cell_chars)
                 .unwrap_or(usize::MAX),
             years: (1300, 1599),
+            year_days: crate::calendar::year_days(1300, 1599),
         }
     }
 
@@ -65,6 +68,7 @@ impl RowContext {
     pub fn with_years(mut self, earliest: u64, latest: u64) -> RowContext {
         let year = |y: u64| i32::try_from(y).unwrap_or(i32::MAX);
         self.years = (year(earliest), year(latest));
+        self.year_days = crate::calendar::year_days(self.years.0, self.years.1);
         self
     }
 
@@ -650,6 +654,8 @@ fn parse_cell(
             }
         }
         Kind::Date => match parse::parse_date(cell).map_err(|e| ("bad_date", e))? {
+            // Nearly every date is within the years: told by two comparisons.
+            Some(day) if ctx.year_days.contains(&day) => Some(Value::Date(day)),
             Some(day) => {
                 let (earliest, latest) = ctx.years;
                 match crate::calendar::JalaliDate::from_epoch_day(day) {
