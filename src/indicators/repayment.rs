@@ -49,17 +49,35 @@ impl Installments {
     ) -> Result<Installments, IndicatorError> {
         let loan_ids = df.column("loan_id")?.str()?;
         let fund_ids = df.column("fund_id")?.str()?;
-        let due_on = columns::days(df, "due_on")?;
-        let paid_on = columns::days(df, "paid_on")?;
+        // The ids are looked up on one core while the days and amounts are read on the other
+        // (each a pass over every installment; the loan families wait on them).
+        let ((loan, fund), days_and_amounts) = rayon::join(
+            || {
+                rayon::join(
+                    || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()),
+                    || columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
+                )
+            },
+            || -> Result<_, IndicatorError> {
+                let due_on = columns::days(df, "due_on")?;
+                let paid_on = columns::days(df, "paid_on")?;
+                let qdue = due_on.iter().map(|d| days.raw(*d)).collect();
+                let qpaid = paid_on.iter().map(|d| days.raw(*d)).collect();
+                let due = columns::ints(df, "due_amount")?;
+                let paid = columns::ints(df, "paid_amount")?;
+                Ok((due_on, paid_on, qdue, qpaid, due, paid))
+            },
+        );
+        let (due_on, paid_on, qdue, qpaid, due, paid) = days_and_amounts?;
         Ok(Installments {
-            loan: columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()),
-            fund: columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
-            qdue: due_on.iter().map(|d| days.raw(*d)).collect(),
-            qpaid: paid_on.iter().map(|d| days.raw(*d)).collect(),
+            loan,
+            fund,
+            qdue,
+            qpaid,
             due_on,
-            due: columns::ints(df, "due_amount")?,
+            due,
             paid_on,
-            paid: columns::ints(df, "paid_amount")?,
+            paid,
         })
     }
 
