@@ -195,10 +195,18 @@ impl Payments {
 ///
 /// The product is formed in `i128` (a loan of 3 × 10⁹ rials fully owed already passes what
 /// `i64` holds), and quotient and remainder are exact integer arithmetic; only the fraction
-/// below one rial is a float.
+/// below one rial is a float. Where the product fits in `i64` (nearly always), it is divided
+/// there: the processor divides `i64`s itself, `i128`s by a library routine, and both give the
+/// same quotient and remainder.
 fn share(principal: i64, amount: i64, total: i64) -> (i64, f64) {
     if total == 0 {
         return (0, 0.0);
+    }
+    if let Some((whole, rest)) = principal
+        .checked_mul(amount)
+        .and_then(|p| Some((p.checked_div(total)?, p.checked_rem(total)?)))
+    {
+        return (whole, rest as f64 / total as f64);
     }
     let product = i128::from(principal) * i128::from(amount);
     let t = i128::from(total);
@@ -370,5 +378,40 @@ mod tests {
         assert_eq!(whole, 3);
         assert!((frac - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!(share(5, 5, 0), (0, 0.0));
+    }
+
+    #[test]
+    fn a_share_divided_in_i64_is_the_share_divided_in_i128() {
+        let in_i128 = |principal: i64, amount: i64, total: i64| {
+            let product = i128::from(principal) * i128::from(amount);
+            let t = i128::from(total);
+            let whole = i64::try_from(product / t).unwrap_or(i64::MAX);
+            (whole, (product % t) as f64 / total as f64)
+        };
+        let values = [
+            i64::MIN,
+            i64::MIN + 1,
+            -3_000_000_001,
+            -7,
+            -1,
+            1,
+            2,
+            3,
+            7,
+            999_999_937,
+            3_037_000_499,
+            3_037_000_500,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        for &p in &values {
+            for &a in &values {
+                for &t in &values {
+                    let (fast, slow) = (share(p, a, t), in_i128(p, a, t));
+                    assert_eq!(fast.0, slow.0, "{p} × {a} ÷ {t}");
+                    assert_eq!(fast.1.to_bits(), slow.1.to_bits(), "{p} × {a} ÷ {t}");
+                }
+            }
+        }
     }
 }
