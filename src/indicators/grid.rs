@@ -295,6 +295,22 @@ impl Grid {
         }
     }
 
+    /// Takes the fractions `which` from `other` (a grid of the same funds and quarters), in
+    /// place of this grid's, which nothing has added to: a family that alone adds those
+    /// fractions can add them into a grid of its own, beside the others.
+    pub fn take_fracs(&mut self, mut other: Grid, which: &[Frac]) {
+        for &f in which {
+            let (mine, theirs) = (
+                self.fracs.get_mut(f as usize),
+                other.fracs.get_mut(f as usize),
+            );
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                debug_assert!(mine.iter().all(|x| *x == 0.0), "{f:?} already added to");
+                std::mem::swap(mine, theirs);
+            }
+        }
+    }
+
     /// Adds every whole-number component of `other` (a grid of the same funds and quarters)
     /// into this one; fractions are left as they are.
     pub fn add_whole(&mut self, other: &Grid) {

@@ -45,7 +45,7 @@ pub use grid::Level;
 pub use periods::Periods;
 
 use buckets::Buckets;
-use grid::{Funds, Grid};
+use grid::{Frac, Funds, Grid};
 use periods::DayIndex;
 
 use crate::calendar::{CalendarKind, Quarter};
@@ -242,16 +242,30 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
             let by_loan = Buckets::new(&installments.loan, loans.all.len());
             loans.set_total_due(&installments, &by_loan);
             let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
-            portfolio::add(&loans, &payments, &members, &mut grid);
-            portfolio::add_arrears(
-                &loans,
-                &payments,
-                &installments,
-                &by_loan,
-                &periods,
-                &mut grid,
-            );
-            repayment::add(&installments, &mut grid);
+            // The arrears are added into a grid of their own, beside the rest of the loan
+            // families: their fractions (par 30, par 90) are theirs alone and are added in
+            // the same order as before, then moved over; whole numbers add in any order.
+            let arrears = rayon::join(
+                || {
+                    portfolio::add(&loans, &payments, &members, &mut grid);
+                    repayment::add(&installments, &mut grid);
+                },
+                || {
+                    let mut arrears = Grid::new(funds.len(), quarters);
+                    portfolio::add_arrears(
+                        &loans,
+                        &payments,
+                        &installments,
+                        &by_loan,
+                        &periods,
+                        &mut arrears,
+                    );
+                    arrears
+                },
+            )
+            .1;
+            grid.add_whole(&arrears);
+            grid.take_fracs(arrears, &[Frac::Par30, Frac::Par90]);
             Ok(())
         },
     );
