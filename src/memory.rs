@@ -104,4 +104,16 @@ mod tests {
         assert_eq!(reusing_large_blocks(|| vec![7u8; 1 << 20].len()), 1 << 20);
         release_freed();
     }
+
+    #[test]
+    fn what_is_released_in_the_background_is_dropped() {
+        let held = std::sync::Arc::new(vec![7u8; 1 << 20]);
+        let watch = std::sync::Arc::downgrade(&held);
+        release_in_background(held);
+        let started = std::time::Instant::now();
+        while watch.upgrade().is_some() && started.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(watch.upgrade().is_none(), "still held after 10 s");
+    }
 }

@@ -517,3 +517,35 @@ impl Level {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_taken_from_another_grid_replace_only_those_asked_for() {
+        let mut grid = Grid::new(2, 3);
+        grid.add_frac(Frac::PortfolioOutstanding, 1, 2, 0.25);
+        grid.add(Comp::Par30Outstanding, 0, 0, 5);
+        let mut arrears = Grid::new(2, 3);
+        arrears.add_frac(Frac::Par30, 1, 1, 0.5);
+        arrears.add_frac(Frac::Par90, 0, 2, 0.125);
+        arrears.add_frac(Frac::PortfolioOutstanding, 0, 0, 9.0);
+        arrears.add(Comp::Par30Outstanding, 0, 0, 7);
+        grid.take_fracs(arrears, &[Frac::Par30, Frac::Par90]);
+        assert_eq!(
+            grid.fracs[Frac::Par30 as usize],
+            [0.0, 0.0, 0.0, 0.0, 0.5, 0.0]
+        );
+        assert_eq!(
+            grid.fracs[Frac::Par90 as usize],
+            [0.0, 0.0, 0.125, 0.0, 0.0, 0.0]
+        );
+        // Not asked for: this grid's own fraction and whole numbers stay as they were.
+        assert_eq!(
+            grid.fracs[Frac::PortfolioOutstanding as usize],
+            [0.0, 0.0, 0.0, 0.0, 0.0, 0.25]
+        );
+        assert_eq!(grid.ints[Comp::Par30Outstanding as usize][0], 5);
+    }
+}
