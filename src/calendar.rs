@@ -96,6 +96,12 @@ pub fn year_days(first: i32, last: i32) -> std::ops::Range<i32> {
     at(first)..at(last.min(LAST_YEAR) + 1).max(at(first))
 }
 
+/// The epoch days of every year the calendar holds (1300–1599): [`year_days`] of them all.
+pub fn calendar_days() -> std::ops::Range<i32> {
+    let t = nowruz_table();
+    t.first().copied().unwrap_or(0)..t.last().copied().unwrap_or(0)
+}
+
 /// Whether Jalali `year` (1300–1599) has 366 days.
 pub fn is_leap(year: i32) -> bool {
     year_length(year) == Some(366)
@@ -330,6 +336,7 @@ mod tests {
             (1700, 1800),
             (1000, 1200),
         ] {
+            assert_eq!(calendar_days(), year_days(FIRST_YEAR, LAST_YEAR));
             let days = year_days(first, last);
             // Every day from before 1300 to after 1599, one by one.
             for day in first_day - 400..first_day + 300 * 366 {

@@ -31,11 +31,16 @@ pub const SUM_BOUND: i128 = (i64::MAX / 8) as i128;
 
 /// A whole-number column (counts, rials); refused when its values add up past [`SUM_BOUND`].
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, IndicatorError> {
+    Ok(int_column(df, name)?.iter().collect())
+}
+
+/// [`ints`] as the frame's own column, to be walked without a copy.
+pub fn int_column(df: &DataFrame, name: &str) -> Result<Int64Chunked, IndicatorError> {
     let c = df.column(name)?.cast(&DataType::Int64)?;
-    let values: Vec<Option<i64>> = c.i64()?.iter().collect();
+    let values = c.i64()?.clone();
     check_bound(
         name,
-        values.iter().flatten().map(|&x| i128::from(x).abs()).sum(),
+        values.iter().flatten().map(|x| i128::from(x).abs()).sum(),
     )?;
     Ok(values)
 }
@@ -57,13 +62,18 @@ pub fn flags(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>, IndicatorE
 
 /// Looks each of `keys` up with `find`, once per run of equal keys: rows of a table come grouped
 /// by fund and by loan, so most lookups repeat the previous one. `keys` is walked as it comes
-/// (a column's iterator), not copied into a vector first.
-pub fn lookup_runs<'k, T: Copy>(
-    keys: impl Iterator<Item = Option<&'k str>>,
-    mut find: impl FnMut(&str) -> Option<T>,
-) -> Vec<Option<T>> {
+/// (a column's iterator), and each row's finding is handed on as it is made.
+pub fn lookup_runs<'k, T, K, F>(
+    keys: K,
+    mut find: F,
+) -> impl Iterator<Item = Option<T>> + use<'k, T, K, F>
+where
+    T: Copy,
+    K: Iterator<Item = Option<&'k str>>,
+    F: FnMut(&str) -> Option<T>,
+{
     let mut last: Option<(&'k str, Option<T>)> = None;
-    keys.map(|key| {
+    keys.map(move |key| {
         let key = key?;
         match last {
             Some((k, found)) if k == key => found,
@@ -74,5 +84,4 @@ pub fn lookup_runs<'k, T: Copy>(
             }
         }
     })
-    .collect()
 }

@@ -95,13 +95,12 @@ pub struct Table<'c> {
     c: &'c Components,
     /// Each quarter's code (`1403Q2`), by quarter index.
     codes: Vec<String>,
-    keys: Vec<Key>,
-    values: Vec<Option<Decimal>>,
-    numerators: Vec<Option<Decimal>>,
-    denominators: Vec<Option<Decimal>>,
+    /// The rows: every quarter's [`Chunk`] one after the other.
+    rows: Chunk,
 }
 
-/// One quarter's rows of a [`Table`], made on their own.
+/// Rows of a [`Table`]: a key and three figures each. A quarter's rows are made on their own,
+/// then put after the quarter before's.
 #[derive(Default)]
 struct Chunk {
     keys: Vec<Key>,
@@ -190,31 +189,29 @@ impl<'c> Table<'c> {
             })
             .collect();
         let total = chunks.iter().map(|ch| ch.keys.len()).sum();
-        let mut table = Table {
-            c,
-            codes,
+        let mut rows = Chunk {
             keys: Vec::with_capacity(total),
             values: Vec::with_capacity(total),
             numerators: Vec::with_capacity(total),
             denominators: Vec::with_capacity(total),
         };
         for chunk in chunks {
-            table.keys.extend(chunk.keys);
-            table.values.extend(chunk.values);
-            table.numerators.extend(chunk.numerators);
-            table.denominators.extend(chunk.denominators);
+            rows.keys.extend(chunk.keys);
+            rows.values.extend(chunk.values);
+            rows.numerators.extend(chunk.numerators);
+            rows.denominators.extend(chunk.denominators);
         }
-        table
+        Table { c, codes, rows }
     }
 
     /// Rows in the table.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.rows.keys.len()
     }
 
     /// The table has no rows.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.rows.keys.is_empty()
     }
 
     fn level_table(&self, k: Key) -> &'c Level {
@@ -226,30 +223,30 @@ impl<'c> Table<'c> {
     }
 
     fn quarter(&self, i: usize) -> &str {
-        &self.codes[self.keys[i].quarter as usize]
+        &self.codes[self.rows.keys[i].quarter as usize]
     }
 
     fn days(&self, i: usize) -> (i32, i32) {
-        let (_, s, d) = self.c.periods.quarters[self.keys[i].quarter as usize];
+        let (_, s, d) = self.c.periods.quarters[self.rows.keys[i].quarter as usize];
         (s, d)
     }
 
     fn level(&self, i: usize) -> &'static str {
-        LEVELS[usize::from(self.keys[i].level)]
+        LEVELS[usize::from(self.rows.keys[i].level)]
     }
 
     fn county(&self, i: usize) -> Option<&'c str> {
-        let k = self.keys[i];
+        let k = self.rows.keys[i];
         self.level_table(k).counties[k.entity as usize].as_deref()
     }
 
     fn fund_id(&self, i: usize) -> Option<&'c str> {
-        let k = self.keys[i];
+        let k = self.rows.keys[i];
         self.level_table(k).funds[k.entity as usize].as_deref()
     }
 
     fn indicator(&self, i: usize) -> &'static str {
-        INDICATORS[usize::from(self.keys[i].indicator)].name
+        INDICATORS[usize::from(self.rows.keys[i].indicator)].name
     }
 
     /// Row `i` as an owned row.
@@ -263,9 +260,9 @@ impl<'c> Table<'c> {
             county: self.county(i).map(str::to_owned),
             fund_id: self.fund_id(i).map(str::to_owned),
             indicator: self.indicator(i),
-            value: self.values[i],
-            numerator: self.numerators[i],
-            denominator: self.denominators[i],
+            value: self.rows.values[i],
+            numerator: self.rows.numerators[i],
+            denominator: self.rows.denominators[i],
         }
     }
 }
@@ -339,22 +336,28 @@ pub fn frame(table: &Table) -> PolarsResult<DataFrame> {
     let builders: [&(dyn Fn() -> PolarsResult<Column> + Sync); 10] = [
         &|| {
             let codes: Vec<&str> = table.codes.iter().map(String::as_str).collect();
-            repeated_text("quarter", &codes, n, |i| table.keys[i].quarter as usize)
+            repeated_text("quarter", &codes, n, |i| {
+                table.rows.keys[i].quarter as usize
+            })
         },
         &|| date("period_start", |(s, _)| s),
         &|| date("period_end", |(_, d)| d),
-        &|| repeated_text("level", &LEVELS, n, |i| usize::from(table.keys[i].level)),
+        &|| {
+            repeated_text("level", &LEVELS, n, |i| {
+                usize::from(table.rows.keys[i].level)
+            })
+        },
         &|| Ok(text("county", (0..n).map(|i| table.county(i)).collect())),
         &|| Ok(text("fund_id", (0..n).map(|i| table.fund_id(i)).collect())),
         &|| {
             let names: Vec<&str> = INDICATORS.iter().map(|ind| ind.name).collect();
             repeated_text("indicator", &names, n, |i| {
-                usize::from(table.keys[i].indicator)
+                usize::from(table.rows.keys[i].indicator)
             })
         },
-        &|| decimal_column("value", &table.values),
-        &|| decimal_column("numerator", &table.numerators),
-        &|| decimal_column("denominator", &table.denominators),
+        &|| decimal_column("value", &table.rows.values),
+        &|| decimal_column("numerator", &table.rows.numerators),
+        &|| decimal_column("denominator", &table.rows.denominators),
     ];
     let cols = builders
         .par_iter()
@@ -441,7 +444,7 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
     .map_err(|e| io(e.into()))?;
     let (mut value, mut numerator, mut denominator) = (String::new(), String::new(), String::new());
     for i in 0..table.len() {
-        let (start, end) = &days[table.keys[i].quarter as usize];
+        let (start, end) = &days[table.rows.keys[i].quarter as usize];
         w.write_record([
             table.quarter(i),
             start,
@@ -450,9 +453,9 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
             table.county(i).unwrap_or_default(),
             &crate::text::spreadsheet_safe(table.fund_id(i).unwrap_or_default()),
             table.indicator(i),
-            text_into(&mut value, table.values[i]),
-            text_into(&mut numerator, table.numerators[i]),
-            text_into(&mut denominator, table.denominators[i]),
+            text_into(&mut value, table.rows.values[i]),
+            text_into(&mut numerator, table.rows.numerators[i]),
+            text_into(&mut denominator, table.rows.denominators[i]),
         ])
         .map_err(|e| io(e.into()))?;
     }

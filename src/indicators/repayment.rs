@@ -54,8 +54,8 @@ impl Installments {
         let ((loan, fund), days_and_amounts) = rayon::join(
             || {
                 rayon::join(
-                    || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()),
-                    || columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
+                    || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()).collect(),
+                    || columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))).collect(),
                 )
             },
             || -> Result<_, IndicatorError> {

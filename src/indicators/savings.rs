@@ -23,29 +23,13 @@ pub fn add(
     // scale 1); a fund is looked up once per run of rows of the same fund.
     let fund_ids = df.column("fund_id")?.str()?;
     let dates = df.column("date")?.cast(&DataType::Int32)?;
-    let amounts = df.column("amount")?.cast(&DataType::Int64)?;
-    let amounts = amounts.i64()?;
-    columns::check_bound(
-        "amount",
-        amounts.iter().flatten().map(|x| i128::from(x).abs()).sum(),
-    )?;
+    let amounts = columns::int_column(&df, "amount")?;
     let kinds = df.column("kind")?.str()?;
-    let mut last: Option<(&str, Option<u32>)> = None;
-    let rows = fund_ids
-        .iter()
+    let rows = columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id)))
         .zip(dates.i32()?.iter())
         .zip(amounts.iter())
         .zip(kinds.iter());
-    for (((fund_id, date), amount), kind) in rows {
-        let fund = match (fund_id, last) {
-            (Some(id), Some((same, fund))) if same == id => fund,
-            (Some(id), _) => {
-                let fund = funds.get(Some(id));
-                last = Some((id, fund));
-                fund
-            }
-            (None, _) => None,
-        };
+    for (((fund, date), amount), kind) in rows {
         let (Some(fund), Some(qi), Some(amount)) = (fund, days.raw(date), amount) else {
             continue;
         };

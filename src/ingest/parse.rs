@@ -309,9 +309,7 @@ pub fn parse_date(cell: &Cell) -> Result<Option<i32>, String> {
 }
 
 fn in_range(day: i32) -> Result<i32, String> {
-    if crate::calendar::year_days(crate::calendar::FIRST_YEAR, crate::calendar::LAST_YEAR)
-        .contains(&day)
-    {
+    if crate::calendar::calendar_days().contains(&day) {
         Ok(day)
     } else {
         let shown = crate::calendar::from_epoch_day(day)

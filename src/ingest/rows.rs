@@ -58,8 +58,8 @@ impl RowContext {
             largest_amount: crate::config::Limits::default().largest_amount_rials,
             cell_chars: usize::try_from(crate::config::Limits::default().cell_chars)
                 .unwrap_or(usize::MAX),
-            years: (1300, 1599),
-            year_days: crate::calendar::year_days(1300, 1599),
+            years: (crate::calendar::FIRST_YEAR, crate::calendar::LAST_YEAR),
+            year_days: crate::calendar::calendar_days(),
         }
     }
 
