@@ -290,20 +290,59 @@ fn recover(parent: &Path) -> Result<(), LakeError> {
 }
 
 /// Flushes every file and folder under `dir` to the disk.
+///
+/// The flushes are issued side by side from [`FLUSHERS`] threads: each waits on the disk, not
+/// on a core, and the file system can write the journal once for several of them (a `run`'s
+/// ~160 flushes took 90 ms one after the other at scale 1). Their order does not matter: all
+/// of them are done before the folder is moved into place. The first failure in the tree's
+/// order is the one reported.
 pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
+    let mut paths = Vec::new();
+    list_tree(dir, &mut paths)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    let flush = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(path) = paths.get(i) else { return };
+        if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_all()) {
+            if let Ok(mut failed) = failures.lock() {
+                failed.push((i, e));
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..FLUSHERS.min(paths.len()) {
+            // Where no thread can be started, the ones that run (this one at least) do all.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, flush);
+        }
+        flush();
+    });
+    let failed = failures
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match failed.into_iter().min_by_key(|(i, _)| *i) {
+        Some((i, e)) => Err(io("cannot flush", &paths[i])(e)),
+        None => Ok(()),
+    }
+}
+
+/// Threads that flush a tree's files ([`sync_tree`]).
+const FLUSHERS: usize = 8;
+
+/// The files and folders under `dir`, each folder after its contents, `dir` itself last.
+fn list_tree(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LakeError> {
     for entry in std::fs::read_dir(dir).map_err(io("cannot read", dir))? {
         let entry = entry.map_err(io("cannot read", dir))?;
         let path = entry.path();
         let kind = entry.file_type().map_err(io("cannot read", &path))?;
         if kind.is_dir() {
-            sync_tree(&path)?;
+            list_tree(&path, out)?;
         } else if kind.is_file() {
-            std::fs::File::open(&path)
-                .and_then(|f| f.sync_all())
-                .map_err(io("cannot flush", &path))?;
+            out.push(path);
         }
     }
-    sync_dir(dir)
+    out.push(dir.to_owned());
+    Ok(())
 }
 
 /// Flushes a folder's entries (names created, renamed or removed in it) to the disk.
@@ -547,5 +586,42 @@ mod tests {
             assert!(text.contains("No space left on device"), "{text}");
             assert!(text.contains("/dev/full"), "{text}");
         }
+    }
+    /// Every file and folder of a tree is listed once, each folder after what it holds, so
+    /// that [`sync_tree`] flushes all of them.
+    #[test]
+    fn a_tree_lists_every_file_and_folder_once_folders_after_their_contents() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let mut made = vec![root.path().to_owned()];
+        for county in ["abhar", "zanjan"] {
+            let dir = root.path().join("funds").join(format!("county={county}"));
+            std::fs::create_dir_all(&dir).expect("folder");
+            for part in 0..12 {
+                let file = dir.join(format!("part-{part}.parquet"));
+                std::fs::write(&file, b"x").expect("file");
+                made.push(file);
+            }
+            made.push(dir);
+        }
+        made.push(root.path().join("funds"));
+        let mut listed = Vec::new();
+        list_tree(root.path(), &mut listed).expect("listed");
+        let place = |p: &Path| listed.iter().position(|l| l == p);
+        for p in &made {
+            let at = place(p).unwrap_or_else(|| panic!("{} not listed", p.display()));
+            if let Some(parent) = p.parent().filter(|_| p != root.path()) {
+                assert!(
+                    place(parent) > Some(at),
+                    "{} before its folder",
+                    p.display()
+                );
+            }
+        }
+        assert_eq!(listed.len(), made.len(), "{listed:?}");
+        assert_eq!(listed.last().map(PathBuf::as_path), Some(root.path()));
+        sync_tree(root.path()).expect("a tree wider than the flushers is flushed");
+        let gone = root.path().join("gone");
+        let e = sync_tree(&gone).expect_err("no such folder");
+        assert!(e.to_string().contains("gone"), "{e}");
     }
 }
