@@ -8,8 +8,11 @@
 //! Rows are written in input order (file path, sheet order, row), so identical inputs give
 //! identical files.
 
+mod slice;
+
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
+pub use slice::{schema as slice_schema, SliceColumn};
 use std::path::{Path, PathBuf};
 
 /// A lake that cannot be written or read.
@@ -180,11 +183,21 @@ impl ParquetFile {
         })
     }
 
-    /// Writes the rows of `df` (a frame of one chunk per column, of the file's schema).
-    pub fn write(&mut self, df: &DataFrame) -> Result<(), LakeError> {
-        self.writer
-            .write_batch(df)
-            .map_err(|source| parquet_error(&self.path, source, &self.failed))
+    /// Writes one slice of rows (columns of the file's schema, in order) as a row group. Its
+    /// text columns may come as distinct texts and places ([`SliceColumn::Text`]).
+    pub fn write(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
+        let rows = columns.first().map_or(0, SliceColumn::len);
+        if rows == 0 {
+            return Ok(()); // as Polars' writer does: no empty row group
+        }
+        let options = slice::options(codec().into());
+        let types = self.writer.parquet_schema().fields().to_vec();
+        let written = slice::row_group(columns, &types, options).and_then(|pages| {
+            // Row counts fit in u64 on every platform Polars runs on.
+            self.writer
+                .write_row_group(u64::try_from(rows).unwrap_or(u64::MAX), &pages)
+        });
+        written.map_err(|source| parquet_error(&self.path, source, &self.failed))
     }
 
     /// Writes the footer; returns the file's path.
@@ -577,7 +590,13 @@ mod tests {
         let whole = write_parquet(full, &mut frame()).expect_err("nothing can be written");
         let sliced = ParquetFile::create(full, frame().schema())
             .and_then(|mut f| {
-                f.write(&frame())?;
+                let columns: Vec<SliceColumn> = frame()
+                    .columns()
+                    .iter()
+                    .cloned()
+                    .map(SliceColumn::Plain)
+                    .collect();
+                f.write(&columns)?;
                 f.finish()
             })
             .expect_err("nothing can be written");

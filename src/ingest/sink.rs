@@ -5,34 +5,38 @@
 use super::model::Reject;
 use super::parse::ValueRef;
 use super::validate::{LandedRows, Places};
-use crate::lake::{stored, write_parquet, LakeError, ParquetFile};
+use crate::lake::{slice_schema, stored, write_parquet, LakeError, ParquetFile, SliceColumn};
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The lake frame of one table's landed rows `picked` (indexes into `landed`, in order).
-fn table_frame(
+/// The lake columns of one table's landed rows `picked` (indexes into `landed`, in order).
+fn table_slice<'a>(
     table: Table,
-    landed: &LandedRows,
+    landed: &'a LandedRows,
     picked: &[u32],
-    places: &Places,
-) -> PolarsResult<DataFrame> {
+    places: &'a Places,
+) -> PolarsResult<Vec<SliceColumn<'a>>> {
     let rows = &landed.rows;
-    let mut cols: Vec<Column> = Vec::new();
+    let mut cols: Vec<SliceColumn<'a>> = Vec::new();
     for (i, f) in table.fields().iter().enumerate() {
         if !stored(table, f.name, f.personal) {
             continue;
         }
         let name: PlSmallStr = f.name.into();
         let field = || picked.iter().map(|&r| rows.field(r as usize, i));
-        let col = match f.kind {
-            Kind::Int { .. } | Kind::Amount { .. } => {
-                Series::new(name, field().map(ValueRef::as_int).collect::<Vec<_>>())
-            }
-            Kind::Date => Series::new(name, field().map(ValueRef::as_date).collect::<Vec<_>>())
-                .cast(&DataType::Date)?,
-            Kind::Bool => Series::new(
+        let plain = |s: Series| SliceColumn::Plain(s.into_column());
+        cols.push(match f.kind {
+            Kind::Int { .. } | Kind::Amount { .. } => plain(Series::new(
+                name,
+                field().map(ValueRef::as_int).collect::<Vec<_>>(),
+            )),
+            Kind::Date => plain(
+                Series::new(name, field().map(ValueRef::as_date).collect::<Vec<_>>())
+                    .cast(&DataType::Date)?,
+            ),
+            Kind::Bool => plain(Series::new(
                 name,
                 field()
                     .map(|v| match v {
@@ -40,12 +44,11 @@ fn table_frame(
                         _ => None,
                     })
                     .collect::<Vec<_>>(),
-            ),
+            )),
             Kind::Id | Kind::Text | Kind::Enum(_) => {
-                text_column(name, field().map(ValueRef::as_str))?
+                text_column(name, field().map(ValueRef::as_str))
             }
-        };
-        cols.push(col.into_column());
+        });
         if table == Table::Installments && f.name == "loan_id" {
             let funds = picked.iter().map(|&r| {
                 landed
@@ -54,32 +57,35 @@ fn table_frame(
                     .and_then(Option::as_deref)
                     .map(String::as_str)
             });
-            cols.push(text_column("fund_id".into(), funds)?.into_column());
+            cols.push(text_column("fund_id".into(), funds));
         }
     }
     let origins = || picked.iter().map(|&r| landed.rows.origin(r as usize));
     let files = origins().map(|o| Some(places.file(o).unwrap_or("")));
     let sheets = origins().map(|o| places.sheet(o));
     let lines: Vec<i64> = origins().map(|o| i64::from(o.row)).collect();
-    cols.push(text_column("source_file".into(), files)?.into_column());
-    cols.push(text_column("source_sheet".into(), sheets)?.into_column());
-    cols.push(Series::new("source_row".into(), lines).into_column());
-    DataFrame::new(picked.len(), cols)
+    cols.push(text_column("source_file".into(), files));
+    cols.push(text_column("source_sheet".into(), sheets));
+    cols.push(SliceColumn::Plain(
+        Series::new("source_row".into(), lines).into_column(),
+    ));
+    Ok(cols)
 }
 
-/// A text column of `texts`, one per row. Each distinct text is put in the column once and the
-/// rows refer to it, instead of a copy of its bytes per row: texts are told apart by where they
-/// are held, and a table's rows share one copy of a repeated id, enum value, file or sheet name
-/// (the same text held in two places is simply put in twice). The rows are looked up once per
-/// run of the same text, as a ledger lists a fund's or a loan's rows together.
+/// A text column of `texts`, one per row, as its distinct texts and each row's place among
+/// them (the lake writer stores it so, as a dictionary, when that pays: [`SliceColumn::Text`]).
+/// Texts are told apart by where they are held: a table's rows share one copy of a repeated id,
+/// enum value, file or sheet name (the same text held in two places is simply listed twice).
+/// The rows are looked up once per run of the same text, as a ledger lists a fund's or a loan's
+/// rows together.
 fn text_column<'a>(
     name: PlSmallStr,
     texts: impl Iterator<Item = Option<&'a str>>,
-) -> PolarsResult<Series> {
+) -> SliceColumn<'a> {
     let mut distinct: Vec<&str> = Vec::new();
-    let mut place: rustc_hash::FxHashMap<(usize, usize), IdxSize> = Default::default();
-    let mut last: Option<((usize, usize), IdxSize)> = None;
-    let at: Vec<Option<IdxSize>> = texts
+    let mut place: rustc_hash::FxHashMap<(usize, usize), u32> = Default::default();
+    let mut last: Option<((usize, usize), u32)> = None;
+    let at: Vec<Option<u32>> = texts
         .map(|text| {
             let text = text?;
             let held = (text.as_ptr() as usize, text.len());
@@ -89,15 +95,13 @@ fn text_column<'a>(
             let i = *place.entry(held).or_insert_with(|| {
                 distinct.push(text);
                 // A slice of a partition holds at most SLICE_ROWS distinct texts.
-                IdxSize::try_from(distinct.len() - 1).unwrap_or(IdxSize::MAX)
+                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
             });
             last = Some((held, i));
             Some(i)
         })
         .collect();
-    let distinct = Series::new(name.clone(), distinct);
-    let at = IdxCa::from_iter_options(name, at.into_iter());
-    distinct.take(&at)
+    SliceColumn::Text { name, distinct, at }
 }
 
 /// Writes every landed table under `lake`, one file per county partition. Returns the files.
@@ -149,7 +153,7 @@ pub fn write_tables(
         let mut senders = Vec::with_capacity(ENCODERS);
         let mut encoders = Vec::with_capacity(ENCODERS);
         for _ in 0..ENCODERS {
-            let (frames, slices) = std::sync::mpsc::sync_channel::<Slice>(1);
+            let (frames, slices) = std::sync::mpsc::sync_channel::<Slice<'_>>(1);
             senders.push(frames);
             encoders.push(scope.spawn(move || encode(slices)));
         }
@@ -163,11 +167,11 @@ pub fn write_tables(
             let slices = picked.chunks(SLICE_ROWS);
             let count = slices.len();
             for (n, slice) in slices.enumerate() {
-                match table_frame(table, rows, slice, places) {
-                    Ok(frame) => {
+                match table_slice(table, rows, slice, places) {
+                    Ok(columns) => {
                         let slice = Slice {
                             path: path.clone(),
-                            frame,
+                            columns,
                             last: n + 1 == count,
                         };
                         if frames.send(slice).is_err() {
@@ -204,15 +208,15 @@ const ENCODERS: usize = 2;
 
 /// Writes the slices that arrive, each partition's in order, into their files; returns the
 /// files. Stops at the first error (the sender then sees the channel closed).
-fn encode(slices: std::sync::mpsc::Receiver<Slice>) -> Result<Vec<PathBuf>, LakeError> {
+fn encode(slices: std::sync::mpsc::Receiver<Slice<'_>>) -> Result<Vec<PathBuf>, LakeError> {
     let mut written = Vec::new();
     let mut open: Option<ParquetFile> = None;
     for slice in slices {
         let mut file = match open.take() {
             Some(f) => f,
-            None => ParquetFile::create(&slice.path, slice.frame.schema())?,
+            None => ParquetFile::create(&slice.path, &slice_schema(&slice.columns))?,
         };
-        file.write(&slice.frame)?;
+        file.write(&slice.columns)?;
         if slice.last {
             written.push(file.finish()?);
         } else {
@@ -227,11 +231,11 @@ fn encode(slices: std::sync::mpsc::Receiver<Slice>) -> Result<Vec<PathBuf>, Lake
 const SLICE_ROWS: usize = 65_536;
 
 /// A slice of a partition's rows on its way to the encoder.
-struct Slice {
+struct Slice<'a> {
     /// The partition's file.
     path: PathBuf,
-    /// The rows.
-    frame: DataFrame,
+    /// The rows, column by column.
+    columns: Vec<SliceColumn<'a>>,
     /// Whether the partition's last rows.
     last: bool,
 }

@@ -1,0 +1,259 @@
+//! A slice of a table's rows as the lake writer takes them ([`super::ParquetFile`]), and its
+//! encoding into the pages of one Parquet row group.
+//!
+//! A text column may come as its distinct texts and, per row, the place of its text among them
+//! ([`SliceColumn::Text`]): the builder of the rows knows those already. It is written as a
+//! dictionary page of those texts and the rows' places, which is what Polars' writer makes of a
+//! text column when it finds few distinct texts: but to find that out Polars estimates every
+//! text column's distinct count and then hashes every row's text into a dictionary, a quarter
+//! of the time the lake took to write at scale 1. A column with more distinct texts than
+//! three quarters of its rows is written plain, as Polars writes it. Either way the file holds
+//! the same texts in the same rows, under the same schema (the texts' type is `String`): the
+//! dictionary is how the file stores them, not what a reader gets back.
+//!
+//! Every other column is encoded as Polars' writer encodes it (its own choice of encoding per
+//! type), with Polars' default statistics.
+
+use polars::prelude::*;
+use polars_arrow::array::{
+    Array, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
+};
+use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_parquet::write::{
+    array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, Encoding,
+    ParquetType, StatisticsOptions, Version, WriteOptions,
+};
+
+/// One column of a slice of rows.
+#[derive(Debug, Clone)]
+pub enum SliceColumn<'a> {
+    /// Any column, as Polars holds it.
+    Plain(Column),
+    /// A text column: its distinct texts, and per row the place of its text among them
+    /// (`None`: null). A text may be listed twice; each row reads the one it points at.
+    Text {
+        /// The column's name.
+        name: PlSmallStr,
+        /// The texts the rows point at.
+        distinct: Vec<&'a str>,
+        /// Per row, its text's place in `distinct`.
+        at: Vec<Option<u32>>,
+    },
+}
+
+impl SliceColumn<'_> {
+    /// The column's name.
+    pub fn name(&self) -> &PlSmallStr {
+        match self {
+            SliceColumn::Plain(c) => c.name(),
+            SliceColumn::Text { name, .. } => name,
+        }
+    }
+
+    /// The column's type in the file.
+    pub fn dtype(&self) -> DataType {
+        match self {
+            SliceColumn::Plain(c) => c.dtype().clone(),
+            SliceColumn::Text { .. } => DataType::String,
+        }
+    }
+
+    /// Rows in the column.
+    pub fn len(&self) -> usize {
+        match self {
+            SliceColumn::Plain(c) => c.len(),
+            SliceColumn::Text { at, .. } => at.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column as Arrow holds it, and the encodings to write it with.
+    fn to_arrow(&self) -> PolarsResult<(Box<dyn Array>, Vec<Encoding>)> {
+        match self {
+            SliceColumn::Plain(c) => {
+                let array = c
+                    .as_materialized_series()
+                    .rechunk()
+                    .to_arrow(0, CompatLevel::newest());
+                let encodings = get_dtype_encoding(array.dtype());
+                Ok((array, encodings))
+            }
+            SliceColumn::Text { distinct, at, .. } => {
+                let values = Utf8ViewArray::from_slice_values(distinct);
+                if worth_a_dictionary(distinct.len(), at.len()) {
+                    let keys = PrimitiveArray::<u32>::from(at.as_slice());
+                    let dtype = ArrowDataType::Dictionary(
+                        IntegerType::UInt32,
+                        Box::new(ArrowDataType::Utf8View),
+                        false,
+                    );
+                    let array = DictionaryArray::try_new(dtype, keys, values.boxed())?;
+                    Ok((array.boxed(), vec![Encoding::RleDictionary]))
+                } else {
+                    let rows: MutableBinaryViewArray<str> = at
+                        .iter()
+                        .map(|a| a.and_then(|i| distinct.get(i as usize).copied()))
+                        .collect();
+                    let rows: Utf8ViewArray = rows.into();
+                    Ok((rows.boxed(), vec![Encoding::Plain]))
+                }
+            }
+        }
+    }
+}
+
+/// Whether a text column of `rows` rows and `distinct` texts is written as a dictionary: Polars'
+/// own rule (at most 128 rows, or distinct texts at most three quarters of the rows).
+fn worth_a_dictionary(distinct: usize, rows: usize) -> bool {
+    rows <= 128 || distinct * 4 <= rows * 3
+}
+
+/// The schema of a slice's columns.
+pub fn schema(columns: &[SliceColumn]) -> Schema {
+    columns
+        .iter()
+        .map(|c| Field::new(c.name().clone(), c.dtype()))
+        .collect()
+}
+
+/// The options every page is written with: Polars' writer's, with `compression`.
+pub(super) fn options(compression: CompressionOptions) -> WriteOptions {
+    WriteOptions {
+        statistics: StatisticsOptions::default(),
+        compression,
+        version: Version::V1,
+        data_page_size: None,
+    }
+}
+
+/// The compressed pages of one row group holding `columns`, whose Parquet types are `types`
+/// (the file's fields, in order).
+pub(super) fn row_group(
+    columns: &[SliceColumn],
+    types: &[ParquetType],
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    if columns.len() != types.len() {
+        polars_bail!(ShapeMismatch: "a slice of {} columns for a file of {}", columns.len(), types.len());
+    }
+    let mut pages = Vec::with_capacity(columns.len());
+    for (column, type_) in columns.iter().zip(types) {
+        let (array, encodings) = column.to_arrow()?;
+        for leaf in array_to_columns(array, type_.clone(), options, &encodings)? {
+            let compressed: PolarsResult<Vec<CompressedPage>> = leaf
+                .map(|page| Ok(compress(page?, Vec::new(), options.compression)?))
+                .collect();
+            pages.push(compressed?);
+        }
+    }
+    Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ParquetFile;
+    use super::*;
+
+    /// The rows of `texts` as a [`SliceColumn::Text`], each distinct text listed once (and
+    /// "b" twice, held in two places), so the writer's dictionary is the builder's own.
+    fn text(name: &str, texts: &[Option<&'static str>]) -> SliceColumn<'static> {
+        let mut distinct: Vec<&'static str> = Vec::new();
+        let at = texts
+            .iter()
+            .enumerate()
+            .map(|(row, t)| {
+                let t = (*t)?;
+                let listed = distinct.iter().position(|d| *d == t);
+                // Every other row of "b" points at a second listing of it.
+                let i = match listed {
+                    Some(i) if !(t == "b" && row % 2 == 1) => i,
+                    _ => {
+                        distinct.push(t);
+                        distinct.len() - 1
+                    }
+                };
+                u32::try_from(i).ok()
+            })
+            .collect();
+        SliceColumn::Text {
+            name: name.into(),
+            distinct,
+            at,
+        }
+    }
+
+    /// Writes `slices` (of one schema) into a file and reads it back.
+    fn round_trip(slices: &[Vec<SliceColumn>]) -> (DataFrame, Vec<bool>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t").join("part-0.parquet");
+        let mut file = ParquetFile::create(&path, &schema(&slices[0])).expect("created");
+        for s in slices {
+            file.write(s).expect("written");
+        }
+        file.finish().expect("finished");
+        let read = ParquetReader::new(std::fs::File::open(&path).expect("opened"))
+            .finish()
+            .expect("read");
+        let meta = std::fs::read(&path).expect("bytes");
+        // Whether each column of the first row group has a dictionary page.
+        let footer = polars_parquet::parquet::read::read_metadata(&mut std::io::Cursor::new(meta))
+            .expect("footer");
+        let dictionary = footer.row_groups[0]
+            .parquet_columns()
+            .iter()
+            .map(|c| c.dictionary_page_offset().is_some())
+            .collect();
+        (read, dictionary)
+    }
+
+    #[test]
+    fn text_columns_read_back_as_the_rows_texts_whether_dictionary_or_plain() {
+        // 200 rows of few texts (a dictionary) and 200 of all-distinct texts (plain), with nulls.
+        let few: Vec<Option<&'static str>> = (0..200)
+            .map(|i| [Some("a"), Some("b"), None, Some("سنجان")][i % 4])
+            .collect();
+        let many: Vec<Option<&'static str>> = (0..200)
+            .map(|i| (i % 7 != 3).then(|| &*format!("loan-{i:04}").leak()))
+            .collect();
+        let rows: Vec<i64> = (0..200).collect();
+        let slice = vec![
+            text("few", &few),
+            text("many", &many),
+            SliceColumn::Plain(Series::new("row".into(), rows.clone()).into_column()),
+        ];
+        let (read, dictionary) = round_trip(&[slice.clone(), slice]);
+        assert_eq!(read.height(), 400);
+        let strings = |name: &str| -> Vec<Option<String>> {
+            let texts = read.column(name).expect("column").str().expect("strings");
+            (0..texts.len())
+                .map(|i| texts.get(i).map(str::to_owned))
+                .collect()
+        };
+        let twice = |v: &[Option<&str>]| -> Vec<Option<String>> {
+            v.iter()
+                .chain(v.iter())
+                .map(|s| s.map(str::to_owned))
+                .collect()
+        };
+        assert_eq!(strings("few"), twice(&few));
+        assert_eq!(strings("many"), twice(&many));
+        assert_eq!(read.schema().get("few"), Some(&DataType::String));
+        assert_eq!(dictionary, [true, false, true]);
+    }
+
+    #[test]
+    fn a_slice_of_another_width_than_its_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("part-0.parquet");
+        let two = vec![text("a", &[Some("x")]), text("b", &[Some("y")])];
+        let mut file = ParquetFile::create(&path, &schema(&two)).expect("created");
+        let e = file
+            .write(&two[..1])
+            .expect_err("one column for a file of two");
+        assert!(e.to_string().contains("part-0.parquet"), "{e}");
+    }
+}
