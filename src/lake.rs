@@ -164,6 +164,8 @@ fn parquet_error(
 pub struct ParquetFile {
     path: PathBuf,
     writer: polars::io::parquet::write::BatchedWriter<KeptErrors>,
+    /// Compresses the file's pages (one zstd context for all of them).
+    compressor: slice::PageCompressor,
     failed: std::sync::Arc<std::sync::Mutex<Option<std::io::Error>>>,
 }
 
@@ -179,6 +181,7 @@ impl ParquetFile {
         Ok(ParquetFile {
             path: path.to_owned(),
             writer,
+            compressor: slice::PageCompressor::new(codec().into()),
             failed,
         })
     }
@@ -192,7 +195,8 @@ impl ParquetFile {
         }
         let options = slice::options(codec().into());
         let types = self.writer.parquet_schema().fields().to_vec();
-        let written = slice::row_group(columns, &types, options).and_then(|pages| {
+        let compressor = &mut self.compressor;
+        let written = slice::row_group(columns, &types, options, compressor).and_then(|pages| {
             // Row counts fit in u64 on every platform Polars runs on.
             self.writer
                 .write_row_group(u64::try_from(rows).unwrap_or(u64::MAX), &pages)
