@@ -4,6 +4,7 @@
 
 use super::{Components, IndicatorKind, Level, INDICATORS};
 use crate::calendar::from_epoch_day;
+use crate::lake::{slice_schema, ParquetFile, SliceColumn};
 use polars::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};
@@ -306,64 +307,65 @@ fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Column
     Ok(ca.into_decimal(38, 4)?.into_series().into_column())
 }
 
-/// A text column that takes one of a few `names` per row (`at(i)`, an index into them): the
-/// names are made once and every row refers to one, instead of a copy of it per row.
-fn repeated_text(
-    name: &str,
-    names: &[&str],
-    rows: usize,
-    at: impl Fn(usize) -> usize,
-) -> PolarsResult<Column> {
-    let distinct = Series::new(name.into(), names);
-    let idx = IdxCa::from_vec(
-        name.into(),
-        (0..rows).map(|i| at(i) as IdxSize).collect::<Vec<_>>(),
-    );
-    Ok(distinct.take(&idx)?.into_column())
-}
-
-/// The table as a DataFrame with the columns of INDICATORS.md, its columns built side by side.
-pub fn frame(table: &Table) -> PolarsResult<DataFrame> {
+/// The columns of INDICATORS.md for the table's rows `rows`, built side by side. Texts that
+/// take one of a few values (quarter, level, indicator) and the rows' county and fund ids are
+/// handed to the writer as their distinct values and each row's place among them
+/// ([`SliceColumn`]), which the file stores as dictionaries.
+fn slice<'t>(
+    table: &'t Table<'_>,
+    rows: std::ops::Range<usize>,
+) -> PolarsResult<Vec<SliceColumn<'t>>> {
     use rayon::prelude::*;
-    let n = table.len();
-    let date = |name: &str, day: fn((i32, i32)) -> i32| -> PolarsResult<Column> {
-        let days: Vec<i32> = (0..n).map(|i| day(table.days(i))).collect();
-        Ok(Series::new(name.into(), days)
-            .cast(&DataType::Date)?
-            .into_column())
+    let keys = &table.rows.keys[rows.clone()];
+    let date = |name: &str, day: fn((i32, i32)) -> i32| -> PolarsResult<SliceColumn> {
+        let days: Vec<i32> = rows.clone().map(|i| day(table.days(i))).collect();
+        Ok(SliceColumn::Plain(
+            Series::new(name.into(), days)
+                .cast(&DataType::Date)?
+                .into_column(),
+        ))
     };
-    let text = |name: &str, v: Vec<Option<&str>>| Series::new(name.into(), v).into_column();
-    let builders: [&(dyn Fn() -> PolarsResult<Column> + Sync); 10] = [
+    let codes: Vec<&str> = table.codes.iter().map(String::as_str).collect();
+    let indicators: Vec<&str> = INDICATORS.iter().map(|ind| ind.name).collect();
+    let decimals = |name: &str, values: &[Option<Decimal>]| -> PolarsResult<SliceColumn> {
+        Ok(SliceColumn::Plain(decimal_column(
+            name,
+            &values[rows.clone()],
+        )?))
+    };
+    type Build<'b, 't> = &'b (dyn Fn() -> PolarsResult<SliceColumn<'t>> + Sync);
+    let builders: [Build<'_, '_>; 10] = [
         &|| {
-            let codes: Vec<&str> = table.codes.iter().map(String::as_str).collect();
-            repeated_text("quarter", &codes, n, |i| {
-                table.rows.keys[i].quarter as usize
-            })
+            let quarters = keys.iter().map(|k| Some(k.quarter as usize));
+            Ok(SliceColumn::of_names("quarter".into(), &codes, quarters))
         },
         &|| date("period_start", |(s, _)| s),
         &|| date("period_end", |(_, d)| d),
         &|| {
-            repeated_text("level", &LEVELS, n, |i| {
-                usize::from(table.rows.keys[i].level)
-            })
+            let levels = keys.iter().map(|k| Some(usize::from(k.level)));
+            Ok(SliceColumn::of_names("level".into(), &LEVELS, levels))
         },
-        &|| Ok(text("county", (0..n).map(|i| table.county(i)).collect())),
-        &|| Ok(text("fund_id", (0..n).map(|i| table.fund_id(i)).collect())),
         &|| {
-            let names: Vec<&str> = INDICATORS.iter().map(|ind| ind.name).collect();
-            repeated_text("indicator", &names, n, |i| {
-                usize::from(table.rows.keys[i].indicator)
-            })
+            let counties = rows.clone().map(|i| table.county(i));
+            Ok(SliceColumn::texts("county".into(), counties))
         },
-        &|| decimal_column("value", &table.rows.values),
-        &|| decimal_column("numerator", &table.rows.numerators),
-        &|| decimal_column("denominator", &table.rows.denominators),
+        &|| {
+            let funds = rows.clone().map(|i| table.fund_id(i));
+            Ok(SliceColumn::texts("fund_id".into(), funds))
+        },
+        &|| {
+            let names = keys.iter().map(|k| Some(usize::from(k.indicator)));
+            Ok(SliceColumn::of_names(
+                "indicator".into(),
+                &indicators,
+                names,
+            ))
+        },
+        &|| decimals("value", &table.rows.values),
+        &|| decimals("numerator", &table.rows.numerators),
+        &|| decimals("denominator", &table.rows.denominators),
     ];
-    let cols = builders
-        .par_iter()
-        .map(|build| build())
-        .collect::<PolarsResult<Vec<Column>>>()?;
-    DataFrame::new(n, cols)
+    builders.par_iter().map(|build| build()).collect()
 }
 
 /// Writes a figure as the CSV shows it (no trailing zeros; blank when undefined) into `buf`.
@@ -398,12 +400,16 @@ pub fn write(table: &Table, dir: &Path) -> Result<Vec<PathBuf>, crate::lake::Lak
     Ok(vec![parquet, csv_path])
 }
 
+/// Writes `indicators.parquet` as one row group, as Polars' writer wrote the table's frame.
 fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeError> {
-    let mut df = frame(table).map_err(|source| crate::lake::LakeError::Polars {
-        path: parquet.to_owned(),
-        source,
-    })?;
-    crate::lake::write_parquet(parquet, &mut df)
+    let columns =
+        slice(table, 0..table.len()).map_err(|source| crate::lake::LakeError::Polars {
+            path: parquet.to_owned(),
+            source,
+        })?;
+    let mut file = ParquetFile::create(parquet, &slice_schema(&columns))?;
+    file.write(&columns)?;
+    file.finish().map(|_| ())
 }
 
 /// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula

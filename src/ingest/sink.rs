@@ -46,7 +46,7 @@ fn table_slice<'a>(
                     .collect::<Vec<_>>(),
             )),
             Kind::Id | Kind::Text | Kind::Enum(_) => {
-                text_column(name, field().map(ValueRef::as_str))
+                SliceColumn::texts(name, field().map(ValueRef::as_str))
             }
         });
         if table == Table::Installments && f.name == "loan_id" {
@@ -57,51 +57,19 @@ fn table_slice<'a>(
                     .and_then(Option::as_deref)
                     .map(String::as_str)
             });
-            cols.push(text_column("fund_id".into(), funds));
+            cols.push(SliceColumn::texts("fund_id".into(), funds));
         }
     }
     let origins = || picked.iter().map(|&r| landed.rows.origin(r as usize));
     let files = origins().map(|o| Some(places.file(o).unwrap_or("")));
     let sheets = origins().map(|o| places.sheet(o));
     let lines: Vec<i64> = origins().map(|o| i64::from(o.row)).collect();
-    cols.push(text_column("source_file".into(), files));
-    cols.push(text_column("source_sheet".into(), sheets));
+    cols.push(SliceColumn::texts("source_file".into(), files));
+    cols.push(SliceColumn::texts("source_sheet".into(), sheets));
     cols.push(SliceColumn::Plain(
         Series::new("source_row".into(), lines).into_column(),
     ));
     Ok(cols)
-}
-
-/// A text column of `texts`, one per row, as its distinct texts and each row's place among
-/// them (the lake writer stores it so, as a dictionary, when that pays: [`SliceColumn::Text`]).
-/// Texts are told apart by where they are held: a table's rows share one copy of a repeated id,
-/// enum value, file or sheet name (the same text held in two places is simply listed twice).
-/// The rows are looked up once per run of the same text, as a ledger lists a fund's or a loan's
-/// rows together.
-fn text_column<'a>(
-    name: PlSmallStr,
-    texts: impl Iterator<Item = Option<&'a str>>,
-) -> SliceColumn<'a> {
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut place: rustc_hash::FxHashMap<(usize, usize), u32> = Default::default();
-    let mut last: Option<((usize, usize), u32)> = None;
-    let at: Vec<Option<u32>> = texts
-        .map(|text| {
-            let text = text?;
-            let held = (text.as_ptr() as usize, text.len());
-            if let Some((_, i)) = last.filter(|(h, _)| *h == held) {
-                return Some(i);
-            }
-            let i = *place.entry(held).or_insert_with(|| {
-                distinct.push(text);
-                // A slice of a partition holds at most SLICE_ROWS distinct texts.
-                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
-            });
-            last = Some((held, i));
-            Some(i)
-        })
-        .collect();
-    SliceColumn::Text { name, distinct, at }
 }
 
 /// Writes every landed table under `lake`, one file per county partition. Returns the files.

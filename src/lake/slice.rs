@@ -33,7 +33,8 @@ pub enum SliceColumn<'a> {
     /// Any column, as Polars holds it.
     Plain(Column),
     /// A text column: its distinct texts, and per row the place of its text among them
-    /// (`None`: null). A text may be listed twice; each row reads the one it points at.
+    /// (`None`: null). A text listed twice is allowed (each row reads the one it points at),
+    /// though [`SliceColumn::texts`] and [`SliceColumn::of_names`] list each once.
     Text {
         /// The column's name.
         name: PlSmallStr,
@@ -44,7 +45,63 @@ pub enum SliceColumn<'a> {
     },
 }
 
-impl SliceColumn<'_> {
+impl<'a> SliceColumn<'a> {
+    /// A text column of `texts`, one per row, each distinct text listed once in the order the
+    /// rows first hold it (as Polars' writer lists them). A row holding the very copy of the
+    /// row before's text (a ledger lists a fund's or a loan's rows together, and their rows
+    /// share one copy of a repeated id or name) is told so by its address alone; only when the
+    /// text changes is it looked up by its content.
+    pub fn texts(
+        name: PlSmallStr,
+        texts: impl Iterator<Item = Option<&'a str>>,
+    ) -> SliceColumn<'a> {
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut place: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        let mut last: Option<(*const u8, usize, u32)> = None;
+        let at: Vec<Option<u32>> = texts
+            .map(|text| {
+                let text = text?;
+                if let Some((_, _, i)) =
+                    last.filter(|&(at, len, _)| at == text.as_ptr() && len == text.len())
+                {
+                    return Some(i);
+                }
+                let i = *place.entry(text).or_insert_with(|| {
+                    distinct.push(text);
+                    // A slice holds far fewer than u32::MAX rows.
+                    u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+                });
+                last = Some((text.as_ptr(), text.len(), i));
+                Some(i)
+            })
+            .collect();
+        SliceColumn::Text { name, distinct, at }
+    }
+
+    /// A text column whose rows each take one of `names` (`None`: null; a place past the
+    /// names is null too). Only the names the rows use are listed, in the order the rows first
+    /// use them, as Polars' writer lists a column's distinct texts.
+    pub fn of_names(
+        name: PlSmallStr,
+        names: &[&'a str],
+        rows: impl Iterator<Item = Option<usize>>,
+    ) -> SliceColumn<'a> {
+        let mut listed: Vec<Option<u32>> = vec![None; names.len()];
+        let mut distinct: Vec<&str> = Vec::new();
+        let at = rows
+            .map(|n| {
+                let n = n?;
+                let text = *names.get(n)?;
+                let slot = listed.get_mut(n)?;
+                Some(*slot.get_or_insert_with(|| {
+                    distinct.push(text);
+                    u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+                }))
+            })
+            .collect();
+        SliceColumn::Text { name, distinct, at }
+    }
+
     /// The column's name.
     pub fn name(&self) -> &PlSmallStr {
         match self {
@@ -345,5 +402,38 @@ mod tests {
         file.finish().expect("finished");
         let bytes = |p: &std::path::Path| std::fs::read(p).expect("read");
         assert!(bytes(&polars) == bytes(&ours), "the two files differ");
+    }
+    /// Each distinct text is listed once, in the order the rows first hold it, whether the rows
+    /// share one copy of it or hold copies of their own; names the rows never take are not
+    /// listed, and a place past the names is null.
+    #[test]
+    fn distinct_texts_are_listed_once_in_first_use_order() {
+        let (a1, a2) = (String::from("ABH-0001"), String::from("ABH-0001"));
+        let b = String::from("ZNJ-0060");
+        let rows = [
+            Some(&*b),
+            Some(&*a1),
+            Some(&*a1),
+            None,
+            Some(&*a2),
+            Some(&*b),
+        ];
+        let SliceColumn::Text { distinct, at, .. } =
+            SliceColumn::texts("fund_id".into(), rows.into_iter())
+        else {
+            panic!("a text column");
+        };
+        assert_eq!(distinct, ["ZNJ-0060", "ABH-0001"]);
+        assert_eq!(at, [Some(0), Some(1), Some(1), None, Some(1), Some(0)]);
+
+        let names = ["county", "fund", "province"];
+        let rows = [Some(2), Some(1), Some(2), None, Some(7), Some(1)];
+        let SliceColumn::Text { distinct, at, .. } =
+            SliceColumn::of_names("level".into(), &names, rows.into_iter())
+        else {
+            panic!("a text column");
+        };
+        assert_eq!(distinct, ["province", "fund"]);
+        assert_eq!(at, [Some(0), Some(1), Some(0), None, None, Some(1)]);
     }
 }
