@@ -46,7 +46,6 @@ use crate::config::Pipeline;
 use crate::schema::Table;
 use locate::{Matchers, Plan};
 use model::{Origin, Reject, Rows, Warning};
-use rayon::prelude::*;
 use read::Format;
 use report::IngestReport;
 use rows::{ParsedRows, RowContext};
@@ -254,23 +253,9 @@ pub fn ingest_with(
             }
         }
     }
-    // The tables' sheets are put together side by side (savings and installments, the two
-    // large ones, take about as long as each other).
-    let candidates: BTreeMap<Table, Rows> = by_table
-        .into_par_iter()
-        .map(|(table, sheets)| {
-            // A sheet's rows have one value per field of its table (parsed so, or refused by
-            // the cache when not), so they always fit together.
-            let rows = Rows::concat(sheets);
-            debug_assert!(
-                rows.is_some(),
-                "a sheet's rows of another width than its table"
-            );
-            (table, rows.unwrap_or_default())
-        })
-        .collect();
     let read = clock.elapsed();
-    let mut decided = validate::decide(candidates, &mut early, &places);
+    // The tables' sheets are put together inside the checks, beside the parents' checks.
+    let mut decided = validate::decide(by_table, &mut early, &places);
     let checked = clock.elapsed();
     decided.warnings.append(&mut row_warnings);
     decided.warnings.sort_by_key(|w| w.origin);

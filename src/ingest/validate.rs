@@ -287,25 +287,42 @@ fn get<'a>(values: impl Fields<'a>, table: Table, name: &str) -> ValueRef<'a> {
     values.at(idx(table, name))
 }
 
+/// One table's sheets put together in order. A sheet's rows have one value per field of its
+/// table (parsed so, or refused by the cache when not), so they always fit together.
+fn join_sheets(sheets: Vec<Rows>) -> Rows {
+    let rows = Rows::concat(sheets);
+    debug_assert!(
+        rows.is_some(),
+        "a sheet's rows of another width than its table"
+    );
+    rows.unwrap_or_default()
+}
+
 /// Tables whose rows are parents of other rows (looked up by key); the others are leaves.
 fn is_parent(table: Table) -> bool {
     matches!(table, Table::Funds | Table::Members | Table::Loans)
 }
 
-/// Runs every cross-row check. `candidates` are the rows that parsed, per table, in input
-/// order; `early` are the single-row rejects (their keys explain cascades and they get a county).
+/// Runs every cross-row check. `sheets` are the rows that parsed, per table and sheet, in
+/// input order; `early` are the single-row rejects (their keys explain cascades and they get a
+/// county).
 ///
 /// Parent tables (funds, members, loans) are checked first, one after the other, as each one's
-/// rows are the next one's parents. The leaf tables (installments, savings, financing,
-/// trainings) refer only to those and never to each other, so they are then checked side by
-/// side, each with its own copy of what was rejected among the parents; their outcomes are put
-/// back in table order, so the result is the same as one table after the other.
+/// rows are the next one's parents; meanwhile the leaf tables' sheets are put together into one
+/// set of columns per table on the other cores (the two large tables' columns take about as
+/// long to copy as the parents take to check). The leaf tables (installments, savings,
+/// financing, trainings) refer only to the parents and never to each other, so they are then
+/// checked side by side, each with its own copy of what was rejected among the parents; their
+/// outcomes are put back in table order, so the result is the same as one table after the
+/// other.
 pub fn decide(
-    mut candidates: BTreeMap<Table, Rows>,
+    sheets: BTreeMap<Table, Vec<Rows>>,
     early: &mut [Reject],
     places: &Places,
 ) -> Decided {
     use rayon::prelude::*;
+    let (mut parent_sheets, leaf_sheets): (BTreeMap<Table, Vec<Rows>>, BTreeMap<Table, Vec<Rows>>) =
+        sheets.into_iter().partition(|(table, _)| is_parent(*table));
     let mut d = Decided::default();
     let mut gone: ByTable<Gone> = ByTable::new();
     for r in early.iter() {
@@ -322,14 +339,23 @@ pub fn decide(
         early_of[ByTable::<Gone>::slot(r.table)].push(r);
     }
     let mut parents: ByTable<Parent> = ByTable::new();
-    for table in Table::ALL.into_iter().filter(|t| is_parent(*t)) {
-        let rows = candidates.remove(&table).unwrap_or_default();
-        let early = &mut early_of[ByTable::<Gone>::slot(table)];
-        let found = decide_table(table, rows, early, &mut d, &mut gone, &parents, places);
-        for (k, p) in found {
-            parents.insert(table, k, p);
+    let check_parents = || {
+        for table in Table::ALL.into_iter().filter(|t| is_parent(*t)) {
+            let rows = join_sheets(parent_sheets.remove(&table).unwrap_or_default());
+            let early = &mut early_of[ByTable::<Gone>::slot(table)];
+            let found = decide_table(table, rows, early, &mut d, &mut gone, &parents, places);
+            for (k, p) in found {
+                parents.insert(table, k, p);
+            }
         }
-    }
+    };
+    let join_leaves = || {
+        leaf_sheets
+            .into_par_iter()
+            .map(|(table, sheets)| (table, join_sheets(sheets)))
+            .collect::<BTreeMap<Table, Rows>>()
+    };
+    let ((), mut candidates) = rayon::join(check_parents, join_leaves);
     let mut leaves = Vec::new();
     for (table, early) in Table::ALL.into_iter().zip(early_of) {
         if is_parent(table) {
