@@ -4,7 +4,7 @@
 
 use super::locate::Plan;
 use super::model::{Origin, Reject};
-use super::validate::{Decided, Places};
+use super::validate::{Decided, LandedRows, Places};
 use super::FileOutcome;
 use crate::config::Pipeline;
 use rustc_hash::FxHashMap as HashMap;
@@ -257,15 +257,15 @@ pub fn build(
         .filter(|w| w.origin.row > 0)
         .map(|w| w.origin)
         .collect();
-    for rows in decided.landed.values() {
-        for r in rows.iter() {
-            let c = per_sheet
-                .entry((r.origin.file, r.origin.sheet))
-                .or_default();
-            c.landed += 1;
-            if warned_rows.contains(&r.origin) {
-                c.warned += 1;
-                warned_county.insert(r.origin, r.county.as_str());
+    // Landed and warned rows per sheet are the sums of their counties' (below); only a warned
+    // row's county is noted here, and only when some row was warned.
+    if !warned_rows.is_empty() {
+        for rows in decided.landed.values() {
+            for (i, _, county) in landed_counties(rows) {
+                let origin = rows.rows.origin(i);
+                if warned_rows.contains(&origin) {
+                    warned_county.insert(origin, county);
+                }
             }
         }
     }
@@ -288,6 +288,13 @@ pub fn build(
 
     let mut by_sheet_county =
         counts_by_sheet_and_county(decided, rejects, &row_county, &warned_rows);
+    for (&sheet, counties) in &by_sheet_county {
+        let c = per_sheet.entry(sheet).or_default();
+        for county in counties.values() {
+            c.landed += county.landed;
+            c.warned += county.warned;
+        }
+    }
     let mut totals = Totals {
         files_found: files.len() as u64,
         ..Totals::default()
@@ -453,6 +460,16 @@ pub fn build(
 /// own county, `None` where no county can be told.
 type SheetCounties<'a> = HashMap<(u32, u32), BTreeMap<Option<&'a str>, Counts>>;
 
+/// Each landed row's index, its county's place among the table's counties and the county (the
+/// rows [`LandedRows::iter`] gives, without building each row's record).
+fn landed_counties(rows: &LandedRows) -> impl Iterator<Item = (usize, u32, &str)> + '_ {
+    (0..rows.len()).filter_map(|i| {
+        let place = *rows.county.get(i)?;
+        let county = rows.counties.get(place as usize)?;
+        Some((i, place, county.as_str()))
+    })
+}
+
 fn counts_by_sheet_and_county<'a>(
     decided: &'a Decided,
     rejects: &[Reject],
@@ -487,19 +504,22 @@ fn counts_by_sheet_and_county<'a>(
         }
     };
     for rows in decided.landed.values() {
-        for r in rows.iter() {
-            let (sheet, county) = ((r.origin.file, r.origin.sheet), r.county.as_str());
-            let same = run
-                .as_ref()
-                .is_some_and(|(s, c, _)| *s == sheet && *c == county);
+        // The run's county is told by its place among the table's counties (a number, where
+        // comparing the names cost a string comparison per row).
+        let mut place_of_run = u32::MAX;
+        for (i, place, county) in landed_counties(rows) {
+            let origin = rows.rows.origin(i);
+            let sheet = (origin.file, origin.sheet);
+            let same = place == place_of_run && run.as_ref().is_some_and(|(s, _, _)| *s == sheet);
             if !same {
                 flush(&mut out, run.take());
                 run = Some((sheet, county, Counts::default()));
+                place_of_run = place;
             }
             if let Some((_, _, c)) = run.as_mut() {
                 c.rows_read += 1;
                 c.landed += 1;
-                if !warned.is_empty() && warned.contains(&r.origin) {
+                if !warned.is_empty() && warned.contains(&origin) {
                     c.warned += 1;
                 }
             }
