@@ -338,7 +338,10 @@ pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     match failed.into_iter().min_by_key(|(i, _)| *i) {
-        Some((i, e)) => Err(io("cannot flush", &paths[i])(e)),
+        Some((i, e)) => Err(io(
+            "cannot flush",
+            paths.get(i).map_or(dir, PathBuf::as_path),
+        )(e)),
         None => Ok(()),
     }
 }
