@@ -1,7 +1,8 @@
 //! The Parquet lake's storage: Hive-partitioned tables (`<table>/county=<slug>/part-0.parquet`)
 //! with lineage columns, Parquet writing, the atomic replacement of a stage's output folder, and
 //! scanning. It knows the lake's schema but nothing of how a stage builds its rows (ingest's
-//! frames are built in `crate::ingest::sink`).
+//! slices of rows are built in `crate::ingest::sink`); `lake/slice.rs` encodes a slice's
+//! columns into Parquet pages.
 //!
 //! A stage writes into a temporary sibling folder and renames it into place only when every file
 //! is complete, so a reader (or a nightly job that dies half way) never sees a half-written lake.
@@ -160,7 +161,9 @@ fn parquet_error(
 }
 
 /// A Parquet file written a slice of rows at a time, one row group per slice: a table's
-/// partition never has to be a frame in memory whole.
+/// partition never has to be a frame in memory whole. Its pages are encoded by `lake/slice.rs` and
+/// compressed with one zstd context; the file is the one Polars' writer makes of the same rows
+/// in the same row groups, byte for byte.
 pub struct ParquetFile {
     path: PathBuf,
     writer: polars::io::parquet::write::BatchedWriter<KeptErrors>,

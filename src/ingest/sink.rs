@@ -1,6 +1,7 @@
-//! Ingest's sink: the landed rows and the rejects as Polars frames, written into a staged lake
-//! folder through [`crate::lake`], which knows only storage (Parquet files, the atomic commit,
-//! scanning) and nothing of ingest.
+//! Ingest's sink: the landed rows as slices of columns (texts as their distinct values and each
+//! row's place among them, see [`SliceColumn`]) and the rejects as a Polars frame, written into a
+//! staged lake folder through [`crate::lake`], which knows only storage (Parquet files, the
+//! atomic commit, scanning) and nothing of ingest.
 
 use super::model::Reject;
 use super::parse::ValueRef;
