@@ -425,7 +425,7 @@ const ROW_GROUP_ROWS: usize = 512 * 512;
 fn row_groups(rows: usize) -> Vec<std::ops::Range<usize>> {
     let groups = rows / ROW_GROUP_ROWS;
     if groups <= 1 {
-        return vec![0..rows];
+        return std::iter::once(0..rows).collect();
     }
     let size = rows / groups;
     (0..groups)
@@ -503,10 +503,13 @@ mod tests {
     /// 10), cover every row once and in order.
     #[test]
     fn row_groups_split_a_table_as_polars_splits_a_frame() {
-        assert_eq!(row_groups(0), [0..0]);
-        assert_eq!(row_groups(277_984), [0..277_984]);
-        assert_eq!(row_groups(524_287), [0..524_287]);
-        assert_eq!(row_groups(524_289), [0..262_144, 262_144..524_289]);
+        let bounds = |rows| -> Vec<(usize, usize)> {
+            row_groups(rows).iter().map(|g| (g.start, g.end)).collect()
+        };
+        assert_eq!(bounds(0), [(0, 0)]);
+        assert_eq!(bounds(277_984), [(0, 277_984)]);
+        assert_eq!(bounds(524_287), [(0, 524_287)]);
+        assert_eq!(bounds(524_289), [(0, 262_144), (262_144, 524_289)]);
         let ten = row_groups(2_749_280);
         assert_eq!(ten.len(), 10);
         assert!(ten.iter().all(|g| g.len() == 274_928), "{ten:?}");

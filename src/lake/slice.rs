@@ -143,21 +143,28 @@ impl<'a> SliceColumn<'a> {
                 Ok((array, encodings))
             }
             SliceColumn::Text { distinct, at, .. } => {
-                let values = Utf8ViewArray::from_slice_values(distinct);
                 if worth_a_dictionary(distinct.len(), at.len()) {
+                    let values = Utf8ViewArray::from_slice_values(distinct);
                     let keys = PrimitiveArray::<u32>::from(at.as_slice());
                     let dtype = ArrowDataType::Dictionary(
                         IntegerType::UInt32,
                         Box::new(ArrowDataType::Utf8View),
                         false,
                     );
+                    // Fails (never panics) on a place past the texts.
                     let array = DictionaryArray::try_new(dtype, keys, values.boxed())?;
                     Ok((array.boxed(), vec![Encoding::RleDictionary]))
                 } else {
-                    let rows: MutableBinaryViewArray<str> = at
-                        .iter()
-                        .map(|a| a.and_then(|i| distinct.get(i as usize).copied()))
-                        .collect();
+                    let mut rows = MutableBinaryViewArray::<str>::with_capacity(at.len());
+                    for a in at {
+                        match a.map(|i| distinct.get(i as usize)) {
+                            None => rows.push_null(),
+                            Some(Some(text)) => rows.push_value(text),
+                            Some(None) => polars_bail!(
+                                OutOfBounds: "a row points at text {} of {}", a.unwrap_or_default(), distinct.len()
+                            ),
+                        }
+                    }
                     let rows: Utf8ViewArray = rows.into();
                     Ok((rows.boxed(), vec![Encoding::Plain]))
                 }
