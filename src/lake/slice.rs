@@ -263,6 +263,10 @@ pub(super) fn row_group(
     if columns.len() != types.len() {
         polars_bail!(ShapeMismatch: "a slice of {} columns for a file of {}", columns.len(), types.len());
     }
+    let rows = columns.first().map_or(0, SliceColumn::len);
+    if let Some(other) = columns.iter().find(|c| c.len() != rows) {
+        polars_bail!(ShapeMismatch: "column {} has {} rows, the slice {}", other.name(), other.len(), rows);
+    }
     let mut pages = Vec::with_capacity(columns.len());
     for (column, type_) in columns.iter().zip(types) {
         let (array, encodings) = column.to_arrow()?;
@@ -368,7 +372,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slice_of_another_width_than_its_file_is_an_error_not_a_panic() {
+    fn a_slice_of_another_shape_than_its_file_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("part-0.parquet");
         let two = vec![text("a", &[Some("x")]), text("b", &[Some("y")])];
@@ -377,6 +381,9 @@ mod tests {
             .write(&two[..1])
             .expect_err("one column for a file of two");
         assert!(e.to_string().contains("part-0.parquet"), "{e}");
+        let uneven = vec![text("a", &[Some("x"), Some("y")]), text("b", &[Some("y")])];
+        let e = file.write(&uneven).expect_err("columns of 2 and 1 rows");
+        assert!(e.to_string().contains("column b has 1 rows"), "{e}");
     }
     /// A file written from slices (the sink's dictionaries, one zstd context) holds the same
     /// bytes as Polars' own writer makes of the same rows.
