@@ -13,7 +13,7 @@ mod slice;
 
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
-pub use slice::{schema as slice_schema, SliceColumn};
+pub use slice::{row_groups, schema as slice_schema, SliceColumn};
 use std::path::{Path, PathBuf};
 
 /// A lake that cannot be written or read.

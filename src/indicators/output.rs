@@ -4,7 +4,7 @@
 
 use super::{Components, IndicatorKind, Level, INDICATORS};
 use crate::calendar::from_epoch_day;
-use crate::lake::{slice_schema, ParquetFile, SliceColumn};
+use crate::lake::{row_groups, slice_schema, ParquetFile, SliceColumn};
 use polars::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};
@@ -401,42 +401,25 @@ pub fn write(table: &Table, dir: &Path) -> Result<Vec<PathBuf>, crate::lake::Lak
 }
 
 /// Writes `indicators.parquet` in the row groups Polars' writer made of the table's frame
-/// ([`row_groups`]).
+/// ([`row_groups`]); the file is created with the first group's columns (there is always one,
+/// of no rows for an empty table).
 fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeError> {
-    let built = |rows: std::ops::Range<usize>| {
-        slice(table, rows).map_err(|source| crate::lake::LakeError::Polars {
+    let mut file: Option<ParquetFile> = None;
+    for rows in row_groups(table.len()) {
+        let columns = slice(table, rows).map_err(|source| crate::lake::LakeError::Polars {
             path: parquet.to_owned(),
             source,
-        })
-    };
-    let mut file = ParquetFile::create(parquet, &slice_schema(&built(0..0)?))?;
-    for rows in row_groups(table.len()) {
-        file.write(&built(rows)?)?;
+        })?;
+        let open = match &mut file {
+            Some(f) => f,
+            None => file.insert(ParquetFile::create(parquet, &slice_schema(&columns))?),
+        };
+        open.write(&columns)?;
     }
-    file.finish().map(|_| ())
-}
-
-/// Rows Polars' writer aims to put in a row group of a whole frame.
-const ROW_GROUP_ROWS: usize = 512 * 512;
-
-/// The row groups Polars' writer makes of a frame of `rows` rows in one chunk: all rows in one
-/// group below twice [`ROW_GROUP_ROWS`]; past that, `rows / ROW_GROUP_ROWS` groups of equal
-/// size, the last taking the remainder too (2.75M rows at scale 10: ten groups of 274,928).
-fn row_groups(rows: usize) -> Vec<std::ops::Range<usize>> {
-    let groups = rows / ROW_GROUP_ROWS;
-    if groups <= 1 {
-        return std::iter::once(0..rows).collect();
+    match file {
+        Some(f) => f.finish().map(|_| ()),
+        None => Ok(()),
     }
-    let size = rows / groups;
-    (0..groups)
-        .map(|g| {
-            g * size..if g + 1 == groups {
-                rows
-            } else {
-                (g + 1) * size
-            }
-        })
-        .collect()
 }
 
 /// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula
@@ -493,34 +476,4 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
         .map_err(|e| io(e.into()))?;
     }
     w.flush().map_err(io)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The groups are Polars' own (checked byte for byte against its writer at scales 1 and
-    /// 10), cover every row once and in order.
-    #[test]
-    fn row_groups_split_a_table_as_polars_splits_a_frame() {
-        let bounds = |rows| -> Vec<(usize, usize)> {
-            row_groups(rows).iter().map(|g| (g.start, g.end)).collect()
-        };
-        assert_eq!(bounds(0), [(0, 0)]);
-        assert_eq!(bounds(277_984), [(0, 277_984)]);
-        assert_eq!(bounds(524_287), [(0, 524_287)]);
-        assert_eq!(bounds(524_289), [(0, 262_144), (262_144, 524_289)]);
-        let ten = row_groups(2_749_280);
-        assert_eq!(ten.len(), 10);
-        assert!(ten.iter().all(|g| g.len() == 274_928), "{ten:?}");
-        for rows in [1, 262_143, 786_433, 5_000_001] {
-            let groups = row_groups(rows);
-            assert_eq!(groups.first().map(|g| g.start), Some(0));
-            assert_eq!(groups.last().map(|g| g.end), Some(rows));
-            assert!(
-                groups.windows(2).all(|w| w[0].end == w[1].start),
-                "{groups:?}"
-            );
-        }
-    }
 }
