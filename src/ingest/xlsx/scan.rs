@@ -375,33 +375,48 @@ fn read_cells(
         if let Some(r) = r {
             col = column_of_row(r, row)?;
         }
-        let (value, next) = if tag.empty {
-            (Cell::Empty, tag.end)
-        } else if let Some(text) = inline.plain(body, tag.end, col as usize) {
-            text
-        } else if let Some(simple) = simple_cell(body, tag.end, s, t, ctx) {
+        let index = col as usize;
+        // The value is read straight into its place in the row (a cell moved through
+        // temporaries costs a stalled copy per cell): the next cell of a row written in order
+        // is pushed; a column read before (a repeated reference) takes the new value unless it
+        // is empty, as before; a cell past a gap, or beyond the column limit, is read aside
+        // first, so that an empty cell far to the right makes no row of blanks.
+        let mut aside = Cell::Empty;
+        let mut earlier = Cell::Empty;
+        let in_place = index < limits.columns && index <= cells.len();
+        let out = if !in_place {
+            &mut aside
+        } else if index == cells.len() {
+            cells.push(Cell::Empty);
+            &mut cells[index]
+        } else {
+            earlier = std::mem::replace(&mut cells[index], Cell::Empty);
+            &mut cells[index]
+        };
+        at = if tag.empty {
+            tag.end
+        } else if let Some(next) = inline.plain(body, tag.end, index, out) {
+            next
+        } else if let Some(simple) = simple_cell(body, tag.end, s, t, ctx, out) {
             simple?
         } else {
             let (content, next) = xml::content(body, tag.end, b"c").ok_or("a cut cell")?;
-            (cell_value(content, s, t, ctx)?, next)
+            cell_value(content, s, t, ctx, out)?;
+            next
         };
-        at = next;
-        let index = col as usize;
         if index >= limits.columns {
             return Err(ScanError::Limit(format!(
                 "a row has a cell beyond column {} ([limits] columns)",
                 limits.columns
             )));
         }
-        if !matches!(value, Cell::Empty) {
-            if cells.len() == index {
-                cells.push(value);
-            } else {
-                if cells.len() < index {
-                    cells.resize(index + 1, Cell::Empty);
-                }
-                cells[index] = value;
+        if in_place {
+            if matches!(out, Cell::Empty) && !matches!(earlier, Cell::Empty) {
+                *out = earlier;
             }
+        } else if !matches!(aside, Cell::Empty) {
+            cells.resize(index + 1, Cell::Empty);
+            cells[index] = aside;
         }
         col = col.saturating_add(1);
     }
@@ -526,11 +541,12 @@ struct InlineStrings {
 impl InlineStrings {
     /// The cell whose content starts at `body[from..]`, when that content is exactly
     /// `<is><t>text</t></is></c>` (or `<t xml:space="preserve">`) and the text holds no
-    /// reference, carriage return or `_xHHHH_` escape: the text cell and the offset after `</c>`.
+    /// reference, carriage return or `_xHHHH_` escape: the text cell, written to `out`, and the
+    /// offset after `</c>`.
     /// Such a cell is what [`cell_value`] and [`xml::rich_text`] read as that text, trimmed
     /// unless preserved. `None` for anything else, which those then read as before (also for
     /// text that is not UTF-8, so that the reason given stays theirs).
-    fn plain(&mut self, body: &[u8], from: usize, col: usize) -> Option<(Cell, usize)> {
+    fn plain(&mut self, body: &[u8], from: usize, col: usize, out: &mut Cell) -> Option<usize> {
         const PRESERVE: &[u8] = b" xml:space=\"preserve\">";
         const END: &[u8] = b"</t></is></c>";
         let rest = body.get(from..)?.strip_prefix(b"<is><t")?;
@@ -553,7 +569,7 @@ impl InlineStrings {
             return None;
         }
         let next = body.len() - rest.len() + lt + END.len();
-        let cell = match self.last.get(col) {
+        *out = match self.last.get(col) {
             Some(prev) if **prev == *text => Cell::Text(prev.clone()),
             _ => {
                 let shared: std::sync::Arc<str> = text.into();
@@ -561,7 +577,7 @@ impl InlineStrings {
                 Cell::Text(shared)
             }
         };
-        Some((cell, next))
+        Some(next)
     }
 }
 
@@ -569,20 +585,22 @@ impl InlineStrings {
 /// elements holding plain text (no markup inside), as nearly every cell is, read in one pass:
 /// the value and the offset after `</c>`. `None` for anything else (an inline string, a CDATA
 /// section, an unexpected element, a cut cell), which [`cell_value`] then reads from the cell's
-/// whole content, exactly as before; for the cells read here it gives the same value.
+/// whole content, exactly as before; for the cells read here it gives the same value. The value
+/// is written to `out` (also when `None` is returned: [`cell_value`] then writes it again).
 fn simple_cell(
     body: &[u8],
     from: usize,
     s: Option<&[u8]>,
     t: Option<&[u8]>,
     ctx: &Context<'_>,
-) -> Option<Result<(Cell, usize), ScanError>> {
-    let mut value = Cell::Empty;
+    out: &mut Cell,
+) -> Option<Result<usize, ScanError>> {
+    *out = Cell::Empty;
     let mut at = from;
     loop {
         let i = at + xml::find_byte(b'<', body.get(at..)?)?;
         if let Some(end) = xml::end_tag_at(body, i, b"c") {
-            return Some(Ok((value, end)));
+            return Some(Ok(end));
         }
         let kind = if xml::starts_element(body, i, b"v") {
             b'v'
@@ -601,14 +619,11 @@ fn simple_cell(
             (&body[tag.end..lt], xml::end_tag_at(body, lt, name)?)
         };
         at = next;
-        value = if kind == b'f' {
-            Cell::Empty
-        } else {
-            match v_value(inner, s, t, ctx) {
-                Ok(v) => v,
-                Err(e) => return Some(Err(e)),
-            }
-        };
+        if kind == b'f' {
+            *out = Cell::Empty;
+        } else if let Err(e) = v_value(inner, s, t, ctx, out) {
+            return Some(Err(e));
+        }
     }
 }
 
@@ -618,8 +633,9 @@ fn cell_value(
     s: Option<&[u8]>,
     t: Option<&[u8]>,
     ctx: &Context<'_>,
-) -> Result<Cell, ScanError> {
-    let mut value = Cell::Empty;
+    out: &mut Cell,
+) -> Result<(), ScanError> {
+    *out = Cell::Empty;
     let mut at = 0usize;
     while let Some(lt) = xml::find_byte(b'<', &content[at..]) {
         let i = at + lt;
@@ -647,13 +663,13 @@ fn cell_value(
             xml::content(content, tag.end, name).ok_or("a cut cell value")?
         };
         at = next;
-        value = match kind {
-            b'i' => Cell::Text(xml::rich_text(inner)?.into()),
-            b'f' => Cell::Empty,
-            _ => v_value(inner, s, t, ctx)?,
-        };
+        match kind {
+            b'i' => *out = Cell::Text(xml::rich_text(inner)?.into()),
+            b'f' => *out = Cell::Empty,
+            _ => v_value(inner, s, t, ctx, out)?,
+        }
     }
-    Ok(value)
+    Ok(())
 }
 
 /// A `<v>` by the cell's type attribute, as calamine reads it.
@@ -662,9 +678,10 @@ fn v_value(
     s: Option<&[u8]>,
     t: Option<&[u8]>,
     ctx: &Context<'_>,
-) -> Result<Cell, ScanError> {
-    match t {
-        Some(b"inlineStr" | b"is") => Ok(Cell::Empty),
+    out: &mut Cell,
+) -> Result<(), ScanError> {
+    *out = match t {
+        Some(b"inlineStr" | b"is") => Cell::Empty,
         Some(b"n" | b"s" | b"b" | b"e") | None => {
             // Only the text before any reference counts (these values never hold one).
             let text = &raw[..xml::find_byte(b'&', raw).unwrap_or(raw.len())];
@@ -672,31 +689,35 @@ fn v_value(
             match t {
                 None | Some(b"n") if !text.is_empty() => {
                     if let Some(n) = whole_number(text) {
-                        return Ok(number_cell(n, s, ctx));
+                        *out = number_cell(n, s, ctx);
+                        return Ok(());
                     }
                     if let Ok(n) = fast_float2::parse::<f64, _>(text) {
-                        return Ok(number_cell(n, s, ctx));
+                        *out = number_cell(n, s, ctx);
+                        return Ok(());
                     }
                 }
                 Some(b"s") => {
                     if let Some(i) = parse_u32(text) {
-                        return shared_string(ctx, i as usize);
+                        *out = shared_string(ctx, i as usize)?;
+                        return Ok(());
                     }
                 }
                 _ => {}
             }
             let text = std::str::from_utf8(text).map_err(|_| "a value that is not UTF-8")?;
-            plain_value(text, s, t, ctx)
+            plain_value(text, s, t, ctx)?
         }
-        Some(b"str") => Ok(Cell::Text(
-            xml::unescape_excel(xml::decode_text(raw)?).into(),
-        )),
-        Some(b"d") => Ok(Cell::Text(xml::decode_text(raw)?.into())),
-        Some(other) => Err(ScanError::Unsupported(format!(
-            "the cell type «{}»",
-            String::from_utf8_lossy(other)
-        ))),
-    }
+        Some(b"str") => Cell::Text(xml::unescape_excel(xml::decode_text(raw)?).into()),
+        Some(b"d") => Cell::Text(xml::decode_text(raw)?.into()),
+        Some(other) => {
+            return Err(ScanError::Unsupported(format!(
+                "the cell type «{}»",
+                String::from_utf8_lossy(other)
+            )))
+        }
+    };
+    Ok(())
 }
 
 /// The value of up to 15 plain digits (a count, an amount, an id, a date serial: most number
@@ -1042,8 +1063,8 @@ mod tests {
             let (s, t) = (s.map(str::as_bytes), t.map(str::as_bytes));
             let general = xml::content(body, 0, b"c")
                 .ok_or(ScanError::from("a cut cell"))
-                .and_then(|(content, end)| Ok((cell_value(content, s, t, &ctx)?, end)));
-            match simple_cell(body, 0, s, t, &ctx) {
+                .and_then(|(content, end)| Ok((general_cell(content, s, t, &ctx)?, end)));
+            match one_pass_cell(body, s, t, &ctx) {
                 Some(one_pass) => {
                     assert!(simple, "{xml} is read in one pass");
                     let (a, b) = (one_pass.expect(xml), general.expect(xml));
@@ -1086,9 +1107,9 @@ mod tests {
             let general = xml::content(body, 0, b"c")
                 .ok_or(ScanError::from("a cut cell"))
                 .and_then(|(content, end)| {
-                    Ok((cell_value(content, None, Some(b"inlineStr"), &ctx)?, end))
+                    Ok((general_cell(content, None, Some(b"inlineStr"), &ctx)?, end))
                 });
-            match InlineStrings::default().plain(body, 0, 3) {
+            match plain_cell(&mut InlineStrings::default(), body, 3) {
                 Some(read) => {
                     assert!(plain, "{xml} is read as plain text");
                     assert_eq!(read, general.expect(xml), "{xml}");
@@ -1098,7 +1119,10 @@ mod tests {
         }
         let mut inline = InlineStrings::default();
         let cell = b"<is><t>ABH-0001</t></is></c>";
-        let (first, second) = (inline.plain(cell, 0, 1), inline.plain(cell, 0, 1));
+        let (first, second) = (
+            plain_cell(&mut inline, cell, 1),
+            plain_cell(&mut inline, cell, 1),
+        );
         match (first, second) {
             (Some((Cell::Text(a), _)), Some((Cell::Text(b), _))) => {
                 assert!(
@@ -1108,6 +1132,38 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// [`cell_value`]'s value of a cell's content.
+    fn general_cell(
+        content: &[u8],
+        s: Option<&[u8]>,
+        t: Option<&[u8]>,
+        ctx: &Context<'_>,
+    ) -> Result<Cell, ScanError> {
+        // Written over: what the slot held before must not show through.
+        let mut out = Cell::Number(-1.0);
+        cell_value(content, s, t, ctx, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`simple_cell`]'s value of a cell whose content starts `body`, and its end.
+    fn one_pass_cell(
+        body: &[u8],
+        s: Option<&[u8]>,
+        t: Option<&[u8]>,
+        ctx: &Context<'_>,
+    ) -> Option<Result<(Cell, usize), ScanError>> {
+        let mut out = Cell::Number(-1.0);
+        let end = simple_cell(body, 0, s, t, ctx, &mut out)?;
+        Some(end.map(|end| (out, end)))
+    }
+
+    /// [`InlineStrings::plain`]'s cell in column `col`, and its end.
+    fn plain_cell(inline: &mut InlineStrings, body: &[u8], col: usize) -> Option<(Cell, usize)> {
+        let mut out = Cell::Number(-1.0);
+        let end = inline.plain(body, 0, col, &mut out)?;
+        Some((out, end))
     }
 
     #[test]
