@@ -106,6 +106,11 @@ impl<T: Copy + Default> Present<T> {
         self.there.extend(other.there);
     }
 
+    fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.there.truncate(len);
+    }
+
     fn retain(&mut self, keep: &[bool]) {
         retain_by(&mut self.values, keep);
         retain_by(&mut self.there, keep);
@@ -162,6 +167,63 @@ impl Values {
                 all.push(v);
                 *self = Values::Mixed(all);
             }
+        }
+    }
+
+    /// Sets row `len` (the rows kept before it) to `v`, whether or not it was set before;
+    /// true when the column held no value until now. The common case (a value of the
+    /// column's own type, set once) is matched here, inline, so that the value goes from
+    /// the parser's registers into the column without a copy of the whole value.
+    #[inline]
+    fn set(&mut self, len: usize, v: Value) -> bool {
+        match (&mut *self, v) {
+            (Values::Text(c), Value::Str(t)) if c.len() == len => c.push(Some(t)),
+            (Values::Int(c), Value::Int(x)) if c.values.len() == len => c.push(Some(x)),
+            (Values::Date(c), Value::Date(x)) if c.values.len() == len => c.push(Some(x)),
+            (_, v) => return self.set_other(len, v),
+        }
+        false
+    }
+
+    /// [`Values::set`] for the other cases: a blank, a first value, a value set again, a
+    /// value of another type.
+    #[cold]
+    fn set_other(&mut self, len: usize, v: Value) -> bool {
+        let was_blank = matches!(self, Values::Blank);
+        self.truncate(len);
+        self.push(v, len);
+        was_blank && !matches!(self, Values::Blank)
+    }
+
+    /// Rows held (none for a column never given a value).
+    fn held(&self) -> usize {
+        match self {
+            Values::Blank => 0,
+            Values::Text(v) => v.len(),
+            Values::Int(v) => v.values.len(),
+            Values::Date(v) => v.values.len(),
+            Values::Bool(v) => v.values.len(),
+            Values::Mixed(v) => v.len(),
+        }
+    }
+
+    /// Gives row `len` a blank when it was not set.
+    #[inline]
+    fn fill(&mut self, len: usize) {
+        if !matches!(self, Values::Blank) && self.held() == len {
+            self.push(Value::Null, len);
+        }
+    }
+
+    /// Keeps the first `len` rows.
+    fn truncate(&mut self, len: usize) {
+        match self {
+            Values::Blank => {}
+            Values::Text(v) => v.truncate(len),
+            Values::Int(v) => v.truncate(len),
+            Values::Date(v) => v.truncate(len),
+            Values::Bool(v) => v.truncate(len),
+            Values::Mixed(v) => v.truncate(len),
         }
     }
 
@@ -240,6 +302,9 @@ pub struct Rows {
     origins: Vec<Origin>,
     personal: Vec<u64>,
     columns: Vec<Values>,
+    /// The fields whose column held no value before the row being built gave it one (so
+    /// that dropping that row leaves the column as it was).
+    typed_by_pending: Vec<usize>,
 }
 
 impl Rows {
@@ -279,6 +344,62 @@ impl Rows {
         self.origins.push(origin);
         self.personal.push(personal_hash);
         true
+    }
+
+    /// Starts a row of a table with `width` fields, built field by field ([`Rows::put`]) in
+    /// place, without an intermediate row of values, then kept ([`Rows::keep_row`]) or
+    /// dropped ([`Rows::drop_row`]). False, starting nothing, when the rows here are of
+    /// another width (a row of another table).
+    pub fn start_row(&mut self, width: usize) -> bool {
+        if self.width == 0 && self.is_empty() {
+            *self = Rows::with_width(width);
+        }
+        self.width == width
+    }
+
+    /// Sets field `f` of the row being built; a field never set is blank.
+    #[inline]
+    pub fn put(&mut self, f: usize, v: Value) {
+        let len = self.len();
+        if let Some(column) = self.columns.get_mut(f) {
+            if column.set(len, v) {
+                self.typed_by_pending.push(f);
+            }
+        }
+    }
+
+    /// Field `f` of the row being built.
+    pub fn pending(&self, f: usize) -> ValueRef<'_> {
+        self.field(self.len(), f)
+    }
+
+    /// Keeps the row being built.
+    pub fn keep_row(&mut self, origin: Origin, personal_hash: u64) {
+        let len = self.len();
+        for column in &mut self.columns {
+            column.fill(len);
+        }
+        self.origins.push(origin);
+        self.personal.push(personal_hash);
+        self.typed_by_pending.clear();
+    }
+
+    /// Drops the row being built, leaving the rows as they were before it started; returns
+    /// the values it was given (one per field).
+    pub fn drop_row(&mut self) -> Vec<Value> {
+        let len = self.len();
+        let values = (0..self.width)
+            .map(|f| self.field(len, f).to_value())
+            .collect();
+        for column in &mut self.columns {
+            column.truncate(len);
+        }
+        for f in self.typed_by_pending.drain(..) {
+            if let Some(column) = self.columns.get_mut(f) {
+                *column = Values::Blank;
+            }
+        }
+        values
     }
 
     /// Row `i`.
@@ -337,6 +458,7 @@ impl Rows {
             origins: Vec::with_capacity(total),
             personal: Vec::with_capacity(total),
             columns: Vec::with_capacity(width),
+            typed_by_pending: Vec::new(),
         };
         let counts: Vec<usize> = parts.iter().map(Rows::len).collect();
         for p in &parts {

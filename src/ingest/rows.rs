@@ -131,8 +131,6 @@ pub struct ParsedRows {
     pub skipped_total: u64,
     /// Values already parsed in this sheet.
     cache: ValueCache,
-    /// The row being parsed (reused from row to row).
-    scratch: Vec<Value>,
     /// For a CSV file, the cells of its header line: a line with a value beyond them has cells
     /// shifted by a delimiter inside a value (see [`ParsedRows::for_csv`]).
     csv_width: Option<usize>,
@@ -247,7 +245,6 @@ impl ParsedRows {
             skipped_blank,
             skipped_total,
             cache: ValueCache::default(),
-            scratch: Vec::new(),
             csv_width: None,
             csv_open_quote: None,
         }
@@ -274,7 +271,6 @@ impl ParsedRows {
     /// Drops what was kept only to parse the sheet's rows (its value cache).
     pub fn finish(&mut self) {
         self.cache = ValueCache::default();
-        self.scratch = Vec::new();
         self.records.shrink_to_fit();
     }
 
@@ -333,13 +329,9 @@ impl ParsedRows {
             ctx,
             &mut self.cache,
             &mut self.warnings,
-            &mut self.scratch,
+            &mut self.records,
         ) {
-            Ok(personal_hash) => {
-                // The width is the table's field count, so the row always fits.
-                let pushed = self.records.push(origin, &mut self.scratch, personal_hash);
-                debug_assert!(pushed, "a row of another table in one sheet's rows");
-            }
+            Ok(personal_hash) => self.records.keep_row(origin, personal_hash),
             Err(mut reject) => {
                 // Masked here already, so the cache of an incremental run holds no personal
                 // number either.
@@ -384,6 +376,9 @@ struct Fault {
     reason: String,
 }
 
+/// Parses a row's cells straight into the columns of `records` (no row of values in
+/// between), then keeps it there, returning the hash of its personal values, or takes it out
+/// again and returns the reject.
 fn parse_row(
     origin: Origin,
     row: &Row,
@@ -391,12 +386,19 @@ fn parse_row(
     ctx: &RowContext,
     cache: &mut ValueCache,
     warnings: &mut Vec<Warning>,
-    values: &mut Vec<Value>,
+    records: &mut Rows,
 ) -> Result<u64, Box<Reject>> {
     let table = layout.table;
     let fields = table.fields();
-    values.clear();
-    values.resize(fields.len(), Value::Null);
+    if !records.start_row(fields.len()) {
+        // Never, from one sheet's rows: they are of one table.
+        return Err(Box::new(whole_line_reject(
+            origin,
+            layout,
+            "internal",
+            "the row is of another table than the rows before it".into(),
+        )));
+    }
     let mut faults: Vec<Fault> = Vec::new();
     // Warnings are kept only if the row lands: a rejected row is reported once, as a reject.
     let mut row_warnings: Vec<Warning> = Vec::new();
@@ -423,26 +425,34 @@ fn parse_row(
                 }
                 (field.name, v).hash(&mut personal);
             }
-            Ok(v) => values[col.field] = v,
-            Err((rule, reason)) => faults.push(Fault {
-                field,
-                column: Some(format!("{} «{}»", column_letter(col.index), col.header)),
-                value: if field.personal {
-                    String::new()
-                } else {
-                    cell.display()
-                },
-                rule,
-                reason,
-            }),
+            Ok(v) => records.put(col.field, v),
+            Err((rule, reason)) => {
+                // A faulted field holds nothing (as a blank cell would).
+                records.put(col.field, Value::Null);
+                faults.push(Fault {
+                    field,
+                    column: Some(format!("{} «{}»", column_letter(col.index), col.header)),
+                    value: if field.personal {
+                        String::new()
+                    } else {
+                        cell.display()
+                    },
+                    rule,
+                    reason,
+                })
+            }
         }
     }
     for (i, field) in fields.iter().enumerate() {
-        if values[i].is_null() {
-            values[i] = default_value(field);
+        let mut blank = records.pending(i).is_null();
+        if blank {
+            let default = default_value(field);
+            if !default.is_null() {
+                records.put(i, default);
+                blank = false;
+            }
         }
-        let faulted = faults.iter().any(|f| f.field.name == field.name);
-        if field.required && values[i].is_null() && !faulted {
+        if field.required && blank && !faults.iter().any(|f| f.field.name == field.name) {
             let column = layout.columns.iter().find(|c| c.field == i);
             faults.push(Fault {
                 field,
@@ -457,8 +467,8 @@ fn parse_row(
         }
     }
     if table == Table::Installments {
-        let paid = values[5].as_int().unwrap_or(0);
-        if paid > 0 && values[4].is_null() {
+        let paid = records.pending(5).as_int().unwrap_or(0);
+        if paid > 0 && records.pending(4).is_null() {
             let column = layout.columns.iter().find(|c| c.field == 4);
             faults.push(Fault {
                 field: &fields[4],
@@ -475,6 +485,7 @@ fn parse_row(
         warnings.append(&mut row_warnings);
         return Ok(personal.finish());
     }
+    let values = records.drop_row();
     let first = faults.remove(0);
     let mut reason = first.reason;
     for f in &faults {
@@ -489,7 +500,7 @@ fn parse_row(
         rule: first.rule,
         reason,
         raw_row: raw_row(row, layout),
-        values: std::mem::take(values),
+        values,
         county: None,
         fix_first: None,
     };
