@@ -152,6 +152,10 @@ struct ValueCache {
     /// inline string hold one copy of the text, so a value repeated on the rows below is found
     /// by that copy's address, without hashing the text.
     last: super::by_column::LastByColumn<(std::sync::Arc<str>, Value)>,
+    /// By sheet column: the last number cell (its bits) and its value. A loan's number
+    /// repeated on each of its installments is found without a lookup in `numbers`, whose
+    /// thousands of loans miss the processor's cache.
+    last_number: super::by_column::LastByColumn<(u64, Value)>,
 }
 
 /// Distinct values kept per sheet; past this, cells are parsed without the cache.
@@ -195,15 +199,25 @@ impl ValueCache {
                 Ok(v)
             }
             Cell::Number(n) => {
-                let key = (col.index, n.to_bits());
-                if let Some(v) = self.numbers.get(&key) {
-                    return Ok(v.clone());
+                let bits = n.to_bits();
+                if let Some((last, v)) = self.last_number.get(col.index) {
+                    if *last == bits {
+                        return Ok(v.clone());
+                    }
                 }
-                let v = parse_cell(field, cell, col, ctx)?;
-                if self.kept < CACHE_LIMIT {
-                    self.kept += 1;
-                    self.numbers.insert(key, v.clone());
-                }
+                let key = (col.index, bits);
+                let v = match self.numbers.get(&key) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = parse_cell(field, cell, col, ctx)?;
+                        if self.kept < CACHE_LIMIT {
+                            self.kept += 1;
+                            self.numbers.insert(key, v.clone());
+                        }
+                        v
+                    }
+                };
+                self.last_number.set(col.index, (bits, v.clone()));
                 Ok(v)
             }
             _ => parse_cell(field, cell, col, ctx),
