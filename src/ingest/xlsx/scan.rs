@@ -267,7 +267,7 @@ impl RowState {
         emit: &mut impl FnMut(&Row),
     ) -> Result<(), ScanError> {
         let tag = xml::tag_at(element, 0, 3).ok_or("a cut row")?;
-        let r = xml::attribute(tag.attrs, b"r");
+        let r = row_reference(tag.attrs);
         let index = match r {
             Some(r) => row_number(r)?,
             None => self.next,
@@ -303,6 +303,17 @@ impl RowState {
         emit(&self.row);
         Ok(())
     }
+}
+
+/// The raw `r` of a row's start tag: read directly when it is the first attribute, written
+/// ` r="…"` as every writer writes it, else by the general reader (the first `r` either way).
+fn row_reference(attrs: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = attrs.strip_prefix(b" r=\"") {
+        if let Some(q) = xml::find_byte(b'"', rest) {
+            return Some(&rest[..q]);
+        }
+    }
+    xml::attribute(attrs, b"r")
 }
 
 /// `r="12"` → 11.
@@ -559,26 +570,38 @@ impl InlineStrings {
         if !rest[lt..].starts_with(END) || memchr::memchr2(b'&', b'\r', raw).is_some() {
             return None;
         }
-        let text = std::str::from_utf8(raw).ok()?;
-        let text = if preserve {
-            text
-        } else {
-            text.trim_matches([' ', '\t', '\r', '\n'])
-        };
-        if memmem::find(text.as_bytes(), b"_x").is_some() {
+        // Trimmed as bytes: the characters trimmed are ASCII, which no byte of a longer
+        // UTF-8 character equals, so this is the text's trim.
+        let text = if preserve { raw } else { trim_xml_space(raw) };
+        if memmem::find(text, b"_x").is_some() {
             return None;
         }
         let next = body.len() - rest.len() + lt + END.len();
-        *out = match self.last.get(col) {
-            Some(prev) if **prev == *text => Cell::Text(prev.clone()),
-            _ => {
-                let shared: std::sync::Arc<str> = text.into();
-                self.last.set(col, shared.clone());
-                Cell::Text(shared)
+        // The same bytes as the column's last text are the same (valid) text.
+        if let Some(prev) = self.last.get(col) {
+            if prev.as_bytes() == text {
+                *out = Cell::Text(prev.clone());
+                return Some(next);
             }
-        };
+        }
+        let text = std::str::from_utf8(text).ok()?;
+        let shared: std::sync::Arc<str> = text.into();
+        self.last.set(col, shared.clone());
+        *out = Cell::Text(shared);
         Some(next)
     }
+}
+
+/// `text` without the spaces, tabs and line ends at either end (XML's white space; a form
+/// feed, which `trim_ascii` would also take, is kept).
+fn trim_xml_space(text: &[u8]) -> &[u8] {
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = text.iter().position(|b| !space(b)).unwrap_or(text.len());
+    let end = text
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    &text[start..end]
 }
 
 /// The value of a cell whose content starts at `body[from..]` and is only `<v>` and `<f>`
