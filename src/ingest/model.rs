@@ -368,6 +368,43 @@ impl Rows {
         }
     }
 
+    /// Sets field `f` of the row being built to a copy of `v`, as [`Rows::put`] does. A
+    /// number or a day is read from where the parser left it, tag and payload each as written
+    /// (a whole value moved from there is copied through memory in pieces, a stall per cell).
+    #[inline]
+    pub fn put_ref(&mut self, f: usize, v: &Value) {
+        let len = self.len();
+        if let Some(column) = self.columns.get_mut(f) {
+            match (&mut *column, v) {
+                (Values::Int(c), &Value::Int(x)) if c.values.len() == len => c.push(Some(x)),
+                (Values::Date(c), &Value::Date(x)) if c.values.len() == len => c.push(Some(x)),
+                (column, v) => {
+                    if column.set(len, v.clone()) {
+                        self.typed_by_pending.push(f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets text field `f` of the row being built (`None`: blank), as [`Rows::put`] does;
+    /// the text goes into a column of text as one pointer.
+    #[inline]
+    pub fn put_text(&mut self, f: usize, t: Option<Text>) {
+        let len = self.len();
+        if let Some(column) = self.columns.get_mut(f) {
+            if let Values::Text(c) = column {
+                if c.len() == len {
+                    c.push(t);
+                    return;
+                }
+            }
+            if column.set(len, t.map_or(Value::Null, Value::Str)) {
+                self.typed_by_pending.push(f);
+            }
+        }
+    }
+
     /// Field `f` of the row being built.
     pub fn pending(&self, f: usize) -> ValueRef<'_> {
         self.field(self.len(), f)

@@ -3,7 +3,7 @@
 
 use super::locate::{column_letter, Column, Layout};
 use super::model::{Origin, Reject, Rows, Warning};
-use super::parse::{self, Value};
+use super::parse::{self, Text, Value};
 use super::read::{Cell, Row};
 use crate::config::CountyNames;
 use crate::schema::{EnumKind, Field, Kind, Table, TOTAL_WORDS};
@@ -141,39 +141,44 @@ pub struct ParsedRows {
 /// The values of the text and number cells already parsed in a sheet, per column: a value
 /// repeated down a column (a fund's code, an enum word, a member number) is normalized, matched
 /// and parsed once, and its rows share one string. Personal fields are never kept here.
+///
+/// Only text, id and enum fields are kept, and their values are text or blank: they are kept
+/// as `Option<Text>`, one pointer, which moves from here into the column in one register (a
+/// whole [`Value`], tag and payload copied through memory in pieces, stalled on every cell).
 #[derive(Debug, Default)]
 struct ValueCache {
     /// By sheet column, then cell text.
-    text: HashMap<usize, HashMap<Box<str>, Value>>,
+    text: HashMap<usize, HashMap<Box<str>, Option<Text>>>,
     /// By sheet column and the number's bits.
-    numbers: HashMap<(usize, u64), Value>,
+    numbers: HashMap<(usize, u64), Option<Text>>,
     kept: usize,
     /// By sheet column: the last text cell and its value. Cells of one shared or repeated
     /// inline string hold one copy of the text, so a value repeated on the rows below is found
     /// by that copy's address, without hashing the text.
-    last: super::by_column::LastByColumn<(std::sync::Arc<str>, Value)>,
+    last: super::by_column::LastByColumn<(std::sync::Arc<str>, Option<Text>)>,
     /// By sheet column: the last number cell (its bits) and its value. A loan's number
     /// repeated on each of its installments is found without a lookup in `numbers`, whose
     /// thousands of loans miss the processor's cache.
-    last_number: super::by_column::LastByColumn<(u64, Value)>,
+    last_number: super::by_column::LastByColumn<(u64, Option<Text>)>,
 }
 
 /// Distinct values kept per sheet; past this, cells are parsed without the cache.
 const CACHE_LIMIT: usize = 200_000;
 
+/// Whether a field's values are kept in [`ValueCache`]: text, ids and enums, never personal.
+fn cacheable(field: &Field) -> bool {
+    !field.personal && matches!(field.kind, Kind::Id | Kind::Text | Kind::Enum(_))
+}
+
 impl ValueCache {
-    fn parse(
+    /// The value of a [`cacheable`] field's cell: its text, or `None` when blank.
+    fn text(
         &mut self,
         field: &Field,
         cell: &Cell,
         col: &Column,
         ctx: &RowContext,
-    ) -> Result<Value, (&'static str, String)> {
-        let cacheable =
-            !field.personal && matches!(field.kind, Kind::Id | Kind::Text | Kind::Enum(_));
-        if !cacheable {
-            return parse_cell(field, cell, col, ctx);
-        }
+    ) -> Result<Option<Text>, (&'static str, String)> {
         match cell {
             Cell::Text(t) => {
                 if let Some((last, v)) = self.last.get(col.index) {
@@ -184,7 +189,7 @@ impl ValueCache {
                 let v = match self.text.get(&col.index).and_then(|m| m.get(&**t)) {
                     Some(v) => v.clone(),
                     None => {
-                        let v = parse_cell(field, cell, col, ctx)?;
+                        let v = text_of(parse_cell(field, cell, col, ctx)?);
                         if self.kept < CACHE_LIMIT {
                             self.kept += 1;
                             self.text
@@ -209,7 +214,7 @@ impl ValueCache {
                 let v = match self.numbers.get(&key) {
                     Some(v) => v.clone(),
                     None => {
-                        let v = parse_cell(field, cell, col, ctx)?;
+                        let v = text_of(parse_cell(field, cell, col, ctx)?);
                         if self.kept < CACHE_LIMIT {
                             self.kept += 1;
                             self.numbers.insert(key, v.clone());
@@ -220,7 +225,18 @@ impl ValueCache {
                 self.last_number.set(col.index, (bits, v.clone()));
                 Ok(v)
             }
-            _ => parse_cell(field, cell, col, ctx),
+            _ => parse_cell(field, cell, col, ctx).map(text_of),
+        }
+    }
+}
+
+/// The text of a parsed text, id or enum value, which [`parse_cell`] gives as text or blank.
+fn text_of(v: Value) -> Option<Text> {
+    match v {
+        Value::Str(t) => Some(t),
+        other => {
+            debug_assert!(other.is_null(), "a text field parsed to {other:?}");
+            None
         }
     }
 }
@@ -420,8 +436,19 @@ fn parse_row(
     for col in &layout.columns {
         let field = &fields[col.field];
         let cell = row.cells.get(col.index).unwrap_or(&Cell::Empty);
-        match cache.parse(field, cell, col, ctx) {
-            Ok(v) if field.personal => {
+        let parsed = if cacheable(field) {
+            match cache.text(field, cell, col, ctx) {
+                Ok(t) => {
+                    records.put_text(col.field, t);
+                    continue;
+                }
+                Err(fault) => Err(fault),
+            }
+        } else {
+            parse_cell(field, cell, col, ctx)
+        };
+        match parsed {
+            Ok(ref v) if field.personal => {
                 if let (Value::Str(s), "national_id") = (&v, field.name) {
                     if !parse::national_id_is_valid(s) {
                         row_warnings.push(Warning {
@@ -439,7 +466,7 @@ fn parse_row(
                 }
                 (field.name, v).hash(&mut personal);
             }
-            Ok(v) => records.put(col.field, v),
+            Ok(ref v) => records.put_ref(col.field, v),
             Err((rule, reason)) => {
                 // A faulted field holds nothing (as a blank cell would).
                 records.put(col.field, Value::Null);
