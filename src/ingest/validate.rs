@@ -424,8 +424,9 @@ fn decide_table(
     let mut counties: Vec<Text> = Vec::new();
     let mut fund_of_row: Vec<Option<Text>> = Vec::new();
     let mut last = LastParent::default();
+    let at = ParentFields::of(table);
     for (i, r) in rows.iter().enumerate() {
-        match check_parent(table, r, parents, gone, &mut key_buf, &mut last) {
+        match check_parent(table, at, r, parents, gone, &mut key_buf, &mut last) {
             Ok((county, fund_id)) => {
                 // Only funds, members and loans are looked up as parents.
                 if let Some(k) = is_parent(table).then(|| key_of(table, r)).flatten() {
@@ -782,13 +783,14 @@ fn missing(parent: Table, field: &'static str, key: &str, gone: &ByTable<Gone>) 
 /// threads, row after row.
 fn check_parent<'p>(
     table: Table,
+    at: ParentFields,
     r: Record<'_>,
     parents: &'p ByTable<Parent>,
     gone: &ByTable<Gone>,
     key_buf: &mut String,
     last: &mut LastParent<'p>,
 ) -> Result<(Cow<'p, Text>, Option<Text>), Fail> {
-    let fund = || get(r, table, "fund_id").as_str().unwrap_or_default();
+    let fund = || r.at(at.fund_id).as_str().unwrap_or_default();
     let mut lookup = |parent: Table, field: &'static str, key: &str| -> Result<&'p Parent, Fail> {
         if let Some(p) = last.get(parent, key) {
             return Ok(p);
@@ -802,10 +804,7 @@ fn check_parent<'p>(
     match table {
         Table::Funds => Ok((
             Cow::Owned(Text::new(
-                get(r, table, "county")
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
+                r.at(at.county).as_str().unwrap_or_default().to_owned(),
             )),
             None,
         )),
@@ -813,17 +812,17 @@ fn check_parent<'p>(
             lookup(Table::Funds, "fund_id", fund()).map(|p| (Cow::Borrowed(&p.county), None))
         }
         Table::Savings | Table::Loans => {
-            member_key_into(key_buf, fund(), get(r, table, "member_id"));
+            member_key_into(key_buf, fund(), r.at(at.member_id));
             lookup(Table::Members, "member_id", key_buf).map(|p| (Cow::Borrowed(&p.county), None))
         }
         Table::Installments => {
-            let loan = shown(get(r, table, "loan_id"));
+            let loan = shown(r.at(at.loan_id));
             lookup(Table::Loans, "loan_id", &loan)
                 .map(|p| (Cow::Borrowed(&p.county), Some(p.fund_id.clone())))
         }
         Table::Trainings => {
-            let own = get(r, table, "county").as_str();
-            match get(r, table, "fund_id").as_str() {
+            let own = r.at(at.county).as_str();
+            match r.at(at.fund_id).as_str() {
                 Some(f) => {
                     lookup(Table::Funds, "fund_id", f).map(|p| (Cow::Borrowed(&p.county), None))
                 }
@@ -832,6 +831,27 @@ fn check_parent<'p>(
                     None,
                 )),
             }
+        }
+    }
+}
+
+/// Where [`check_parent`] finds a table's fields: looked up by name once per table, not on
+/// every row (field 0 for a field the table lacks, as [`get`] gives).
+#[derive(Clone, Copy)]
+struct ParentFields {
+    fund_id: usize,
+    member_id: usize,
+    loan_id: usize,
+    county: usize,
+}
+
+impl ParentFields {
+    fn of(table: Table) -> ParentFields {
+        ParentFields {
+            fund_id: idx(table, "fund_id"),
+            member_id: idx(table, "member_id"),
+            loan_id: idx(table, "loan_id"),
+            county: idx(table, "county"),
         }
     }
 }
@@ -938,15 +958,26 @@ fn loan_notes(
     places: &Places,
 ) -> Vec<Note> {
     let mut notes: Vec<Note> = Vec::new();
+    // Fields found by name once, not on each of a million rows.
+    let t = Table::Loans;
+    let (fund_at, member_at) = (idx(t, "fund_id"), idx(t, "member_id"));
+    let (disbursed_at, loan_at, principal_at) = (
+        idx(t, "disbursed_on"),
+        idx(t, "loan_id"),
+        idx(t, "principal"),
+    );
+    let t = Table::Installments;
+    let (i_loan_at, i_due_at, i_paid_at) =
+        (idx(t, "loan_id"), idx(t, "due_amount"), idx(t, "paid_on"));
     for l in loans.iter() {
         let t = Table::Loans;
         let key = member_key(
-            get(l.values, t, "fund_id").as_str().unwrap_or_default(),
-            get(l.values, t, "member_id"),
+            l.values.at(fund_at).as_str().unwrap_or_default(),
+            l.values.at(member_at),
         );
         let (Some(m), Some(on)) = (
             parents.get(Table::Members, &key),
-            get(l.values, t, "disbursed_on").as_date(),
+            l.values.at(disbursed_at).as_date(),
         ) else {
             continue;
         };
@@ -963,8 +994,8 @@ fn loan_notes(
     let mut run: Option<(Cow<str>, Option<&Parent>, i64)> = None;
     for i in installments.iter() {
         let t = Table::Installments;
-        let loan = shown(get(i.values, t, "loan_id"));
-        let due = get(i.values, t, "due_amount").as_int().unwrap_or(0);
+        let loan = shown(i.values.at(i_loan_at));
+        let due = i.values.at(i_due_at).as_int().unwrap_or(0);
         let parent = match &mut run {
             Some((same, parent, sum)) if *same == loan => {
                 *sum += due;
@@ -979,7 +1010,7 @@ fn loan_notes(
                 parent
             }
         };
-        let (Some(p), Some(paid)) = (parent, get(i.values, t, "paid_on").as_date()) else {
+        let (Some(p), Some(paid)) = (parent, i.values.at(i_paid_at).as_date()) else {
             continue;
         };
         if p.date.is_some_and(|dis| paid < dis) {
@@ -1000,10 +1031,8 @@ fn loan_notes(
         *due_sums.entry(done).or_insert(0) += sum;
     }
     for l in loans.iter() {
-        let loan = shown(get(l.values, Table::Loans, "loan_id"));
-        let principal = get(l.values, Table::Loans, "principal")
-            .as_int()
-            .unwrap_or(0);
+        let loan = shown(l.values.at(loan_at));
+        let principal = l.values.at(principal_at).as_int().unwrap_or(0);
         if let Some(&sum) = due_sums.get(&loan) {
             if sum < principal {
                 notes.push((l.origin, Table::Loans, "principal", "schedule_short", format!(
