@@ -1047,8 +1047,9 @@ fn loan_notes(
 /// Withdrawals that take a member's savings below zero.
 ///
 /// Each landed savings row becomes one 16-byte entry (the member's place in a list of members,
-/// the day, deposit or withdrawal, the row), sorted once: a member's rows in day order, a day's
-/// deposits before its withdrawals, then in input order (the order of landed rows).
+/// the day, deposit or withdrawal, the row), put in order once ([`entries_by_member`]): a
+/// member's rows in day order, a day's deposits before its withdrawals, then in input order
+/// (the order of landed rows).
 fn savings_notes(savings: &LandedRows) -> Vec<Note> {
     let t = Table::Savings;
     let (fund_at, member_at) = (idx(t, "fund_id"), idx(t, "member_id"));
@@ -1132,7 +1133,6 @@ fn savings_notes(savings: &LandedRows) -> Vec<Note> {
     notes
 }
 
-/// A warning to add: where, table, field, rule and message.
 /// The savings entries (member, day, withdrawal, row) of rows whose members are `member_of`
 /// (`day_kind` gives a row's day and whether it is a withdrawal), in the order `sort_unstable`
 /// would put them (they are distinct: the rows differ), in two steps that cost far less on a
@@ -1179,6 +1179,7 @@ fn entries_by_member(
     entries
 }
 
+/// A warning to add: where, table, field, rule and message.
 type Note = (Origin, Table, &'static str, &'static str, String);
 
 /// Warnings between related rows: `notes` (loans before joining, payments before the loan,

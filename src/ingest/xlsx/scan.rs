@@ -606,10 +606,11 @@ fn trim_xml_space(text: &[u8]) -> &[u8] {
 
 /// The value of a cell whose content starts at `body[from..]` and is only `<v>` and `<f>`
 /// elements holding plain text (no markup inside), as nearly every cell is, read in one pass:
-/// the value and the offset after `</c>`. `None` for anything else (an inline string, a CDATA
-/// section, an unexpected element, a cut cell), which [`cell_value`] then reads from the cell's
-/// whole content, exactly as before; for the cells read here it gives the same value. The value
-/// is written to `out` (also when `None` is returned: [`cell_value`] then writes it again).
+/// the value, written to `out`, and the offset after `</c>` returned. `None` for anything else
+/// (an inline string, a CDATA section, an unexpected element, a cut cell), which [`cell_value`]
+/// then reads from the cell's whole content, exactly as before; for the cells read here it gives
+/// the same value. `out` may be written before `None` is returned: [`cell_value`] then writes
+/// it again from the start.
 fn simple_cell(
     body: &[u8],
     from: usize,
