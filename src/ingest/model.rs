@@ -180,13 +180,19 @@ impl Values {
             (Values::Text(c), Value::Str(t)) if c.len() == len => c.push(Some(t)),
             (Values::Int(c), Value::Int(x)) if c.values.len() == len => c.push(Some(x)),
             (Values::Date(c), Value::Date(x)) if c.values.len() == len => c.push(Some(x)),
+            (Values::Bool(c), Value::Bool(b)) if c.values.len() == len => c.push(Some(b)),
+            // A blank cell of a typed column (an unpaid installment's payment date).
+            (Values::Text(c), Value::Null) if c.len() == len => c.push(None),
+            (Values::Int(c), Value::Null) if c.values.len() == len => c.push(None),
+            (Values::Date(c), Value::Null) if c.values.len() == len => c.push(None),
+            (Values::Bool(c), Value::Null) if c.values.len() == len => c.push(None),
             (_, v) => return self.set_other(len, v),
         }
         false
     }
 
-    /// [`Values::set`] for the other cases: a blank, a first value, a value set again, a
-    /// value of another type.
+    /// [`Values::set`] for the other cases: a blank column's first value (or a blank for it),
+    /// a value set again, a value of another type.
     #[cold]
     fn set_other(&mut self, len: usize, v: Value) -> bool {
         let was_blank = matches!(self, Values::Blank);
@@ -421,8 +427,10 @@ impl Rows {
         self.typed_by_pending.clear();
     }
 
-    /// Drops the row being built, leaving the rows as they were before it started; returns
-    /// the values it was given (one per field).
+    /// Drops the row being built, leaving the rows as they were before it started (a column
+    /// the row turned from blank into typed is blank again; one it turned into mixed values,
+    /// which the parser never does, stays mixed, reading the same); returns the values it was
+    /// given (one per field).
     pub fn drop_row(&mut self) -> Vec<Value> {
         let len = self.len();
         let values = (0..self.width)
