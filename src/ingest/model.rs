@@ -352,9 +352,9 @@ impl Rows {
         true
     }
 
-    /// Starts a row of a table with `width` fields, built field by field ([`Rows::put`]) in
-    /// place, without an intermediate row of values, then kept ([`Rows::keep_row`]) or
-    /// dropped ([`Rows::drop_row`]). False, starting nothing, when the rows here are of
+    /// Starts a row of a table with `width` fields, built field by field in place
+    /// ([`Rows::put_ref`], [`Rows::put_text`]), without an intermediate row of values, then
+    /// kept ([`Rows::keep_row`]) or dropped ([`Rows::drop_row`]). False, starting nothing, when the rows here are of
     /// another width (a row of another table).
     pub fn start_row(&mut self, width: usize) -> bool {
         if self.width == 0 && self.is_empty() {
@@ -363,20 +363,10 @@ impl Rows {
         self.width == width
     }
 
-    /// Sets field `f` of the row being built; a field never set is blank.
-    #[inline]
-    pub fn put(&mut self, f: usize, v: Value) {
-        let len = self.len();
-        if let Some(column) = self.columns.get_mut(f) {
-            if column.set(len, v) {
-                self.typed_by_pending.push(f);
-            }
-        }
-    }
-
-    /// Sets field `f` of the row being built to a copy of `v`, as [`Rows::put`] does. A
-    /// number or a day is read from where the parser left it, tag and payload each as written
-    /// (a whole value moved from there is copied through memory in pieces, a stall per cell).
+    /// Sets field `f` of the row being built to a copy of `v`, whether or not it was set
+    /// before; a field never set is blank. A number or a day is read from where the parser
+    /// left it, tag and payload each as written (a whole value moved from there is copied
+    /// through memory in pieces, a stall per cell).
     #[inline]
     pub fn put_ref(&mut self, f: usize, v: &Value) {
         let len = self.len();
@@ -393,7 +383,7 @@ impl Rows {
         }
     }
 
-    /// Sets text field `f` of the row being built (`None`: blank), as [`Rows::put`] does;
+    /// Sets text field `f` of the row being built (`None`: blank), as [`Rows::put_ref`] does;
     /// the text goes into a column of text as one pointer.
     #[inline]
     pub fn put_text(&mut self, f: usize, t: Option<Text>) {

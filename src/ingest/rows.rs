@@ -469,7 +469,7 @@ fn parse_row(
             Ok(ref v) => records.put_ref(col.field, v),
             Err((rule, reason)) => {
                 // A faulted field holds nothing (as a blank cell would).
-                records.put(col.field, Value::Null);
+                records.put_ref(col.field, &Value::Null);
                 faults.push(Fault {
                     field,
                     column: Some(format!("{} «{}»", column_letter(col.index), col.header)),
@@ -489,7 +489,7 @@ fn parse_row(
         if blank {
             let default = default_value(field);
             if !default.is_null() {
-                records.put(i, default);
+                records.put_ref(i, &default);
                 blank = false;
             }
         }
