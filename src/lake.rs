@@ -9,9 +9,11 @@
 //! Rows are written in input order (file path, sheet order, row), so identical inputs give
 //! identical files.
 
+mod days;
 mod slice;
 
 use crate::schema::{Kind, Table};
+pub use days::day_range;
 use polars::prelude::*;
 pub use slice::{row_groups, schema as slice_schema, SliceColumn};
 use std::path::{Path, PathBuf};

@@ -49,7 +49,7 @@ use grid::{Frac, Funds, Grid};
 use periods::DayIndex;
 
 use crate::calendar::{CalendarKind, Quarter};
-use crate::lake::scan_or_empty;
+use crate::lake::day_range;
 use crate::schema::Table;
 use polars::prelude::*;
 use std::path::Path;
@@ -94,13 +94,8 @@ pub fn choose_periods(
     calendar: CalendarKind,
     requested: Option<Quarter>,
 ) -> Result<(Periods, String), IndicatorError> {
-    let funds = scan_or_empty(lake, Table::Funds)?
-        .select([col("established_on").cast(DataType::Int32).min()])
-        .collect()?;
-    let first_day = funds
-        .column("established_on")?
-        .i32()?
-        .get(0)
+    let first_day = day_range(lake, Table::Funds, "established_on")?
+        .map(|(first, _)| first)
         .ok_or_else(|| {
             IndicatorError::NoData(format!(
                 "the lake at {} has no funds; run `sandogh ingest` first",
@@ -156,44 +151,22 @@ fn date_columns(events: bool) -> [(Table, &'static [&'static str]); 7] {
     ]
 }
 
-/// The latest event date (`latest`) or the earliest date of any kind in the lake. The tables
-/// are scanned side by side (savings and installments, the two large ones, take about as long
-/// as each other).
+/// The latest event date (`latest`) or the earliest date of any kind in the lake, from each
+/// date column's range ([`day_range`]: the files' footers, or a scan where they cannot tell).
 fn extreme_day(lake: &Path, latest: bool) -> Result<i32, IndicatorError> {
-    use rayon::prelude::*;
-    let per_table = date_columns(latest)
-        .into_par_iter()
-        .map(|(table, columns)| -> Result<Option<i32>, IndicatorError> {
-            let exprs: Vec<Expr> = columns
-                .iter()
-                .map(|c| {
-                    let day = col(*c).cast(DataType::Int32);
-                    if latest {
-                        day.max()
-                    } else {
-                        day.min()
-                    }
-                })
-                .collect();
-            let df = scan_or_empty(lake, table)?.select(exprs).collect()?;
-            let mut found: Option<i32> = None;
-            for c in columns {
-                if let Some(v) = df.column(c)?.i32()?.get(0) {
-                    found = Some(match found {
-                        Some(f) if latest => f.max(v),
-                        Some(f) => f.min(v),
-                        None => v,
-                    });
-                }
+    let mut found: Option<i32> = None;
+    for (table, columns) in date_columns(latest) {
+        for column in columns {
+            if let Some((min, max)) = day_range(lake, table, column)? {
+                found = Some(match found {
+                    Some(f) if latest => f.max(max),
+                    Some(f) => f.min(min),
+                    None if latest => max,
+                    None => min,
+                });
             }
-            Ok(found)
-        })
-        .collect::<Result<Vec<Option<i32>>, IndicatorError>>()?;
-    let found = if latest {
-        per_table.into_iter().flatten().max()
-    } else {
-        per_table.into_iter().flatten().min()
-    };
+        }
+    }
     found.ok_or_else(|| {
         IndicatorError::NoData(format!(
             "the lake at {} holds no dated rows",
