@@ -11,7 +11,8 @@
 //! rows; the indicators build and drop a frame per table) paid a page fault per 4 KiB each
 //! time. Those steps run [`reusing_large_blocks`]: blocks up to 64 MiB then come from the
 //! arenas and are reused when freed, which took about 0.1 s (and 0.2 s of system time) off
-//! writing the scale-1 lake and off the indicators, for 5–15 MiB more at their peak. Inside
+//! writing the scale-1 lake and off the indicators, for 5–15 MiB more at their peak (the
+//! report stage runs so too). Inside
 //! such a step the free memory at the top of each arena is kept too (up to 64 MiB, the most a
 //! thread's arena holds), where glibc gives back all but 128 KiB of it at once: the
 //! indicators faulted the same pages in again for every frame (a quarter of their time at
