@@ -6,19 +6,18 @@
 //! freed memory the thread that gathers the sheets does not reuse (ingest's rows sat in memory
 //! twice: peak 396 → 313 MiB at scale 1 with the threshold fixed).
 //!
-//! The price is a fresh, zeroed mapping for every large block: steps that build and drop the
-//! same large buffers over and over (the lake's writer builds and encodes a frame per 65,536
-//! rows; the indicators build and drop a frame per table) paid a page fault per 4 KiB each
-//! time. Those steps run [`reusing_large_blocks`]: blocks up to 64 MiB then come from the
-//! arenas and are reused when freed, which took about 0.1 s (and 0.2 s of system time) off
-//! writing the scale-1 lake and off the indicators, for 5–15 MiB more at their peak (the
-//! report stage runs so too). Inside
-//! such a step the free memory at the top of each arena is kept too (up to 64 MiB, the most a
-//! thread's arena holds), where glibc gives back all but 128 KiB of it at once: the
-//! indicators faulted the same pages in again for every frame (a quarter of their time at
-//! scale 1); keeping it took 0.32 → 0.30 s off them and 1.73 → 1.67 s off `sandogh run`, for
-//! 25–45 MiB more at their peak. Once the step is over both settings are put back (the memory
-//! it kept is handed back by `malloc_trim`, which `sandogh run` calls between stages).
+//! The price is a fresh, zeroed mapping for every large block: steps that build and drop the same
+//! large buffers over and over (the lake's writer builds and encodes a frame per 65,536 rows; the
+//! indicators build and drop a frame per table) paid a page fault per 4 KiB each time. Those steps
+//! run [`reusing_large_blocks`]: blocks up to 64 MiB then come from the arenas and are reused when
+//! freed, which took about 0.1 s (and 0.2 s of system time) off writing the scale-1 lake and off
+//! the indicators, for 5–15 MiB more at their peak (the report stage runs so too). Inside such a
+//! step the free memory at the top of each arena is kept too (up to 64 MiB, the most a thread's
+//! arena holds), where glibc gives back all but 128 KiB of it at once: the indicators faulted the
+//! same pages in again for every frame (a quarter of their time at scale 1); keeping it took 0.32 →
+//! 0.30 s off them and 1.73 → 1.67 s off `sandogh run`, for 25–45 MiB more at their peak. Once the
+//! step is over both settings are put back (the memory it kept is handed back by `malloc_trim`,
+//! which `sandogh run` calls between stages).
 //!
 //! Only the binary turns this on ([`manage`]); library users and tests keep glibc's defaults,
 //! for which [`reusing_large_blocks`] just runs its step ([`release_freed`], a `malloc_trim`,
