@@ -966,9 +966,6 @@ fn loan_notes(
         idx(t, "loan_id"),
         idx(t, "principal"),
     );
-    let t = Table::Installments;
-    let (i_loan_at, i_due_at, i_paid_at) =
-        (idx(t, "loan_id"), idx(t, "due_amount"), idx(t, "paid_on"));
     for l in loans.iter() {
         let t = Table::Loans;
         let key = member_key(
@@ -988,14 +985,51 @@ fn loan_notes(
             )));
         }
     }
-    // A loan's installments are listed together: the row before's loan (its parent and the
-    // sum of its dues so far) is kept, and the sum goes into the map when the loan changes.
+    // The installments in two halves, side by side: the payments' notes of each half are in
+    // row order, the first half's before the second's; a loan whose installments straddle the
+    // middle has its dues summed in both halves and added up.
+    let middle = installments.len() / 2;
+    let ((first_notes, first_sums), (second_notes, second_sums)) = rayon::join(
+        || payment_notes(installments, 0..middle, parents),
+        || payment_notes(installments, middle..installments.len(), parents),
+    );
+    notes.extend(first_notes);
+    notes.extend(second_notes);
+    let mut due_sums = first_sums;
+    for (loan, sum) in second_sums {
+        *due_sums.entry(loan).or_insert(0) += sum;
+    }
+    for l in loans.iter() {
+        let loan = shown(l.values.at(loan_at));
+        let principal = l.values.at(principal_at).as_int().unwrap_or(0);
+        if let Some(&sum) = due_sums.get(&loan) {
+            if sum < principal {
+                notes.push((l.origin, Table::Loans, "principal", "schedule_short", format!(
+                    "the installments of loan «{loan}» add up to {sum} rials, less than its principal {principal}; a row of the schedule may be missing"
+                )));
+            }
+        }
+    }
+    notes
+}
+
+/// The payments before their loan among the installments `range`, and the sum of the dues of
+/// each loan there. A loan's installments are listed together: the row before's loan (its
+/// parent and the sum of its dues so far) is kept, and the sum goes into the map when the loan
+/// changes.
+fn payment_notes<'a>(
+    installments: &'a LandedRows,
+    range: std::ops::Range<usize>,
+    parents: &ByTable<Parent>,
+) -> (Vec<Note>, HashMap<Cow<'a, str>, i64>) {
+    let t = Table::Installments;
+    let (loan_at, due_at, paid_at) = (idx(t, "loan_id"), idx(t, "due_amount"), idx(t, "paid_on"));
+    let mut notes: Vec<Note> = Vec::new();
     let mut due_sums: HashMap<Cow<str>, i64> = HashMap::default();
     let mut run: Option<(Cow<str>, Option<&Parent>, i64)> = None;
-    for i in installments.iter() {
-        let t = Table::Installments;
-        let loan = shown(i.values.at(i_loan_at));
-        let due = i.values.at(i_due_at).as_int().unwrap_or(0);
+    for i in range.filter_map(|r| installments.get(r)) {
+        let loan = shown(i.values.at(loan_at));
+        let due = i.values.at(due_at).as_int().unwrap_or(0);
         let parent = match &mut run {
             Some((same, parent, sum)) if *same == loan => {
                 *sum += due;
@@ -1010,7 +1044,7 @@ fn loan_notes(
                 parent
             }
         };
-        let (Some(p), Some(paid)) = (parent, i.values.at(i_paid_at).as_date()) else {
+        let (Some(p), Some(paid)) = (parent, i.values.at(paid_at).as_date()) else {
             continue;
         };
         if p.date.is_some_and(|dis| paid < dis) {
@@ -1030,18 +1064,7 @@ fn loan_notes(
     if let Some((done, _, sum)) = run.take() {
         *due_sums.entry(done).or_insert(0) += sum;
     }
-    for l in loans.iter() {
-        let loan = shown(l.values.at(loan_at));
-        let principal = l.values.at(principal_at).as_int().unwrap_or(0);
-        if let Some(&sum) = due_sums.get(&loan) {
-            if sum < principal {
-                notes.push((l.origin, Table::Loans, "principal", "schedule_short", format!(
-                    "the installments of loan «{loan}» add up to {sum} rials, less than its principal {principal}; a row of the schedule may be missing"
-                )));
-            }
-        }
-    }
-    notes
+    (notes, due_sums)
 }
 
 /// Withdrawals that take a member's savings below zero.
