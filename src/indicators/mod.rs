@@ -212,33 +212,43 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
                 let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;
                 repayment::Installments::read(&frame, &loans.index, &funds, &days)?
             };
-            let by_loan = Buckets::new(&installments.loan, loans.all.len());
-            loans.set_total_due(&installments, &by_loan);
-            let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
-            // The arrears are added into a grid of their own, beside the rest of the loan
-            // families: their fractions (par 30, par 90) are theirs alone and are added in
-            // the same order as before, then moved over; whole numbers add in any order.
-            let arrears = rayon::join(
+            // The repayment family needs the installments alone: it adds its whole numbers
+            // into a grid of its own while the loans' buckets and payments are made.
+            let (repaid, ()) = rayon::join(
                 || {
-                    portfolio::add(&loans, &payments, &members, &mut grid);
-                    repayment::add(&installments, &mut grid);
+                    let mut repaid = Grid::new(funds.len(), quarters);
+                    repayment::add(&installments, &mut repaid);
+                    repaid
                 },
                 || {
-                    let mut arrears = Grid::new(funds.len(), quarters);
-                    portfolio::add_arrears(
-                        &loans,
-                        &payments,
-                        &installments,
-                        &by_loan,
-                        &periods,
-                        &mut arrears,
-                    );
-                    arrears
+                    let by_loan = Buckets::new(&installments.loan, loans.all.len());
+                    loans.set_total_due(&installments, &by_loan);
+                    let payments = portfolio::Payments::new(&loans, &installments, &by_loan, &days);
+                    // The arrears are added into a grid of their own, beside the rest of the
+                    // loan families: their fractions (par 30, par 90) are theirs alone and are
+                    // added in the same order as before, then moved over; whole numbers add
+                    // in any order.
+                    let arrears = rayon::join(
+                        || portfolio::add(&loans, &payments, &members, &mut grid),
+                        || {
+                            let mut arrears = Grid::new(funds.len(), quarters);
+                            portfolio::add_arrears(
+                                &loans,
+                                &payments,
+                                &installments,
+                                &by_loan,
+                                &periods,
+                                &mut arrears,
+                            );
+                            arrears
+                        },
+                    )
+                    .1;
+                    grid.add_whole(&arrears);
+                    grid.take_fracs(arrears, &[Frac::Par30, Frac::Par90]);
                 },
-            )
-            .1;
-            grid.add_whole(&arrears);
-            grid.take_fracs(arrears, &[Frac::Par30, Frac::Par90]);
+            );
+            grid.add_whole(&repaid);
             Ok(())
         },
     );
