@@ -96,6 +96,11 @@ impl<T: Copy + Default> Present<T> {
         }
     }
 
+    /// The values at the rows `picked` and whether each is there (`None`: all are).
+    fn at(&self, picked: &[u32]) -> (Vec<T>, Option<Vec<bool>>) {
+        present_at(picked, |i| self.get(i))
+    }
+
     fn push(&mut self, x: Option<T>) {
         self.values.push(x.unwrap_or_default());
         self.there.push(x.is_some());
@@ -120,6 +125,23 @@ impl<T: Copy + Default> Present<T> {
         self.values.shrink_to_fit();
         self.there.shrink_to_fit();
     }
+}
+
+/// `get(i)` for each row `i` of `picked`, as values (a blank as the default) and whether each
+/// is there (`None`: all are).
+fn present_at<T: Copy + Default>(
+    picked: &[u32],
+    get: impl Fn(usize) -> Option<T>,
+) -> (Vec<T>, Option<Vec<bool>>) {
+    let mut values = Vec::with_capacity(picked.len());
+    let mut there = Vec::with_capacity(picked.len());
+    for &r in picked {
+        let x = get(r as usize);
+        values.push(x.unwrap_or_default());
+        there.push(x.is_some());
+    }
+    let all = there.iter().all(|&t| t);
+    (values, (!all).then_some(there))
 }
 
 /// Keeps the items of `v` whose `keep` is true (false past its end), in order.
@@ -452,6 +474,47 @@ impl Rows {
         self.origins.get(i).copied().unwrap_or_default()
     }
 
+    /// The numbers of field `f` at the rows `picked`, and whether each row has one: what
+    /// `field(i, f).as_int()` gives for each, the column's kind matched once instead of on
+    /// every row (the lake's writer reads every landed row this way). `None` for the second
+    /// when every row has one.
+    pub fn ints_at(&self, f: usize, picked: &[u32]) -> (Vec<i64>, Option<Vec<bool>>) {
+        match self.columns.get(f) {
+            Some(Values::Int(p)) => p.at(picked),
+            other => present_at(picked, |i| other.and_then(|c| c.get(i).as_int())),
+        }
+    }
+
+    /// The days of field `f` at the rows `picked`, as [`Rows::ints_at`] gives numbers
+    /// (`field(i, f).as_date()`).
+    pub fn days_at(&self, f: usize, picked: &[u32]) -> (Vec<i32>, Option<Vec<bool>>) {
+        match self.columns.get(f) {
+            Some(Values::Date(p)) => p.at(picked),
+            other => present_at(picked, |i| other.and_then(|c| c.get(i).as_date())),
+        }
+    }
+
+    /// The texts of field `f` at the rows `picked`: what `field(i, f).as_str()` gives for
+    /// each, read straight from a text column.
+    pub fn texts_at<'a: 'p, 'p>(
+        &'a self,
+        f: usize,
+        picked: &'p [u32],
+    ) -> impl Iterator<Item = Option<&'a str>> + 'p {
+        let column = self.columns.get(f);
+        let texts = match column {
+            Some(Values::Text(v)) => Some(v),
+            _ => None,
+        };
+        picked.iter().map(move |&r| match texts {
+            Some(v) => v
+                .get(r as usize)
+                .and_then(Option::as_ref)
+                .map(|t| t.as_str()),
+            None => column.and_then(|c| c.get(r as usize).as_str()),
+        })
+    }
+
     /// Field `f` of row `i` (`Null` past the end).
     pub fn field(&self, i: usize, f: usize) -> ValueRef<'_> {
         self.columns.get(f).map_or(ValueRef::Null, |c| c.get(i))
@@ -598,6 +661,75 @@ mod tests {
 
     fn all(r: &Rows) -> Vec<Vec<Value>> {
         r.iter().map(|x| x.to_values()).collect()
+    }
+
+    #[test]
+    fn columns_read_at_picked_rows_give_what_each_rows_field_gives() {
+        // Columns of every kind: blank throughout, typed with blanks, typed without, and one
+        // holding two kinds of values (read through the general path).
+        let r = rows(vec![
+            vec![
+                Value::Null,
+                Value::Int(5),
+                Value::Date(10),
+                Value::text("a"),
+                Value::Int(1),
+            ],
+            vec![
+                Value::Null,
+                Value::Null,
+                Value::Date(-2),
+                Value::Null,
+                Value::text("x"),
+            ],
+            vec![
+                Value::Null,
+                Value::Int(-9),
+                Value::Date(7),
+                Value::text("b"),
+                Value::Int(3),
+            ],
+        ]);
+        let picked = [2u32, 0, 1, 2];
+        for f in 0..5 {
+            let expect_ints: Vec<Option<i64>> = picked
+                .iter()
+                .map(|&i| r.field(i as usize, f).as_int())
+                .collect();
+            let (values, there) = r.ints_at(f, &picked);
+            let got: Vec<Option<i64>> = values
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| there.as_ref().is_none_or(|t| t[k]).then_some(v))
+                .collect();
+            assert_eq!(got, expect_ints, "field {f}");
+            let expect_days: Vec<Option<i32>> = picked
+                .iter()
+                .map(|&i| r.field(i as usize, f).as_date())
+                .collect();
+            let (days, there) = r.days_at(f, &picked);
+            let got: Vec<Option<i32>> = days
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| there.as_ref().is_none_or(|t| t[k]).then_some(v))
+                .collect();
+            assert_eq!(got, expect_days, "field {f}");
+            let expect_texts: Vec<Option<&str>> = picked
+                .iter()
+                .map(|&i| r.field(i as usize, f).as_str())
+                .collect();
+            assert_eq!(
+                r.texts_at(f, &picked).collect::<Vec<_>>(),
+                expect_texts,
+                "field {f}"
+            );
+        }
+        // A column with every picked row present says so without a mask.
+        assert_eq!(r.days_at(2, &picked), (vec![7, 10, -2, 7], None));
+        assert_eq!(
+            r.ints_at(1, &picked),
+            (vec![-9, 5, 0, -9], Some(vec![true, true, false, true]))
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::validate::{LandedRows, Places};
 use crate::lake::{slice_schema, stored, write_parquet, LakeError, ParquetFile, SliceColumn};
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -26,28 +27,35 @@ fn table_slice<'a>(
             continue;
         }
         let name: PlSmallStr = f.name.into();
-        let field = || picked.iter().map(|&r| rows.field(r as usize, i));
         let plain = |s: Series| SliceColumn::Plain(s.into_column());
         cols.push(match f.kind {
-            Kind::Int { .. } | Kind::Amount { .. } => plain(Series::new(
-                name,
-                field().map(ValueRef::as_int).collect::<Vec<_>>(),
-            )),
-            Kind::Date => plain(
-                Series::new(name, field().map(ValueRef::as_date).collect::<Vec<_>>())
-                    .cast(&DataType::Date)?,
-            ),
+            Kind::Int { .. } | Kind::Amount { .. } => {
+                let (values, there) = rows.ints_at(i, picked);
+                plain(
+                    Int64Chunked::from_vec_validity(name, values, there.map(Bitmap::from_iter))
+                        .into_series(),
+                )
+            }
+            Kind::Date => {
+                let (days, there) = rows.days_at(i, picked);
+                plain(
+                    Int32Chunked::from_vec_validity(name, days, there.map(Bitmap::from_iter))
+                        .into_series()
+                        .cast(&DataType::Date)?,
+                )
+            }
             Kind::Bool => plain(Series::new(
                 name,
-                field()
-                    .map(|v| match v {
+                picked
+                    .iter()
+                    .map(|&r| match rows.field(r as usize, i) {
                         ValueRef::Bool(b) => Some(b),
                         _ => None,
                     })
                     .collect::<Vec<_>>(),
             )),
             Kind::Id | Kind::Text | Kind::Enum(_) => {
-                SliceColumn::texts(name, field().map(ValueRef::as_str))
+                SliceColumn::texts(name, rows.texts_at(i, picked))
             }
         });
         if table == Table::Installments && f.name == "loan_id" {
