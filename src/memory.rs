@@ -11,13 +11,17 @@
 //! indicators build and drop a frame per table) paid a page fault per 4 KiB each time. Those steps
 //! run [`reusing_large_blocks`]: blocks up to 64 MiB then come from the arenas and are reused when
 //! freed, which took about 0.1 s (and 0.2 s of system time) off writing the scale-1 lake and off
-//! the indicators, for 5–15 MiB more at their peak (the report stage runs so too). Inside such a
-//! step the free memory at the top of each arena is kept too (up to 64 MiB, the most a thread's
-//! arena holds), where glibc gives back all but 128 KiB of it at once: the indicators faulted the
-//! same pages in again for every frame (a quarter of their time at scale 1); keeping it took 0.32 →
-//! 0.30 s off them and 1.73 → 1.67 s off `sandogh run`, for 25–45 MiB more at their peak. Once the
-//! step is over both settings are put back (the memory it kept is handed back by `malloc_trim`,
-//! which `sandogh run` calls between stages).
+//! the indicators, for 5–15 MiB more at their peak. The report stage runs so too (its pixmaps
+//! and workbook parts: 47k → 22k page faults at scale 1, its peak 98 → 134 MiB, still below
+//! ingest's). Inside such a step the free memory at the top of each of an arena's heaps is kept
+//! too, up to 64 MiB (the size of a thread arena's heap), where glibc gives back all but 128 KiB
+//! of it at once: the indicators faulted the same pages in again for every frame (a quarter of
+//! their time at scale 1). Keeping it took the indicators from 0.32 to 0.30 s and `sandogh run`
+//! from 1.73 to 1.67 s, for 25–45 MiB more at their peak (measured on 2 cores: glibc makes up to
+//! 8 arenas per core, so more cores may keep more). Once the step is over both settings are put
+//! back; the memory the step kept is handed back by `malloc_trim`, which `sandogh run` calls
+//! between stages (a process that ends after the step gives everything back anyway). The
+//! binary's settings replace any `MALLOC_TRIM_THRESHOLD_` a user set.
 //!
 //! Only the binary turns this on ([`manage`]); library users and tests keep glibc's defaults,
 //! for which [`reusing_large_blocks`] just runs its step ([`release_freed`], a `malloc_trim`,
