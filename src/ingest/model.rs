@@ -691,29 +691,32 @@ mod tests {
             ],
         ]);
         let picked = [2u32, 0, 1, 2];
+        /// Values and a presence mask as options.
+        fn masked<T: Copy>((values, there): (Vec<T>, Option<Vec<bool>>)) -> Vec<Option<T>> {
+            let present = |k: usize| there.as_ref().is_none_or(|t| t[k]);
+            values
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| present(k).then_some(v))
+                .collect()
+        }
+        let each = |read: &dyn Fn(ValueRef<'_>) -> Option<i64>, f: usize| -> Vec<Option<i64>> {
+            picked
+                .iter()
+                .map(|&i| read(r.field(i as usize, f)))
+                .collect()
+        };
         for f in 0..5 {
-            let expect_ints: Vec<Option<i64>> = picked
-                .iter()
-                .map(|&i| r.field(i as usize, f).as_int())
+            assert_eq!(
+                masked(r.ints_at(f, &picked)),
+                each(&|v| v.as_int(), f),
+                "field {f}"
+            );
+            let days: Vec<Option<i64>> = masked(r.days_at(f, &picked))
+                .into_iter()
+                .map(|d| d.map(i64::from))
                 .collect();
-            let (values, there) = r.ints_at(f, &picked);
-            let got: Vec<Option<i64>> = values
-                .iter()
-                .enumerate()
-                .map(|(k, &v)| there.as_ref().is_none_or(|t| t[k]).then_some(v))
-                .collect();
-            assert_eq!(got, expect_ints, "field {f}");
-            let expect_days: Vec<Option<i32>> = picked
-                .iter()
-                .map(|&i| r.field(i as usize, f).as_date())
-                .collect();
-            let (days, there) = r.days_at(f, &picked);
-            let got: Vec<Option<i32>> = days
-                .iter()
-                .enumerate()
-                .map(|(k, &v)| there.as_ref().is_none_or(|t| t[k]).then_some(v))
-                .collect();
-            assert_eq!(got, expect_days, "field {f}");
+            assert_eq!(days, each(&|v| v.as_date().map(i64::from), f), "field {f}");
             let expect_texts: Vec<Option<&str>> = picked
                 .iter()
                 .map(|&i| r.field(i as usize, f).as_str())
