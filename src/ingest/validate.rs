@@ -967,7 +967,6 @@ fn loan_notes(
         idx(t, "principal"),
     );
     for l in loans.iter() {
-        let t = Table::Loans;
         let key = member_key(
             l.values.at(fund_at).as_str().unwrap_or_default(),
             l.values.at(member_at),
