@@ -2,6 +2,8 @@
 //! rounded half away from zero (whole rials for amounts and `amount per`, 4 decimals for ratios),
 //! sorted, and written as Parquet and CSV.
 
+mod csv_text;
+
 use super::{Components, IndicatorKind, Level, INDICATORS};
 use crate::calendar::from_epoch_day;
 use crate::lake::{row_groups, slice_schema, ParquetFile, SliceColumn};
@@ -368,16 +370,6 @@ fn slice<'t>(
     builders.par_iter().map(|build| build()).collect()
 }
 
-/// Writes a figure as the CSV shows it (no trailing zeros; blank when undefined) into `buf`.
-fn text_into(buf: &mut String, d: Option<Decimal>) -> &str {
-    use std::fmt::Write;
-    buf.clear();
-    if let Some(d) = d {
-        let _ = write!(buf, "{}", d.normalize());
-    }
-    buf.as_str()
-}
-
 /// Writes `indicators.parquet` and `indicators.csv` into `dir`, the two files side by side on
 /// two threads.
 pub fn write(table: &Table, dir: &Path) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
@@ -425,13 +417,18 @@ fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeE
 /// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula
 /// is written with a leading `'` (see [`crate::text::spreadsheet_safe`]); the Parquet table keeps
 /// it as it landed. County slugs and indicator names come from the program, never from a file.
+///
+/// The rows are formatted by hand ([`csv_text`]) [`CSV_CHUNK_ROWS`] at a time on any free core,
+/// [`CSV_WINDOW`] chunks at once, and written in order: a few MB of text in memory whatever the
+/// table's size.
 fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeError> {
+    use rayon::prelude::*;
+    use std::io::Write;
     let io = |source: std::io::Error| crate::lake::LakeError::Io {
         action: "cannot write",
         path: csv_path.to_owned(),
         source,
     };
-    let mut w = csv::Writer::from_path(csv_path).map_err(|e| io(e.into()))?;
     // Each quarter's first and last day, formatted once.
     let day = |d: i32| {
         from_epoch_day(d)
@@ -445,35 +442,60 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
         .iter()
         .map(|&(_, s, d)| (day(s), day(d)))
         .collect();
-    w.write_record([
-        "quarter",
-        "period_start",
-        "period_end",
-        "level",
-        "county",
-        "fund_id",
-        "indicator",
-        "value",
-        "numerator",
-        "denominator",
-    ])
-    .map_err(|e| io(e.into()))?;
-    let (mut value, mut numerator, mut denominator) = (String::new(), String::new(), String::new());
-    for i in 0..table.len() {
-        let (start, end) = &days[table.rows.keys[i].quarter as usize];
-        w.write_record([
-            table.quarter(i),
-            start,
-            end,
-            table.level(i),
-            table.county(i).unwrap_or_default(),
-            &crate::text::spreadsheet_safe(table.fund_id(i).unwrap_or_default()),
-            table.indicator(i),
-            text_into(&mut value, table.rows.values[i]),
-            text_into(&mut numerator, table.rows.numerators[i]),
-            text_into(&mut denominator, table.rows.denominators[i]),
-        ])
-        .map_err(|e| io(e.into()))?;
+    let mut file = std::fs::File::create(csv_path).map_err(io)?;
+    file.write_all(CSV_HEADER).map_err(io)?;
+    let chunks: Vec<std::ops::Range<usize>> = (0..table.len())
+        .step_by(CSV_CHUNK_ROWS)
+        .map(|start| start..(start + CSV_CHUNK_ROWS).min(table.len()))
+        .collect();
+    for window in chunks.chunks(CSV_WINDOW) {
+        let texts: Vec<Vec<u8>> = window
+            .par_iter()
+            .map(|rows| {
+                let mut text = Vec::with_capacity(rows.len() * 96);
+                for i in rows.clone() {
+                    csv_record(&mut text, table, &days, i);
+                }
+                text
+            })
+            .collect();
+        for text in texts {
+            file.write_all(&text).map_err(io)?;
+        }
     }
-    w.flush().map_err(io)
+    Ok(())
+}
+
+/// The first line of `indicators.csv`.
+const CSV_HEADER: &[u8] =
+    b"quarter,period_start,period_end,level,county,fund_id,indicator,value,numerator,denominator\n";
+
+/// Rows of `indicators.csv` formatted together ([`write_csv`]).
+const CSV_CHUNK_ROWS: usize = 16_384;
+
+/// Chunks of `indicators.csv` formatted at once before they are written ([`write_csv`]).
+const CSV_WINDOW: usize = 8;
+
+/// Appends the table's row `i` to `out` as a line of `indicators.csv`.
+fn csv_record(out: &mut Vec<u8>, table: &Table, days: &[(String, String)], i: usize) {
+    let (start, end) = &days[table.rows.keys[i].quarter as usize];
+    let texts = [
+        table.quarter(i),
+        start,
+        end,
+        table.level(i),
+        table.county(i).unwrap_or_default(),
+        &crate::text::spreadsheet_safe(table.fund_id(i).unwrap_or_default()),
+        table.indicator(i),
+    ];
+    for text in texts {
+        csv_text::push_field(out, text.as_bytes());
+        out.push(b',');
+    }
+    csv_text::push_figure(out, table.rows.values[i]);
+    out.push(b',');
+    csv_text::push_figure(out, table.rows.numerators[i]);
+    out.push(b',');
+    csv_text::push_figure(out, table.rows.denominators[i]);
+    out.push(b'\n');
 }
