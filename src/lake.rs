@@ -15,6 +15,7 @@ mod slice;
 use crate::schema::{Kind, Table};
 pub use days::day_range;
 use polars::prelude::*;
+use polars_parquet::write::{CompressedPage, ParquetType};
 pub use slice::{row_groups, schema as slice_schema, SliceColumn};
 use std::path::{Path, PathBuf};
 
@@ -194,14 +195,38 @@ impl ParquetFile {
     /// Writes one slice of rows (columns of the file's schema, in order) as a row group. Its
     /// text columns may come as distinct texts and places ([`SliceColumn::Text`]).
     pub fn write(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
+        let options = slice::options(codec().into());
+        self.write_pages(columns, |types, compressor| {
+            slice::row_group(columns, types, options, compressor)
+        })
+    }
+
+    /// [`ParquetFile::write`] with the slice's columns encoded on every core: for a file written
+    /// beside little else (the indicators table), not for the lake's, whose files are written
+    /// two at a time.
+    pub fn write_side_by_side(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
+        let options = slice::options(codec().into());
+        self.write_pages(columns, |types, _| {
+            slice::row_group_side_by_side(columns, types, options)
+        })
+    }
+
+    /// Writes the row group whose pages `encode` makes of the file's Parquet types (with the
+    /// file's compressor, if it will).
+    fn write_pages(
+        &mut self,
+        columns: &[SliceColumn],
+        encode: impl FnOnce(
+            &[ParquetType],
+            &mut slice::PageCompressor,
+        ) -> PolarsResult<Vec<Vec<CompressedPage>>>,
+    ) -> Result<(), LakeError> {
         let rows = columns.first().map_or(0, SliceColumn::len);
         if rows == 0 {
             return Ok(()); // as Polars' writer does: no empty row group
         }
-        let options = slice::options(codec().into());
         let types = self.writer.parquet_schema().fields().to_vec();
-        let compressor = &mut self.compressor;
-        let written = slice::row_group(columns, &types, options, compressor).and_then(|pages| {
+        let written = encode(&types, &mut self.compressor).and_then(|pages| {
             // Row counts fit in u64 on every platform Polars runs on.
             self.writer
                 .write_row_group(u64::try_from(rows).unwrap_or(u64::MAX), &pages)

@@ -406,7 +406,7 @@ fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeE
             Some(f) => f,
             None => file.insert(ParquetFile::create(parquet, &slice_schema(&columns))?),
         };
-        open.write(&columns)?;
+        open.write_side_by_side(&columns)?;
     }
     match file {
         Some(f) => f.finish().map(|_| ()),

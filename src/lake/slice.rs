@@ -284,6 +284,40 @@ pub(super) fn row_group(
     options: WriteOptions,
     compressor: &mut PageCompressor,
 ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    check_shape(columns, types)?;
+    let mut pages = Vec::with_capacity(columns.len());
+    for (column, type_) in columns.iter().zip(types) {
+        pages.extend(column_pages(column, type_, options, compressor)?);
+    }
+    Ok(pages)
+}
+
+/// [`row_group`] with the columns encoded and compressed on every core (a compressor for
+/// each task), in the file's order: the same pages.
+pub(super) fn row_group_side_by_side(
+    columns: &[SliceColumn],
+    types: &[ParquetType],
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    use rayon::prelude::*;
+    check_shape(columns, types)?;
+    let per_column: Vec<PolarsResult<Vec<Vec<CompressedPage>>>> = columns
+        .par_iter()
+        .zip(types)
+        .map_init(
+            || PageCompressor::new(options.compression),
+            |compressor, (column, type_)| column_pages(column, type_, options, compressor),
+        )
+        .collect();
+    let mut pages = Vec::with_capacity(columns.len());
+    for column in per_column {
+        pages.extend(column?);
+    }
+    Ok(pages)
+}
+
+/// An error unless `columns` fit `types` and have as many rows each.
+fn check_shape(columns: &[SliceColumn], types: &[ParquetType]) -> PolarsResult<()> {
     if columns.len() != types.len() {
         polars_bail!(ShapeMismatch: "a slice of {} columns for a file of {}", columns.len(), types.len());
     }
@@ -291,16 +325,21 @@ pub(super) fn row_group(
     if let Some(other) = columns.iter().find(|c| c.len() != rows) {
         polars_bail!(ShapeMismatch: "column {} has {} rows, the slice {}", other.name(), other.len(), rows);
     }
-    let mut pages = Vec::with_capacity(columns.len());
-    for (column, type_) in columns.iter().zip(types) {
-        let (array, encodings) = column.to_arrow()?;
-        for leaf in array_to_columns(array, type_.clone(), options, &encodings)? {
-            let compressed: PolarsResult<Vec<CompressedPage>> =
-                leaf.map(|page| compressor.compress(page?)).collect();
-            pages.push(compressed?);
-        }
-    }
-    Ok(pages)
+    Ok(())
+}
+
+/// The compressed pages of one column of a row group, a list per leaf.
+fn column_pages(
+    column: &SliceColumn,
+    type_: &ParquetType,
+    options: WriteOptions,
+    compressor: &mut PageCompressor,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    let (array, encodings) = column.to_arrow()?;
+    array_to_columns(array, type_.clone(), options, &encodings)?
+        .into_iter()
+        .map(|leaf| leaf.map(|page| compressor.compress(page?)).collect())
+        .collect()
 }
 
 #[cfg(test)]
