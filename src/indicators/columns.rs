@@ -20,7 +20,26 @@ pub fn text<'a>(df: &'a DataFrame, name: &str) -> Result<Vec<Option<&'a str>>, I
 /// A date column as days since 1970-01-01.
 pub fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, IndicatorError> {
     let c = df.column(name)?.cast(&DataType::Int32)?;
-    Ok(c.i32()?.iter().collect())
+    Ok(optional(c.i32()?))
+}
+
+/// The values of a number column, blanks as `None`, read array by array (the column's own
+/// iterator goes through a chain of chunk iterators for every row).
+fn optional<T: PolarsNumericType>(ca: &ChunkedArray<T>) -> Vec<Option<T::Native>> {
+    let mut out = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        let values = arr.values().as_slice();
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => out.extend(values.iter().map(|v| Some(*v))),
+            Some(valid) => out.extend(
+                values
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(v, ok)| ok.then_some(*v)),
+            ),
+        }
+    }
+    out
 }
 
 /// The most that the absolute values of one whole-number column may add up to: every sum the
@@ -31,17 +50,29 @@ pub const SUM_BOUND: i128 = (i64::MAX / 8) as i128;
 
 /// A whole-number column (counts, rials); refused when its values add up past [`SUM_BOUND`].
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>, IndicatorError> {
-    Ok(int_column(df, name)?.iter().collect())
+    Ok(optional(&int_column(df, name)?))
 }
 
 /// [`ints`] as the frame's own column, to be walked without a copy.
 pub fn int_column(df: &DataFrame, name: &str) -> Result<Int64Chunked, IndicatorError> {
     let c = df.column(name)?.cast(&DataType::Int64)?;
     let values = c.i64()?.clone();
-    check_bound(
-        name,
-        values.iter().flatten().map(|x| i128::from(x).abs()).sum(),
-    )?;
+    let total = values
+        .downcast_iter()
+        .map(|arr| {
+            let values = arr.values().as_slice();
+            match arr.validity().filter(|v| v.unset_bits() > 0) {
+                None => values.iter().map(|x| i128::from(*x).abs()).sum(),
+                Some(valid) => values
+                    .iter()
+                    .zip(valid.iter())
+                    .filter(|(_, there)| *there)
+                    .map(|(x, _)| i128::from(*x).abs())
+                    .sum::<i128>(),
+            }
+        })
+        .sum();
+    check_bound(name, total)?;
     Ok(values)
 }
 

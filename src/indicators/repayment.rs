@@ -49,26 +49,36 @@ impl Installments {
     ) -> Result<Installments, IndicatorError> {
         let loan_ids = df.column("loan_id")?.str()?;
         let fund_ids = df.column("fund_id")?.str()?;
-        // The ids are looked up on one core while the days and amounts are read on the other
-        // (each a pass over every installment; the loan families wait on them).
-        let ((loan, fund), days_and_amounts) = rayon::join(
+        // Four passes over every installment, taken by whichever core is free (the loan
+        // families wait on them): the loans' and the funds' ids looked up, the days read and
+        // placed in their quarters, the amounts read.
+        let ((loan, fund), (days_read, amounts)) = rayon::join(
             || {
                 rayon::join(
                     || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()).collect(),
                     || columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))).collect(),
                 )
             },
-            || -> Result<_, IndicatorError> {
-                let due_on = columns::days(df, "due_on")?;
-                let paid_on = columns::days(df, "paid_on")?;
-                let qdue = due_on.iter().map(|d| days.raw(*d)).collect();
-                let qpaid = paid_on.iter().map(|d| days.raw(*d)).collect();
-                let due = columns::ints(df, "due_amount")?;
-                let paid = columns::ints(df, "paid_amount")?;
-                Ok((due_on, paid_on, qdue, qpaid, due, paid))
+            || {
+                rayon::join(
+                    || -> Result<_, IndicatorError> {
+                        let due_on = columns::days(df, "due_on")?;
+                        let paid_on = columns::days(df, "paid_on")?;
+                        let qdue = due_on.iter().map(|d| days.raw(*d)).collect();
+                        let qpaid = paid_on.iter().map(|d| days.raw(*d)).collect();
+                        Ok((due_on, paid_on, qdue, qpaid))
+                    },
+                    || -> Result<_, IndicatorError> {
+                        Ok((
+                            columns::ints(df, "due_amount")?,
+                            columns::ints(df, "paid_amount")?,
+                        ))
+                    },
+                )
             },
         );
-        let (due_on, paid_on, qdue, qpaid, due, paid) = days_and_amounts?;
+        let (due_on, paid_on, qdue, qpaid) = days_read?;
+        let (due, paid) = amounts?;
         Ok(Installments {
             loan,
             fund,

@@ -179,7 +179,11 @@ mod tests {
             x ^= x << 17;
             let bits = (x % 97) as u32;
             let mantissa = i128::from(x >> 1) << (bits.min(32)) >> (x % 64);
-            let mantissa = if x.is_multiple_of(3) { -mantissa } else { mantissa };
+            let mantissa = if x.is_multiple_of(3) {
+                -mantissa
+            } else {
+                mantissa
+            };
             let scale = (x % 29) as u32;
             if let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, scale) {
                 cases.push(d);
