@@ -92,7 +92,63 @@ impl Renderer {
             tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
             &mut pixmap.as_mut(),
         );
-        let png = pixmap.encode_png().map_err(|e| png_err(e.to_string()))?;
+        let png = encode(pixmap).map_err(|e| png_err(e.to_string()))?;
         Ok(Drawn { svg: outlined, png })
+    }
+}
+
+/// The PNG file of a rendered chart: 8-bit RGBA, each row filtered as suits it best, DEFLATE at
+/// level 2. The default level (6, through `tiny_skia`'s `encode_png`, which also copied the
+/// pixmap to demultiply it) took a fifth of the report stage at scale 1; level 2 makes files
+/// 6% larger (436 against 412 KB for the 8 charts) in ~10 ms less; the `png` crate's fast
+/// setting saves ~6 ms more but makes them 2.5 times as large.
+fn encode(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (width, height) = (pixmap.width(), pixmap.height());
+    // Colours as a PNG holds them, not premultiplied by their opacity.
+    let pixels = pixmap.take_demultiplied();
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(2));
+    encoder.set_filter(png::Filter::Adaptive);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_png_holds_the_pixels_tiny_skia_would_have_written() {
+        // Nothing opaque: every pixel is premultiplied by an opacity below 1, so a PNG of
+        // pixels not demultiplied would differ; and text.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">
+            <rect width="120" height="60" fill="#f4f1e8" fill-opacity="0.5"/>
+            <rect x="10" y="10" width="50" height="40" fill="#1f77b4" fill-opacity="0.6"/>
+            <path d="M0 55 L120 5" stroke="#d62728" stroke-width="3" stroke-opacity="0.4"/>
+            <text x="64" y="40" font-size="14" font-family="Vazirmatn">صندوق 12</text>
+        </svg>"##;
+        let renderer = Renderer::new();
+        let tree = usvg::Tree::from_str(svg, &renderer.options).unwrap();
+        let mut pixmap = tiny_skia::Pixmap::new(120, 60).unwrap();
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
+        let theirs = tiny_skia::Pixmap::decode_png(&pixmap.encode_png().unwrap()).unwrap();
+        let ours = tiny_skia::Pixmap::decode_png(&encode(pixmap).unwrap()).unwrap();
+        assert_eq!((ours.width(), ours.height()), (120, 60));
+        assert_eq!(ours.data(), theirs.data());
+        assert!(
+            ours.pixels()
+                .iter()
+                .any(|p| p.alpha() < 255 && p.blue() > p.red()),
+            "the fill is drawn"
+        );
     }
 }
