@@ -181,7 +181,8 @@ pub struct RunFacts<'a> {
     pub others: &'a [(String, String)],
     /// The earlier run whose outputs it kept, when nothing had changed.
     pub unchanged_since: Option<&'a str>,
-    /// The output files when already listed and hashed (a kept run's); else they are read.
+    /// The output files when already listed and hashed (a kept run's, or [`EarlyHashes`]); else
+    /// they are read.
     pub outputs: Option<&'a [FileRecord]>,
     /// The ingest report whose counts are this run's: the lake's when its ingest finished or it
     /// kept an unchanged run's outputs; `None` when ingest failed (the lake left in place is
@@ -235,20 +236,66 @@ pub(crate) fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
 /// Every regular file under `dir` (symbolic links are not followed), sorted, with size and
 /// sha256; files that cannot be read are left out.
 pub fn files_under(dir: &Path) -> Vec<FileRecord> {
-    walk_files(dir, true)
+    walk_files(dir, true, true)
 }
+
+/// The folders of a run's outputs, in the order the manifest lists them.
+const OUTPUT_FOLDERS: [&str; 4] = ["lake", "feedback", "indicators", "reports"];
 
 /// The files of a run's outputs (`lake/`, `feedback/`, `indicators/`, `reports/`), paths from
 /// `out`; hidden entries (a stage's temporary folders) are not outputs.
 pub fn outputs_of(out: &Path) -> Vec<FileRecord> {
-    let mut outputs = Vec::new();
-    for stage in ["lake", "feedback", "indicators", "reports"] {
-        for mut f in walk_files(&out.join(stage), false) {
-            f.path = format!("{stage}/{}", f.path);
-            outputs.push(f);
+    EarlyHashes::default().outputs(out)
+}
+
+/// The files of one output folder, paths from `out`, hashed on every core or on this thread.
+fn folder_outputs(out: &Path, folder: &str, every_core: bool) -> Vec<FileRecord> {
+    let mut files = walk_files(&out.join(folder), false, every_core);
+    for f in &mut files {
+        f.path = format!("{folder}/{}", f.path);
+    }
+    files
+}
+
+/// Output folders hashed on threads of their own as soon as their stage is over, while the
+/// next stage runs: no later stage writes into them, and the stages after ingest leave a core
+/// idle part of the time, so the manifest does not wait after the last stage for the whole
+/// output to be hashed (the lake and the indicators are 34 MB at scale 1: ~25 ms).
+#[derive(Default)]
+pub struct EarlyHashes {
+    started: Vec<(&'static str, std::thread::JoinHandle<Vec<FileRecord>>)>,
+}
+
+impl EarlyHashes {
+    /// Starts hashing `<out>/<folder>` (`lake`, `feedback` or `indicators`: a folder no later
+    /// stage writes). Where no thread can be started, the folder is hashed with the rest.
+    pub fn start(&mut self, out: &Path, folder: &'static str) {
+        let out = out.to_owned();
+        let spawned = std::thread::Builder::new()
+            .name("sandogh-hash".into())
+            .spawn(move || folder_outputs(&out, folder, false));
+        if let Ok(handle) = spawned {
+            self.started.push((folder, handle));
         }
     }
-    outputs
+
+    /// The run's outputs, as [`outputs_of`] lists them: the folders hashed early as they were
+    /// when their stage ended, the others now.
+    pub fn outputs(mut self, out: &Path) -> Vec<FileRecord> {
+        let mut outputs = Vec::new();
+        for folder in OUTPUT_FOLDERS {
+            let early = self
+                .started
+                .iter()
+                .position(|(f, _)| *f == folder)
+                .map(|i| self.started.swap_remove(i).1);
+            match early.map(std::thread::JoinHandle::join) {
+                Some(Ok(files)) => outputs.extend(files),
+                _ => outputs.extend(folder_outputs(out, folder, true)),
+            }
+        }
+        outputs
+    }
 }
 
 /// Entries under an input folder that are not regular files or folders (symbolic links with
@@ -308,10 +355,10 @@ pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
     ))
 }
 
-/// The regular files under `dir` with their sizes and hashes, sorted by path. The files are
-/// hashed on every core: a run hashes its inputs before it starts reading them, and its
-/// outputs after the last stage, so both waits are as long as the hashing.
-fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
+/// The regular files under `dir` with their sizes and hashes, sorted by path, hashed on every
+/// core (a run hashes its inputs before it starts reading them) or on this thread alone
+/// ([`EarlyHashes`], beside a stage that has the cores).
+fn walk_files(dir: &Path, hidden: bool, every_core: bool) -> Vec<FileRecord> {
     use rayon::prelude::*;
     let mut listed: Vec<(String, PathBuf)> = Vec::new();
     walk(dir, hidden, &mut |rel, path, kind| {
@@ -320,17 +367,19 @@ fn walk_files(dir: &Path, hidden: bool) -> Vec<FileRecord> {
         }
     });
     listed.sort_by(|a, b| a.0.cmp(&b.0));
-    listed
-        .into_par_iter()
-        .filter_map(|(rel, path)| {
-            let (size, sha256) = sha256_of(&path).ok()?;
-            Some(FileRecord {
-                path: rel,
-                size,
-                sha256,
-            })
+    let record = |(rel, path): (String, PathBuf)| {
+        let (size, sha256) = sha256_of(&path).ok()?;
+        Some(FileRecord {
+            path: rel,
+            size,
+            sha256,
         })
-        .collect()
+    };
+    if every_core {
+        listed.into_par_iter().filter_map(record).collect()
+    } else {
+        listed.into_iter().filter_map(record).collect()
+    }
 }
 
 /// Whether a run's ingest finished (exit 0 or 3), so the lake's counts are its own.

@@ -502,6 +502,8 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         None
     };
     let mut stages: Vec<StageRecord> = Vec::new();
+    // Each stage's folder is hashed for the manifest once the stage is over, beside the next.
+    let mut early = crate::manifest::EarlyHashes::default();
     let exit = match &unchanged {
         Some(kept) => {
             obs.unchanged(&kept.run_id);
@@ -531,11 +533,14 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
             let mut exit = timed(Stage::Ingest, &|| {
                 ingest(&input, &out, &pipeline, cache.as_ref(), obs)
             });
+            early.start(&out, "lake");
             // The offices' corrections need only ingest's outcome: they are written even when
             // the indicators cannot be (a lake whose rows were all rejected). A failure here
             // does not keep the managers' reports from being written, but the run fails.
             let corrected = if exit.goes_on() {
-                timed(Stage::Feedback, &|| feedback(&out, &pipeline, &langs, obs))
+                let corrected = timed(Stage::Feedback, &|| feedback(&out, &pipeline, &langs, obs));
+                early.start(&out, "feedback");
+                corrected
             } else {
                 Exit::Ok
             };
@@ -544,6 +549,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
                 let computed = timed(Stage::Indicators, &|| {
                     indicators(&out, &pipeline, last, obs)
                 });
+                early.start(&out, "indicators");
                 if computed == Exit::Ok {
                     let short = crate::manifest::short_fingerprint(&fingerprint);
                     let reported = timed(Stage::Report, &|| {
@@ -578,6 +584,10 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
     let ingest_report = (crate::manifest::ingest_finished(&stages) || since.is_some())
         .then(|| crate::manifest::read_ingest_report(&out))
         .flatten();
+    let outputs = match &unchanged {
+        Some(kept) => kept.outputs.clone(),
+        None => early.outputs(&out),
+    };
     let facts = RunFacts {
         run_id: &run_id,
         started: &started,
@@ -591,7 +601,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         inputs: &inputs,
         others: &others,
         unchanged_since: since.as_deref(),
-        outputs: unchanged.as_ref().map(|k| k.outputs.as_slice()),
+        outputs: Some(outputs.as_slice()),
         ingest_report: ingest_report.as_ref(),
     };
     let manifest = crate::manifest::write(&facts).map_err(|e| {

@@ -411,6 +411,38 @@ fn every_run_writes_a_manifest_of_its_inputs_stages_and_outputs() {
         csv["sha256"],
         sha256_hex(&out.join("indicators/indicators.csv"))
     );
+    // Every file of the four output folders is listed once, in order, with its size and hash
+    // as it is on disk (the lake, feedback and indicators folders are hashed while the next
+    // stage runs).
+    let listed: Vec<(String, u64, String)> = m["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .map(|o| {
+            (
+                o["path"].as_str().expect("path").to_owned(),
+                o["size"].as_u64().expect("size"),
+                o["sha256"].as_str().expect("sha256").to_owned(),
+            )
+        })
+        .collect();
+    let mut on_disk = Vec::new();
+    for folder in ["lake", "feedback", "indicators", "reports"] {
+        let mut in_folder: Vec<(String, u64, String)> = files(&out.join(folder))
+            .into_iter()
+            .map(|(rel, bytes)| {
+                (
+                    format!("{folder}/{}", rel.to_string_lossy()),
+                    bytes.len() as u64,
+                    sha256_hex(&out.join(folder).join(&rel)),
+                )
+            })
+            .collect();
+        in_folder.sort();
+        on_disk.extend(in_folder);
+    }
+    assert!(on_disk.len() > 20, "{on_disk:?}");
+    assert_eq!(listed, on_disk);
     // `sandogh runs` lists it.
     let listed = sandogh()
         .args(["runs", "--out"])
