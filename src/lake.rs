@@ -379,6 +379,70 @@ pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
 /// Threads that flush a tree's files ([`sync_tree`]).
 const FLUSHERS: usize = 8;
 
+/// Files flushed to the disk on a thread of their own as soon as they are complete, while the
+/// rest of a staged output is still being written: [`commit`]'s flush then finds them on the
+/// disk already (flushing the scale-1 lake's 58 files took ~11 ms at its commit with both
+/// cores idle; flushing them again, ~2 ms). A failed flush fails the output, as [`commit`]'s
+/// would: a file the system could not write is not moved into place.
+pub struct EarlyFlush {
+    /// The staged output's folder, named if the flushing thread stops unexpectedly.
+    dir: PathBuf,
+    files: Option<std::sync::mpsc::Sender<PathBuf>>,
+    flusher: Option<std::thread::JoinHandle<Result<(), LakeError>>>,
+}
+
+impl EarlyFlush {
+    /// Starts the flushing thread for the files of the staged output `dir`; where no thread
+    /// can be started, its files are left to [`commit`].
+    pub fn start(dir: &Path) -> EarlyFlush {
+        let (files, complete) = std::sync::mpsc::channel::<PathBuf>();
+        let spawned = std::thread::Builder::new()
+            .name("sandogh-flush".into())
+            .spawn(move || {
+                for path in complete {
+                    std::fs::File::open(&path)
+                        .and_then(|f| f.sync_all())
+                        .map_err(io("cannot flush", &path))?;
+                }
+                Ok(())
+            });
+        match spawned {
+            Ok(flusher) => EarlyFlush {
+                dir: dir.to_owned(),
+                files: Some(files),
+                flusher: Some(flusher),
+            },
+            Err(_) => EarlyFlush {
+                dir: dir.to_owned(),
+                files: None,
+                flusher: None,
+            },
+        }
+    }
+
+    /// Hands over a complete file to be flushed.
+    pub fn flush(&self, path: &Path) {
+        if let Some(files) = &self.files {
+            // A flusher that stopped on an error reports it at `finish`.
+            let _ = files.send(path.to_owned());
+        }
+    }
+
+    /// Waits until every file handed over is flushed; the first failure, if any.
+    pub fn finish(mut self) -> Result<(), LakeError> {
+        drop(self.files.take());
+        match self.flusher.take().map(std::thread::JoinHandle::join) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err(LakeError::Io {
+                action: "cannot flush",
+                path: self.dir.clone(),
+                source: std::io::Error::other("the flushing thread stopped unexpectedly"),
+            }),
+        }
+    }
+}
+
 /// The files and folders under `dir`, each folder after its contents, `dir` itself last.
 fn list_tree(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LakeError> {
     for entry in std::fs::read_dir(dir).map_err(io("cannot read", dir))? {
@@ -643,6 +707,29 @@ mod tests {
             assert!(text.contains("/dev/full"), "{text}");
         }
     }
+
+    #[test]
+    fn files_flushed_early_pass_and_a_file_that_cannot_be_flushed_fails_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let fine = dir.path().join("a.parquet");
+        std::fs::write(&fine, b"bytes").unwrap();
+        let flush = EarlyFlush::start(dir.path());
+        flush.flush(&fine);
+        flush.flush(&fine);
+        assert!(flush.finish().is_ok());
+
+        let gone = dir.path().join("gone.parquet");
+        let flush = EarlyFlush::start(dir.path());
+        flush.flush(&gone);
+        flush.flush(&fine);
+        match flush.finish() {
+            Err(LakeError::Io { action, path, .. }) => {
+                assert_eq!((action, path), ("cannot flush", gone));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Every file and folder of a tree is listed once, each folder after what it holds, so
     /// that [`sync_tree`] flushes all of them.
     #[test]

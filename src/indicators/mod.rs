@@ -334,12 +334,21 @@ fn compute_and_write(
     crate::lake::replace_dir(dest, |tmp| -> Result<(), IndicatorError> {
         // The context files are read from the lake and written beside the table, which keeps
         // a core of its own busy only part of the time.
+        // Each file is flushed to the disk as soon as it is complete, while the others are
+        // written ([`crate::lake::EarlyFlush`]).
+        let flush = crate::lake::EarlyFlush::start(tmp);
         let (table_written, context_written) = rayon::join(
-            || output::write(&table, tmp),
-            || context::write(lake, &c.periods, tmp),
+            || output::write(&table, tmp, &flush),
+            || {
+                let files = context::write(lake, &c.periods, tmp)?;
+                files.iter().for_each(|f| flush.flush(f));
+                Ok::<_, IndicatorError>(files)
+            },
         );
+        let flushed = flush.finish();
         table_written?;
         context_written?;
+        flushed?;
         Ok(())
     })?;
     let written = clock.elapsed() - computed - rounded;

@@ -6,7 +6,7 @@ mod csv_text;
 
 use super::{Components, IndicatorKind, Level, INDICATORS};
 use crate::calendar::from_epoch_day;
-use crate::lake::{row_groups, slice_schema, ParquetFile, SliceColumn};
+use crate::lake::{row_groups, slice_schema, EarlyFlush, ParquetFile, SliceColumn};
 use polars::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};
@@ -371,13 +371,24 @@ fn slice<'t>(
 }
 
 /// Writes `indicators.parquet` and `indicators.csv` into `dir`, the two files side by side on
-/// two threads.
-pub fn write(table: &Table, dir: &Path) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
+/// two threads, each handed to `flush` once complete.
+pub fn write(
+    table: &Table,
+    dir: &Path,
+    flush: &EarlyFlush,
+) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
     let parquet = dir.join("indicators.parquet");
     let csv_path = dir.join("indicators.csv");
     let (parquet_done, csv_done) = std::thread::scope(|scope| {
-        let csv_done = scope.spawn(|| write_csv(table, &csv_path));
+        let csv_done = scope.spawn(|| {
+            write_csv(table, &csv_path)?;
+            flush.flush(&csv_path);
+            Ok(())
+        });
         let parquet_done = write_parquet(table, &parquet);
+        if parquet_done.is_ok() {
+            flush.flush(&parquet);
+        }
         let csv_done = csv_done.join().unwrap_or_else(|_| {
             Err(crate::lake::LakeError::Io {
                 action: "cannot write",

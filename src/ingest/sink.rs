@@ -6,7 +6,9 @@
 use super::model::Reject;
 use super::parse::ValueRef;
 use super::validate::{LandedRows, Places};
-use crate::lake::{slice_schema, stored, write_parquet, LakeError, ParquetFile, SliceColumn};
+use crate::lake::{
+    slice_schema, stored, write_parquet, EarlyFlush, LakeError, ParquetFile, SliceColumn,
+};
 use crate::schema::{Kind, Table};
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
@@ -126,13 +128,16 @@ pub fn write_tables(
     // serial (pages compressed and written one after the other), so one encoder left a core
     // idle while the other waited on it; building frames on two threads as well was tried: no
     // faster on 2 cores, and 240 MB more memory.
-    std::thread::scope(|scope| {
+    // Each complete file is flushed to the disk while the others are written.
+    let flush = EarlyFlush::start(lake);
+    let written = std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(ENCODERS);
         let mut encoders = Vec::with_capacity(ENCODERS);
         for _ in 0..ENCODERS {
             let (frames, slices) = std::sync::mpsc::sync_channel::<Slice<'_>>(1);
             senders.push(frames);
-            encoders.push(scope.spawn(move || encode(slices)));
+            let flush = &flush;
+            encoders.push(scope.spawn(move || encode(slices, flush)));
         }
         let mut built = Ok(());
         'parts: for (p, (table, rows, county, picked)) in parts.into_iter().enumerate() {
@@ -177,15 +182,24 @@ pub fn write_tables(
         built?;
         written.sort();
         Ok(written)
-    })
+    });
+    // Every file handed over is flushed (or failed) before the lake can be committed.
+    let flushed = flush.finish();
+    let written = written?;
+    flushed?;
+    Ok(written)
 }
 
 /// Threads that encode and write the lake's files while this one builds their frames.
 const ENCODERS: usize = 2;
 
-/// Writes the slices that arrive, each partition's in order, into their files; returns the
-/// files. Stops at the first error (the sender then sees the channel closed).
-fn encode(slices: std::sync::mpsc::Receiver<Slice<'_>>) -> Result<Vec<PathBuf>, LakeError> {
+/// Writes the slices that arrive, each partition's in order, into their files, each handed to
+/// `flush` once complete; returns the files. Stops at the first error (the sender then sees
+/// the channel closed).
+fn encode(
+    slices: std::sync::mpsc::Receiver<Slice<'_>>,
+    flush: &EarlyFlush,
+) -> Result<Vec<PathBuf>, LakeError> {
     let mut written = Vec::new();
     let mut open: Option<ParquetFile> = None;
     for slice in slices {
@@ -195,7 +209,9 @@ fn encode(slices: std::sync::mpsc::Receiver<Slice<'_>>) -> Result<Vec<PathBuf>, 
         };
         file.write(&slice.columns)?;
         if slice.last {
-            written.push(file.finish()?);
+            let path = file.finish()?;
+            flush.flush(&path);
+            written.push(path);
         } else {
             open = Some(file);
         }
