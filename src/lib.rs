@@ -18,6 +18,7 @@ pub mod lock;
 pub mod manifest;
 pub mod memory;
 pub mod plan;
+pub(crate) mod queue;
 pub mod report;
 pub mod run;
 pub mod sample;

@@ -221,7 +221,7 @@ pub fn ingest_with(
         });
         (i, outcome)
     };
-    let mut done = largest_first(queue, read_one);
+    let mut done = crate::queue::largest_first(queue, read_one);
     done.sort_by_key(|(i, _)| *i);
     if let Some(w) = watch {
         w.forget_gone(&done.iter().map(|(_, f)| f.found.rel.as_str()).collect());
@@ -282,32 +282,6 @@ pub fn ingest_with(
         timings,
         from_cache: from_cache.into_inner(),
     })
-}
-
-/// Runs `work` on every item of `queue` on every core of the pool, each core taking the next
-/// item in the queue's order as soon as it is free; returns the results in the order they were
-/// done. With the largest files first, the last file to finish is a small one. (A parallel
-/// iterator splits the queue in halves up front instead: one core read the four largest files
-/// and the other the rest, and at scale 1 the first core read its last file alone for
-/// 50 ms.)
-fn largest_first<T: Send, R: Send>(queue: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let count = queue.len();
-    let queue = std::sync::Mutex::new(queue.into_iter());
-    let done = std::sync::Mutex::new(Vec::with_capacity(count));
-    // Neither lock is held while an item is worked on, so neither can be poisoned by it.
-    let next = || queue.lock().unwrap_or_else(|p| p.into_inner()).next();
-    rayon::scope(|scope| {
-        for _ in 0..rayon::current_num_threads().min(count) {
-            scope.spawn(|_| {
-                while let Some(item) = next() {
-                    let result = work(item);
-                    done.lock().unwrap_or_else(|p| p.into_inner()).push(result);
-                }
-            });
-        }
-    });
-    done.into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The row lookups and limits of a pipeline.

@@ -182,8 +182,9 @@ fn write_all(
         training,
     };
     // Every chart of every language is drawn, and every workbook built, on the thread pool
-    // (PNG encoding is most of the stage); the files are then written in a fixed order.
-    use rayon::prelude::*;
+    // (PNG encoding is most of the stage), the workbooks first: each is two charts' work, and
+    // when they came last of their language's jobs one core zipped the last workbook alone
+    // at the end. The files are then written in a fixed order.
     let built: Vec<(Lang, Vec<charts::ChartData>)> = langs
         .iter()
         .map(|&lang| (lang, charts::build(&chart_inputs, lang)))
@@ -197,22 +198,30 @@ fn write_all(
                 .chain(std::iter::once((l, None)))
         })
         .collect();
-    let done: Vec<Made> = jobs
-        .par_iter()
-        .map(|&(l, chart)| {
-            let (lang, charts) = &built[l];
-            match chart {
-                Some(c) => Ok(Made::Chart(
-                    renderer.draw(&charts[c].name, &svg::render(&charts[c]))?,
-                )),
-                None => excel::workbook(inp, *lang, charts)
-                    .map(Made::Workbook)
-                    .map_err(|source| ReportError::Xlsx {
-                        lang: lang.code(),
-                        source,
-                    }),
-            }
-        })
+    let mut queue: Vec<usize> = (0..jobs.len()).collect();
+    queue.sort_by_key(|&j| jobs[j].1.is_some());
+    let mut made = crate::queue::largest_first(queue, |j| {
+        let (l, chart) = jobs[j];
+        let (lang, charts) = &built[l];
+        let one = match chart {
+            Some(c) => renderer
+                .draw(&charts[c].name, &svg::render(&charts[c]))
+                .map(Made::Chart)
+                .map_err(ReportError::from),
+            None => excel::workbook(inp, *lang, charts)
+                .map(Made::Workbook)
+                .map_err(|source| ReportError::Xlsx {
+                    lang: lang.code(),
+                    source,
+                }),
+        };
+        (j, one)
+    });
+    // The first error in the jobs' order is the one reported.
+    made.sort_by_key(|(j, _)| *j);
+    let done: Vec<Made> = made
+        .into_iter()
+        .map(|(_, one)| one)
         .collect::<Result<_, ReportError>>()?;
     let mut files = Vec::new();
     for (&(l, chart), made) in jobs.iter().zip(done) {
