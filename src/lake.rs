@@ -165,8 +165,9 @@ fn parquet_error(
 
 /// A Parquet file written a slice of rows at a time, one row group per slice: a table's
 /// partition never has to be a frame in memory whole. Its pages are encoded by `lake/slice.rs` and
-/// compressed with one zstd context; the file is the one Polars' writer makes of the same rows
-/// in the same row groups, byte for byte.
+/// compressed with one zstd context (one per task when a slice's columns are encoded side by
+/// side); the file is the one Polars' writer makes of the same rows in the same row groups,
+/// byte for byte.
 pub struct ParquetFile {
     path: PathBuf,
     writer: polars::io::parquet::write::BatchedWriter<KeptErrors>,
@@ -201,9 +202,9 @@ impl ParquetFile {
         })
     }
 
-    /// [`ParquetFile::write`] with the slice's columns encoded on every core: for a file written
-    /// beside little else (the indicators table), not for the lake's, whose files are written
-    /// two at a time.
+    /// [`ParquetFile::write`] with the slice's columns encoded as tasks of the thread pool (the
+    /// indicators table, whose writing shares the pool with the CSV beside it), not for the
+    /// lake's files, which two encoder threads write two at a time: the same bytes.
     pub fn write_side_by_side(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
         let options = slice::options(codec().into());
         self.write_pages(columns, |types, _| {
@@ -383,7 +384,9 @@ const FLUSHERS: usize = 8;
 /// rest of a staged output is still being written: [`commit`]'s flush then finds them on the
 /// disk already (flushing the scale-1 lake's 58 files took ~11 ms at its commit with both
 /// cores idle; flushing them again, ~2 ms). A failed flush fails the output, as [`commit`]'s
-/// would: a file the system could not write is not moved into place.
+/// would: a file the system could not write is not moved into place. [`EarlyFlush::finish`]
+/// must be called before the commit, or the flushes' failures are not seen.
+#[must_use = "finish() reports the files that could not be flushed"]
 pub struct EarlyFlush {
     /// The staged output's folder, named if the flushing thread stops unexpectedly.
     dir: PathBuf,

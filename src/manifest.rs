@@ -181,9 +181,8 @@ pub struct RunFacts<'a> {
     pub others: &'a [(String, String)],
     /// The earlier run whose outputs it kept, when nothing had changed.
     pub unchanged_since: Option<&'a str>,
-    /// The output files when already listed and hashed (a kept run's, or [`EarlyHashes`]); else
-    /// they are read.
-    pub outputs: Option<&'a [FileRecord]>,
+    /// The output files, listed and hashed ([`EarlyHashes::outputs`], or a kept run's).
+    pub outputs: &'a [FileRecord],
     /// The ingest report whose counts are this run's: the lake's when its ingest finished or it
     /// kept an unchanged run's outputs; `None` when ingest failed (the lake left in place is
     /// the previous run's, and so are its counts).
@@ -270,6 +269,10 @@ impl EarlyHashes {
     /// Starts hashing `<out>/<folder>` (`lake`, `feedback` or `indicators`: a folder no later
     /// stage writes). Where no thread can be started, the folder is hashed with the rest.
     pub fn start(&mut self, out: &Path, folder: &'static str) {
+        debug_assert!(
+            OUTPUT_FOLDERS.contains(&folder) && self.started.iter().all(|(f, _)| *f != folder),
+            "{folder} is not an output folder, or is hashed twice"
+        );
         let out = out.to_owned();
         let spawned = std::thread::Builder::new()
             .name("sandogh-hash".into())
@@ -430,10 +433,7 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
         }),
         None => serde_json::json!({"file": null, "builtin": true}),
     };
-    let outputs = match facts.outputs {
-        Some(listed) => listed.to_vec(),
-        None => outputs_of(facts.out),
-    };
+
     let manifest = serde_json::json!({
         "run_id": facts.run_id,
         "tool": "sandogh",
@@ -456,7 +456,7 @@ pub fn write(facts: &RunFacts) -> std::io::Result<PathBuf> {
             .and_then(|t| t.get("warnings"))
             .cloned()
             .unwrap_or(serde_json::Value::Null),
-        "outputs": outputs,
+        "outputs": facts.outputs,
     });
     let dir = facts.out.join(RUNS_DIR);
     std::fs::create_dir_all(&dir)?;

@@ -2,10 +2,11 @@
 
 /// Runs `work` on every item of `queue` on every core of the pool, each core taking the next
 /// item in the queue's order as soon as it is free; returns the results in the order they were
-/// done. With the largest items first, the last to finish is a small one. (A parallel
-/// iterator splits the queue in halves up front instead: at scale 1 one core read the four
-/// largest files and the other the rest, and the first read its last file alone for 50 ms.)
-pub fn largest_first<T: Send, R: Send>(queue: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// done. With the largest items first (ingest's files) or the longest (the report's workbooks),
+/// the last to finish is a small one. (A parallel iterator splits the queue in halves up front
+/// instead: at scale 1 one core read the four largest files and the other the rest, and the
+/// first read its last file alone for 50 ms.)
+pub fn in_queue_order<T: Send, R: Send>(queue: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
     let count = queue.len();
     let queue = std::sync::Mutex::new(queue.into_iter());
     let done = std::sync::Mutex::new(Vec::with_capacity(count));
@@ -31,9 +32,20 @@ mod tests {
 
     #[test]
     fn every_item_is_worked_on_once() {
-        let mut done = largest_first((0..100u32).collect(), |i| i * 2);
+        let mut done = in_queue_order((0..100u32).collect(), |i| i * 2);
         done.sort_unstable();
         assert_eq!(done, (0..100u32).map(|i| i * 2).collect::<Vec<_>>());
-        assert!(largest_first(Vec::<u32>::new(), |i| i).is_empty());
+        assert!(in_queue_order(Vec::<u32>::new(), |i| i).is_empty());
+    }
+
+    #[test]
+    fn one_core_takes_the_items_in_the_queue_order() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let queue = vec![5u32, 1, 4, 2, 3];
+        let done = pool.install(|| in_queue_order(queue.clone(), |i| i));
+        assert_eq!(done, queue);
     }
 }

@@ -502,7 +502,8 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         None
     };
     let mut stages: Vec<StageRecord> = Vec::new();
-    // Each stage's folder is hashed for the manifest once the stage is over, beside the next.
+    // The lake's, feedback's and indicators' folders are hashed for the manifest once their
+    // stage is over, beside the next; reports/ after the last.
     let mut early = crate::manifest::EarlyHashes::default();
     let exit = match &unchanged {
         Some(kept) => {
@@ -601,7 +602,7 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         inputs: &inputs,
         others: &others,
         unchanged_since: since.as_deref(),
-        outputs: Some(outputs.as_slice()),
+        outputs: &outputs,
         ingest_report: ingest_report.as_ref(),
     };
     let manifest = crate::manifest::write(&facts).map_err(|e| {

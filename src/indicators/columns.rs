@@ -28,16 +28,7 @@ pub fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, IndicatorErr
 fn optional<T: PolarsNumericType>(ca: &ChunkedArray<T>) -> Vec<Option<T::Native>> {
     let mut out = Vec::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
-        let values = arr.values().as_slice();
-        match arr.validity().filter(|v| v.unset_bits() > 0) {
-            None => out.extend(values.iter().map(|v| Some(*v))),
-            Some(valid) => out.extend(
-                values
-                    .iter()
-                    .zip(valid.iter())
-                    .map(|(v, ok)| ok.then_some(*v)),
-            ),
-        }
+        out.extend(arr.iter().map(|v| v.copied()));
     }
     out
 }
@@ -59,18 +50,8 @@ pub fn int_column(df: &DataFrame, name: &str) -> Result<Int64Chunked, IndicatorE
     let values = c.i64()?.clone();
     let total = values
         .downcast_iter()
-        .map(|arr| {
-            let values = arr.values().as_slice();
-            match arr.validity().filter(|v| v.unset_bits() > 0) {
-                None => values.iter().map(|x| i128::from(*x).abs()).sum(),
-                Some(valid) => values
-                    .iter()
-                    .zip(valid.iter())
-                    .filter(|(_, there)| *there)
-                    .map(|(x, _)| i128::from(*x).abs())
-                    .sum::<i128>(),
-            }
-        })
+        .flat_map(|arr| arr.iter().flatten())
+        .map(|x| i128::from(*x).abs())
         .sum();
     check_bound(name, total)?;
     Ok(values)

@@ -332,8 +332,8 @@ fn compute_and_write(
     let table = output::Table::build(&c);
     let rounded = clock.elapsed() - computed;
     crate::lake::replace_dir(dest, |tmp| -> Result<(), IndicatorError> {
-        // The context files are read from the lake and written beside the table, which keeps
-        // a core of its own busy only part of the time.
+        // The context files are read from the lake and written beside the table's two files,
+        // whose work fills the cores only part of the time.
         // Each file is flushed to the disk as soon as it is complete, while the others are
         // written ([`crate::lake::EarlyFlush`]).
         let flush = crate::lake::EarlyFlush::start(tmp);

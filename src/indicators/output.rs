@@ -370,8 +370,10 @@ fn slice<'t>(
     builders.par_iter().map(|build| build()).collect()
 }
 
-/// Writes `indicators.parquet` and `indicators.csv` into `dir`, the two files side by side on
-/// two threads, each handed to `flush` once complete.
+/// Writes `indicators.parquet` and `indicators.csv` into `dir`, side by side on the thread pool
+/// (each spreads its own work over it), each handed to `flush` once complete. Both are tasks of
+/// the pool, not threads of their own waiting on it: a thread blocked on work that only the
+/// pool's workers can do would wait forever where the pool has a single worker.
 pub fn write(
     table: &Table,
     dir: &Path,
@@ -379,25 +381,18 @@ pub fn write(
 ) -> Result<Vec<PathBuf>, crate::lake::LakeError> {
     let parquet = dir.join("indicators.parquet");
     let csv_path = dir.join("indicators.csv");
-    let (parquet_done, csv_done) = std::thread::scope(|scope| {
-        let csv_done = scope.spawn(|| {
+    let (parquet_done, csv_done) = rayon::join(
+        || {
+            write_parquet(table, &parquet)?;
+            flush.flush(&parquet);
+            Ok::<_, crate::lake::LakeError>(())
+        },
+        || {
             write_csv(table, &csv_path)?;
             flush.flush(&csv_path);
-            Ok(())
-        });
-        let parquet_done = write_parquet(table, &parquet);
-        if parquet_done.is_ok() {
-            flush.flush(&parquet);
-        }
-        let csv_done = csv_done.join().unwrap_or_else(|_| {
-            Err(crate::lake::LakeError::Io {
-                action: "cannot write",
-                path: csv_path.clone(),
-                source: std::io::Error::other("the CSV writer stopped unexpectedly"),
-            })
-        });
-        (parquet_done, csv_done)
-    });
+            Ok::<_, crate::lake::LakeError>(())
+        },
+    );
     parquet_done?;
     csv_done?;
     Ok(vec![parquet, csv_path])
@@ -428,12 +423,8 @@ fn write_parquet(table: &Table, parquet: &Path) -> Result<(), crate::lake::LakeE
 /// The CSV twin of the table, for spreadsheet programs: a fund code that would start a formula
 /// is written with a leading `'` (see [`crate::text::spreadsheet_safe`]); the Parquet table keeps
 /// it as it landed. County slugs and indicator names come from the program, never from a file.
-///
-/// The rows are formatted by hand ([`csv_text`]) [`CSV_CHUNK_ROWS`] at a time on any free core,
-/// [`CSV_WINDOW`] chunks at once, and written in order: a few MB of text in memory whatever the
-/// table's size.
+/// The rows are formatted by hand ([`csv_text`]) on every core ([`write_in_chunks`]).
 fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeError> {
-    use rayon::prelude::*;
     use std::io::Write;
     let io = |source: std::io::Error| crate::lake::LakeError::Io {
         action: "cannot write",
@@ -455,23 +446,46 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
         .collect();
     let mut file = std::fs::File::create(csv_path).map_err(io)?;
     file.write_all(CSV_HEADER).map_err(io)?;
-    let chunks: Vec<std::ops::Range<usize>> = (0..table.len())
-        .step_by(CSV_CHUNK_ROWS)
-        .map(|start| start..(start + CSV_CHUNK_ROWS).min(table.len()))
+    write_in_chunks(
+        &mut file,
+        table.len(),
+        CSV_CHUNK_ROWS,
+        CSV_WINDOW,
+        |out, i| csv_record(out, table, &days, i),
+    )
+    .map_err(io)
+}
+
+/// Writes rows `0..rows`, each formatted by `row`, into `out` in order: `chunk` rows at a time
+/// are formatted on any free core of the pool, `window` chunks at once, then written, so that
+/// only `window × chunk` rows of text are in memory whatever the number of rows (~10 MB for
+/// `indicators.csv`).
+fn write_in_chunks(
+    out: &mut impl std::io::Write,
+    rows: usize,
+    chunk: usize,
+    window: usize,
+    row: impl Fn(&mut Vec<u8>, usize) + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let chunk = chunk.max(1);
+    let chunks: Vec<std::ops::Range<usize>> = (0..rows)
+        .step_by(chunk)
+        .map(|start| start..(start + chunk).min(rows))
         .collect();
-    for window in chunks.chunks(CSV_WINDOW) {
-        let texts: Vec<Vec<u8>> = window
+    for group in chunks.chunks(window.max(1)) {
+        let texts: Vec<Vec<u8>> = group
             .par_iter()
             .map(|rows| {
                 let mut text = Vec::with_capacity(rows.len() * 96);
                 for i in rows.clone() {
-                    csv_record(&mut text, table, &days, i);
+                    row(&mut text, i);
                 }
                 text
             })
             .collect();
         for text in texts {
-            file.write_all(&text).map_err(io)?;
+            out.write_all(&text)?;
         }
     }
     Ok(())
@@ -481,10 +495,10 @@ fn write_csv(table: &Table, csv_path: &Path) -> Result<(), crate::lake::LakeErro
 const CSV_HEADER: &[u8] =
     b"quarter,period_start,period_end,level,county,fund_id,indicator,value,numerator,denominator\n";
 
-/// Rows of `indicators.csv` formatted together ([`write_csv`]).
+/// Rows of `indicators.csv` formatted together ([`write_in_chunks`]).
 const CSV_CHUNK_ROWS: usize = 16_384;
 
-/// Chunks of `indicators.csv` formatted at once before they are written ([`write_csv`]).
+/// Chunks of `indicators.csv` formatted at once before they are written ([`write_in_chunks`]).
 const CSV_WINDOW: usize = 8;
 
 /// Appends the table's row `i` to `out` as a line of `indicators.csv`.
@@ -509,4 +523,53 @@ fn csv_record(out: &mut Vec<u8>, table: &Table, days: &[(String, String)], i: us
     out.push(b',');
     csv_text::push_figure(out, table.rows.denominators[i]);
     out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(out: &mut Vec<u8>, i: usize) {
+        out.extend_from_slice(format!("row {i}\n").as_bytes());
+    }
+
+    #[test]
+    fn rows_written_in_chunks_come_out_in_order_across_windows() {
+        let whole: Vec<u8> = (0..1000)
+            .flat_map(|i| format!("row {i}\n").into_bytes())
+            .collect();
+        for (chunk, window) in [(7, 3), (1, 1), (1000, 8), (64, 2), (0, 0)] {
+            let mut out = Vec::new();
+            write_in_chunks(&mut out, 1000, chunk, window, numbered).unwrap();
+            assert_eq!(out, whole, "chunks of {chunk}, {window} at once");
+        }
+        let mut none = Vec::new();
+        write_in_chunks(&mut none, 0, 7, 3, numbered).unwrap();
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn chunks_are_written_from_a_task_of_a_one_worker_pool() {
+        // The indicators write the CSV beside the Parquet file as tasks of the pool; with a
+        // single worker, waiting on the pool from outside it would never end.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let (a, b) = pool.install(|| {
+            rayon::join(
+                || {
+                    let mut out = Vec::new();
+                    write_in_chunks(&mut out, 100, 7, 3, numbered).map(|()| out)
+                },
+                || {
+                    let mut out = Vec::new();
+                    write_in_chunks(&mut out, 50, 5, 2, numbered).map(|()| out)
+                },
+            )
+        });
+        let length = |rows: usize| -> usize { (0..rows).map(|i| format!("row {i}\n").len()).sum() };
+        assert_eq!(a.unwrap().len(), length(100));
+        assert_eq!(b.unwrap().len(), length(50));
+    }
 }

@@ -221,7 +221,7 @@ pub fn ingest_with(
         });
         (i, outcome)
     };
-    let mut done = crate::queue::largest_first(queue, read_one);
+    let mut done = crate::queue::in_queue_order(queue, read_one);
     done.sort_by_key(|(i, _)| *i);
     if let Some(w) = watch {
         w.forget_gone(&done.iter().map(|(_, f)| f.found.rel.as_str()).collect());

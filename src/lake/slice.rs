@@ -458,6 +458,11 @@ mod tests {
         let amounts: Vec<Option<i64>> = (0..5000)
             .map(|i| (i % 9 != 0).then_some(i64::from(i) * 1_000_003))
             .collect();
+        // More columns than the pool has threads, for the side-by-side writer.
+        let counties: Vec<Option<&'static str>> = (0..5000)
+            .map(|i| [Some("abhar"), Some("tarom")][i / 2500])
+            .collect();
+        let paid: Vec<Option<i64>> = amounts.iter().rev().copied().collect();
         let dir = tempfile::tempdir().expect("temp dir");
         let polars = dir.path().join("polars.parquet");
         let mut frame = DataFrame::new(
@@ -465,21 +470,36 @@ mod tests {
             vec![
                 Series::new("fund_id".into(), &few).into_column(),
                 Series::new("amount".into(), &amounts).into_column(),
+                Series::new("county".into(), &counties).into_column(),
+                Series::new("paid".into(), &paid).into_column(),
             ],
         )
         .expect("frame");
         super::super::write_parquet(&polars, &mut frame).expect("written by Polars");
-        let ours = dir.path().join("ours.parquet");
         let slice = vec![
             text("fund_id", &few),
             SliceColumn::Plain(Series::new("amount".into(), &amounts).into_column()),
+            text("county", &counties),
+            SliceColumn::Plain(Series::new("paid".into(), &paid).into_column()),
         ];
-        let mut file = ParquetFile::create(&ours, &schema(&slice)).expect("created");
-        file.write(&slice).expect("written");
-        file.finish().expect("finished");
         let bytes = |p: &std::path::Path| std::fs::read(p).expect("read");
-        assert!(bytes(&polars) == bytes(&ours), "the two files differ");
+        // Written on this thread, and with the columns encoded side by side on every core.
+        for side_by_side in [false, true] {
+            let ours = dir.path().join(format!("ours-{side_by_side}.parquet"));
+            let mut file = ParquetFile::create(&ours, &schema(&slice)).expect("created");
+            if side_by_side {
+                file.write_side_by_side(&slice).expect("written");
+            } else {
+                file.write(&slice).expect("written");
+            }
+            file.finish().expect("finished");
+            assert!(
+                bytes(&polars) == bytes(&ours),
+                "the two files differ (side by side: {side_by_side})"
+            );
+        }
     }
+
     /// Each distinct text is listed once, in the order the rows first hold it, whether the rows
     /// share one copy of it or hold copies of their own; names the rows never take are not
     /// listed, and a place past the names is null.

@@ -200,7 +200,7 @@ fn write_all(
         .collect();
     let mut queue: Vec<usize> = (0..jobs.len()).collect();
     queue.sort_by_key(|&j| jobs[j].1.is_some());
-    let mut made = crate::queue::largest_first(queue, |j| {
+    let mut made = crate::queue::in_queue_order(queue, |j| {
         let (l, chart) = jobs[j];
         let (lang, charts) = &built[l];
         let one = match chart {
