@@ -196,8 +196,7 @@ impl ParquetFile {
     /// Writes one slice of rows (columns of the file's schema, in order) as a row group. Its
     /// text columns may come as distinct texts and places ([`SliceColumn::Text`]).
     pub fn write(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
-        let options = slice::options(codec().into());
-        self.write_pages(columns, |types, compressor| {
+        self.write_pages(columns, |types, options, compressor| {
             slice::row_group(columns, types, options, compressor)
         })
     }
@@ -206,19 +205,19 @@ impl ParquetFile {
     /// indicators table, whose writing shares the pool with the CSV beside it), not for the
     /// lake's files, which two encoder threads write two at a time: the same bytes.
     pub fn write_side_by_side(&mut self, columns: &[SliceColumn]) -> Result<(), LakeError> {
-        let options = slice::options(codec().into());
-        self.write_pages(columns, |types, _| {
+        self.write_pages(columns, |types, options, _| {
             slice::row_group_side_by_side(columns, types, options)
         })
     }
 
-    /// Writes the row group whose pages `encode` makes of the file's Parquet types (with the
-    /// file's compressor, if it will).
+    /// Writes the row group whose pages `encode` makes of the file's Parquet types with the
+    /// file's page options (and its compressor, if it will).
     fn write_pages(
         &mut self,
         columns: &[SliceColumn],
         encode: impl FnOnce(
             &[ParquetType],
+            polars_parquet::write::WriteOptions,
             &mut slice::PageCompressor,
         ) -> PolarsResult<Vec<Vec<CompressedPage>>>,
     ) -> Result<(), LakeError> {
@@ -227,7 +226,8 @@ impl ParquetFile {
             return Ok(()); // as Polars' writer does: no empty row group
         }
         let types = self.writer.parquet_schema().fields().to_vec();
-        let written = encode(&types, &mut self.compressor).and_then(|pages| {
+        let options = slice::options(codec().into());
+        let written = encode(&types, options, &mut self.compressor).and_then(|pages| {
             // Row counts fit in u64 on every platform Polars runs on.
             self.writer
                 .write_row_group(u64::try_from(rows).unwrap_or(u64::MAX), &pages)
@@ -352,7 +352,7 @@ pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
     let flush = || loop {
         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Some(path) = paths.get(i) else { return };
-        if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_all()) {
+        if let Err(e) = flush_file(path) {
             if let Ok(mut failed) = failures.lock() {
                 failed.push((i, e));
             }
@@ -375,6 +375,11 @@ pub fn sync_tree(dir: &Path) -> Result<(), LakeError> {
         )(e)),
         None => Ok(()),
     }
+}
+
+/// Flushes a file's data and metadata (or a folder's entries) to the disk.
+fn flush_file(path: &Path) -> std::io::Result<()> {
+    std::fs::File::open(path).and_then(|f| f.sync_all())
 }
 
 /// Threads that flush a tree's files ([`sync_tree`]).
@@ -403,9 +408,7 @@ impl EarlyFlush {
             .name("sandogh-flush".into())
             .spawn(move || {
                 for path in complete {
-                    std::fs::File::open(&path)
-                        .and_then(|f| f.sync_all())
-                        .map_err(io("cannot flush", &path))?;
+                    flush_file(&path).map_err(io("cannot flush", &path))?;
                 }
                 Ok(())
             });
@@ -464,9 +467,7 @@ fn list_tree(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LakeError> {
 
 /// Flushes a folder's entries (names created, renamed or removed in it) to the disk.
 fn sync_dir(dir: &Path) -> Result<(), LakeError> {
-    std::fs::File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(io("cannot flush", dir))
+    flush_file(dir).map_err(io("cannot flush", dir))
 }
 
 /// Swaps the folders `a` and `b` in one step (`renameat2(RENAME_EXCHANGE)`). `Ok(false)` when
