@@ -169,6 +169,16 @@ pub fn parse_amount(cell: &Cell, column_unit: Option<Unit>) -> Result<Option<i64
     let (mantissa, scale, unit) = match cell {
         Cell::Empty => return Ok(None),
         Cell::Int(i) => (i128::from(*i), 0u32, column_unit),
+        // A whole number of rials below 9×10^11 (nearly every amount cell): what the general
+        // path below gives, since `f × 10^4` is then an exact whole `f64` (< 2^53).
+        Cell::Number(f) if (0.0..WHOLE_AMOUNT_BELOW).contains(f) && f.fract() == 0.0 => {
+            let factor = if column_unit == Some(Unit::Toman) {
+                10
+            } else {
+                1
+            };
+            return Ok(Some(*f as i64 * factor));
+        }
         Cell::Number(f) => {
             if !f.is_finite() || f.abs() > 1e18 {
                 return Err("the number is too large to be an amount; check the cell".into());
@@ -216,6 +226,10 @@ pub fn parse_amount(cell: &Cell, column_unit: Option<Unit>) -> Result<Option<i64
         .map(Some)
         .map_err(|_| "the amount is too large to be a real figure; check the cell".into())
 }
+
+/// Whole amounts below this are read from their number cell without the decimal arithmetic of
+/// [`parse_amount`]'s general path (which they pass through unchanged).
+const WHOLE_AMOUNT_BELOW: f64 = 9.0e11;
 
 /// Parses `1,200,000`, `۱٬۲۰۰٬۰۰۰`, `1 200 000 ریال`, `(500)`, `12.5` into (mantissa, scale).
 fn parse_decimal_text(text: &str) -> Result<(i128, u32), String> {
@@ -526,6 +540,32 @@ mod tests {
         assert!(a(text("1.2.3"), None).is_err());
         assert_eq!(a(text("  "), None), Ok(None));
         assert_eq!(a(Cell::Empty, None), Ok(None));
+    }
+
+    #[test]
+    fn whole_number_cells_read_as_their_digits_read() {
+        // Both sides of the shortcut for whole numbers, against the text path's reading.
+        let below = WHOLE_AMOUNT_BELOW as i64;
+        for n in [
+            0,
+            1,
+            7,
+            1_034_000,
+            123_456_789_012,
+            below - 1,
+            below,
+            below + 1,
+            10 * below,
+        ] {
+            for unit in [None, Some(Unit::Rial), Some(Unit::Toman)] {
+                assert_eq!(
+                    parse_amount(&Cell::Number(n as f64), unit),
+                    parse_amount(&text(&n.to_string()), unit),
+                    "{n} {unit:?}"
+                );
+            }
+        }
+        assert_eq!(parse_amount(&Cell::Number(-0.0), None), Ok(Some(0)));
     }
 
     #[test]
