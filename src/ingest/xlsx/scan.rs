@@ -406,6 +406,8 @@ fn read_cells(
         };
         at = if tag.empty {
             tag.end
+        } else if let Some(plain) = plain_v_cell(body, tag.end, s, t, ctx, out) {
+            plain?
         } else if let Some(next) = inline.plain(body, tag.end, index, out) {
             next
         } else if let Some(simple) = simple_cell(body, tag.end, s, t, ctx, out) {
@@ -432,6 +434,67 @@ fn read_cells(
         col = col.saturating_add(1);
     }
     Ok(())
+}
+
+/// A cell whose content is exactly `<v>text</v></c>` with no markup in the text, as Excel,
+/// xlsxwriter and openpyxl write every number and shared-string cell.
+struct PlainV<'a> {
+    /// The `<v>`'s text.
+    text: &'a [u8],
+    /// The text's value when it is 1 to 15 digits and nothing else (see [`whole_number`]).
+    whole: Option<u64>,
+    /// The offset after `</c>`.
+    next: usize,
+}
+
+/// The cell content at `body[from..]` when it is a [`PlainV`], its digits read on the way to
+/// the `<`. [`simple_cell`] reads such a cell to the same value, one element at a time; `None`
+/// sends every other cell there.
+#[inline]
+fn plain_v(body: &[u8], from: usize) -> Option<PlainV<'_>> {
+    const END: &[u8] = b"</v></c>";
+    let rest = body.get(from..)?.strip_prefix(b"<v>")?;
+    let mut n: u64 = 0;
+    let mut len = 0;
+    while let Some(&c) = rest.get(len).filter(|c| c.is_ascii_digit() && len < 15) {
+        n = n * 10 + u64::from(c - b'0');
+        len += 1;
+    }
+    let lt = match rest.get(len) {
+        Some(b'<') => len,
+        _ => len + xml::find_byte(b'<', rest.get(len..)?)?,
+    };
+    if !rest[lt..].starts_with(END) {
+        return None;
+    }
+    Some(PlainV {
+        text: &rest[..lt],
+        whole: (lt == len && len > 0).then_some(n),
+        next: from + 3 + lt + END.len(),
+    })
+}
+
+/// The value of a cell whose content at `body[from..]` is a [`PlainV`], written to `out`, and
+/// the offset after `</c>`: a whole number's digits as read on the way, anything else by
+/// [`v_value`]. `None` for any other content.
+#[inline]
+fn plain_v_cell(
+    body: &[u8],
+    from: usize,
+    s: Option<&[u8]>,
+    t: Option<&[u8]>,
+    ctx: &Context<'_>,
+    out: &mut Cell,
+) -> Option<Result<usize, ScanError>> {
+    let v = plain_v(body, from)?;
+    let read = match (t, v.whole) {
+        (None | Some(b"n"), Some(n)) => {
+            *out = number_cell(n as f64, s, ctx);
+            Ok(())
+        }
+        _ => v_value(v.text, s, t, ctx, out),
+    };
+    Some(read.map(|()| v.next))
 }
 
 /// A cell's start tag: its `r`, `s` and `t` attributes (raw) and where the tag ends.
@@ -1159,6 +1222,56 @@ mod tests {
     }
 
     /// [`cell_value`]'s value of a cell's content.
+    #[test]
+    fn plain_value_cells_read_as_the_one_element_at_a_time_reader_reads_them() {
+        let strings: Vec<std::sync::Arc<str>> = vec!["a".into(), "b".into()];
+        let styles = vec![NumberKind::Number, NumberKind::Date];
+        let ctx = Context {
+            strings: &strings,
+            styles: &styles,
+            date1904: false,
+        };
+        let cells: [(&str, Option<&str>, Option<&str>, bool); 18] = [
+            ("<v>1</v></c>", None, None, true),
+            ("<v>43831</v></c>", Some("1"), None, true),
+            ("<v>43831</v></c>", Some("0"), Some("n"), true),
+            ("<v>1</v></c>", None, Some("s"), true),
+            ("<v>7</v></c>", None, Some("s"), true),
+            ("<v>007</v></c>", None, None, true),
+            ("<v>123456789012345</v></c>", None, None, true),
+            ("<v>1234567890123456</v></c>", None, None, true),
+            ("<v>-3</v></c>", None, None, true),
+            ("<v>2.5</v></c>", Some("1"), None, true),
+            ("<v></v></c>", None, None, true),
+            ("<v>x&amp;y</v></c>", None, Some("str"), true),
+            ("<v>1</v></c>", None, Some("b"), true),
+            ("<v>#N/A</v></c>", None, Some("e"), true),
+            ("<v>1</v></c>", None, Some("inlineStr"), true),
+            ("<v>1</v></c >", None, None, false),
+            ("<v>1</v><f>A1</f></c>", None, None, false),
+            ("<v >1</v></c>", None, None, false),
+        ];
+        for (xml, s, t, plain) in cells {
+            let body = xml.as_bytes();
+            let (s, t) = (s.map(str::as_bytes), t.map(str::as_bytes));
+            let mut out = Cell::Number(-1.0);
+            match plain_v_cell(body, 0, s, t, &ctx, &mut out) {
+                Some(read) => {
+                    assert!(plain, "{xml} is read as a plain value");
+                    let one_pass = one_pass_cell(body, s, t, &ctx).expect(xml);
+                    match (read, one_pass) {
+                        (Ok(end), Ok((cell, one_pass_end))) => {
+                            assert_eq!((out, end), (cell, one_pass_end), "{xml}");
+                        }
+                        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{xml}"),
+                        (a, b) => panic!("{xml}: {a:?} against {b:?}"),
+                    }
+                }
+                None => assert!(!plain, "{xml} is left to the other readers"),
+            }
+        }
+    }
+
     fn general_cell(
         content: &[u8],
         s: Option<&[u8]>,
