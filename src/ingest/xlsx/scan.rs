@@ -161,6 +161,10 @@ pub fn scan<R: Read>(
             return Ok(input.read);
         }
         if xml::starts_element(rest, 0, b"row") {
+            if let Some(len) = rows.read_in_place(rest, ctx, limits, &mut row) {
+                input.pos += len;
+                continue;
+            }
             let Some(len) = row_len(rest) else {
                 if rest.len() > limits.row_bytes {
                     return Err(ScanError::Limit(format!(
@@ -259,6 +263,7 @@ struct RowState {
 }
 
 impl RowState {
+    /// Reads the row element `element` (found whole by [`row_len`]) and emits it.
     fn read(
         &mut self,
         element: &[u8],
@@ -272,13 +277,52 @@ impl RowState {
             Some(r) => row_number(r)?,
             None => self.next,
         };
-        let cells = &mut self.row.cells;
-        cells.clear();
+        self.row.cells.clear();
         if !tag.empty {
             let body = &element[tag.end..];
             let row = RowRef { index, digits: r };
-            read_cells(body, row, ctx, limits, cells, &mut self.inline)?;
+            let cells = &mut self.row.cells;
+            read_cells(body, row, ctx, limits, cells, &mut self.inline, true)?;
         }
+        self.emit(index, emit)
+    }
+
+    /// Reads the row whose start tag begins `rest` (the part's bytes read so far) without
+    /// finding its end first, and emits it: the offset after its end tag. The row's end is
+    /// where its cells end, when every cell was read by the one-pass readers, which look at
+    /// every `<` of the row: the first `</row` in it then is the end that [`row_len`] would
+    /// find. `None`, with nothing emitted, for anything else (a row cut by the end of what is
+    /// read so far, a cell for the general reader, an error), which [`RowState::read`] then
+    /// reads as before, to the same rows or error.
+    fn read_in_place(
+        &mut self,
+        rest: &[u8],
+        ctx: &Context<'_>,
+        limits: ScanLimits,
+        emit: &mut impl FnMut(&Row),
+    ) -> Option<usize> {
+        let tag = xml::tag_at(rest, 0, 3).filter(|t| !t.empty)?;
+        let r = row_reference(tag.attrs);
+        let index = match r {
+            Some(r) => row_number(r).ok()?,
+            None => self.next,
+        };
+        self.row.cells.clear();
+        let body = &rest[tag.end..];
+        let row = RowRef { index, digits: r };
+        let cells = &mut self.row.cells;
+        let end = read_cells(body, row, ctx, limits, cells, &mut self.inline, false).ok()??;
+        let after = tag.end + xml::end_tag_at(body, end, b"row")?;
+        // A row out of order errs before anything is emitted (and only a row that names
+        // itself can be out of order, so the row read again errs alike).
+        self.emit(index, emit).ok()?;
+        Some(after)
+    }
+
+    /// Emits the row just read (row `index`, its cells in `self.row`), after the blank rows
+    /// between it and the last one emitted; a row without values is not emitted yet.
+    fn emit(&mut self, index: u32, emit: &mut impl FnMut(&Row)) -> Result<(), ScanError> {
+        let cells = &mut self.row.cells;
         self.next = index.saturating_add(1);
         while matches!(cells.last(), Some(Cell::Empty)) {
             cells.pop();
@@ -359,6 +403,9 @@ struct RowRef<'a> {
     digits: Option<&'a [u8]>,
 }
 
+/// Reads the cells of a row whose content starts `body`, up to the first `</row` (or the end of
+/// `body`): its offset in `body`, `None` when `body` ends first. With `general` false, a cell
+/// that only the general reader ([`cell_value`]) reads ends the row there with `None`.
 fn read_cells(
     body: &[u8],
     row: RowRef<'_>,
@@ -366,13 +413,14 @@ fn read_cells(
     limits: ScanLimits,
     cells: &mut Vec<Cell>,
     inline: &mut InlineStrings,
-) -> Result<(), ScanError> {
+    general: bool,
+) -> Result<Option<usize>, ScanError> {
     let mut col = 0u32;
     let mut at = 0usize;
     while let Some(lt) = xml::find_byte(b'<', &body[at..]) {
         let i = at + lt;
         if body[i..].starts_with(b"</row") {
-            break;
+            return Ok(Some(i));
         }
         if !xml::starts_element(body, i, b"c") {
             return Err(ScanError::Unsupported(format!(
@@ -412,6 +460,8 @@ fn read_cells(
             next
         } else if let Some(simple) = simple_cell(body, tag.end, s, t, ctx, out) {
             simple?
+        } else if !general {
+            return Ok(None);
         } else {
             let (content, next) = xml::content(body, tag.end, b"c").ok_or("a cut cell")?;
             cell_value(content, s, t, ctx, out)?;
@@ -433,7 +483,7 @@ fn read_cells(
         }
         col = col.saturating_add(1);
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A cell whose content is exactly `<v>text</v></c>` with no markup in the text, as Excel,
@@ -1268,6 +1318,84 @@ mod tests {
                     }
                 }
                 None => assert!(!plain, "{xml} is left to the other readers"),
+            }
+        }
+    }
+
+    /// The rows of a sheet as read before rows were read in place: each row found whole by
+    /// [`row_len`], then read by [`RowState::read`].
+    fn rows_found_whole(xml: &[u8], ctx: &Context<'_>) -> Result<Vec<(u32, Vec<Cell>)>, String> {
+        let from = memmem::find(xml, b"<sheetData>").ok_or("no sheetData")? + 11;
+        let data = &xml[from..];
+        let (mut state, mut rows, mut at) = (RowState::default(), Vec::new(), 0);
+        loop {
+            let i = at + memchr::memchr(b'<', &data[at..]).ok_or("no end")?;
+            if data[i..].starts_with(b"</sheetData") {
+                return Ok(rows);
+            }
+            let len = row_len(&data[i..]).ok_or("the sheet ends inside a row")?;
+            let mut push = |r: &Row| rows.push((r.number, r.cells.clone()));
+            state
+                .read(&data[i..i + len], ctx, LIMITS, &mut push)
+                .map_err(|e| match e {
+                    ScanError::Limit(s) | ScanError::Unsupported(s) => s,
+                })?;
+            at = i + len;
+        }
+    }
+
+    fn rows_read(xml: &[u8], ctx: &Context<'_>) -> Result<Vec<(u32, Vec<Cell>)>, String> {
+        let rows = scan_bytes(xml, ctx, LIMITS)?;
+        Ok(rows.into_iter().map(|r| (r.number, r.cells)).collect())
+    }
+
+    #[test]
+    fn rows_read_in_place_are_the_rows_found_whole() {
+        let strings: Vec<std::sync::Arc<str>> = vec!["a".into(), "b".into()];
+        let styles = vec![NumberKind::Number, NumberKind::Date];
+        let ctx = Context {
+            strings: &strings,
+            styles: &styles,
+            date1904: false,
+        };
+        let kinds = [
+            r#"<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}" s="1"><v>43831</v></c><c r="D{n}" t="s"><v>1</v></c></row>"#,
+            r#"<row r="{n}" spans="1:3"><c r="A{n}" t="inlineStr"><is><t>ABH-{n}</t></is></c><c r="B{n}"><f>A1</f><v>2.5</v></c></row>"#,
+            r#"<row r="{n}"/>"#,
+            r#"<row r="{n}"> <c><v>1</v></c>
+  <c t="str"><v>x&amp;y</v></c> </row >"#,
+            r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><r><t>ri</t></r><r><t>ch</t></r></is></c></row>"#,
+            r#"<row r="{n}"><c r="A{n}"><v><![CDATA[7]]></v></c><c r="C{n}" t="b"><v>1</v></c></row>"#,
+            r#"<row><c t="e"><v>#N/A</v></c></row>"#,
+            r#"<row r="{n}"><c r="A{n}"/><c r="B{n}"><v></v></c></row>"#,
+        ];
+        // Well over two reading chunks, so that rows are cut at the chunks' ends.
+        let mut xml = String::from("<worksheet><sheetData>");
+        let mut n = 1;
+        while xml.len() < 3 * CHUNK {
+            for kind in kinds {
+                xml.push_str(&kind.replace("{n}", &n.to_string()));
+                n += 1;
+            }
+        }
+        xml.push_str("</sheetData></worksheet>");
+        let whole = rows_found_whole(xml.as_bytes(), &ctx).expect("the sheet reads");
+        assert!(whole.len() > 10_000);
+        assert_eq!(rows_read(xml.as_bytes(), &ctx), Ok(whole));
+        // Rows these readers treat alike only when their ends are found alike: a `</row>`
+        // inside a CDATA section, a row end with another name, rows out of order.
+        for odd in [
+            r#"<row r="1"><c t="str"><v><![CDATA[</row>]]></v></c></row>"#,
+            r#"<row r="1"><c><v>1</v></c></rowx></row>"#,
+            r#"<row r="2"><c><v>1</v></c></row><row r="1"><c><v>1</v></c></row>"#,
+        ] {
+            let xml = format!("<worksheet><sheetData>{odd}</sheetData></worksheet>");
+            let found_whole = rows_found_whole(xml.as_bytes(), &ctx);
+            let read = rows_read(xml.as_bytes(), &ctx);
+            match (&found_whole, &read) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{odd}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{odd}: {found_whole:?} against {read:?}"),
             }
         }
     }
