@@ -372,26 +372,34 @@ pub fn decide(
     // Each leaf table's checks, and the warnings between its rows and its parents' (which need
     // only that table's landed rows), side by side.
     let parents_landed = &d.landed;
-    let outcomes: Vec<(Decided, Vec<Note>)> = leaves
+    // A transaction table's funds found in several files are told apart there too.
+    let outcomes: Vec<(Decided, Vec<Note>, Vec<Warning>)> = leaves
         .into_par_iter()
         .map(|(table, rows, mut early, mut gone)| {
             let mut d = Decided::default();
             decide_table(table, rows, &mut early, &mut d, &mut gone, &parents, places);
             let notes = relation_notes(table, parents_landed, &d.landed, &parents, places);
-            (d, notes)
+            let several = d
+                .landed
+                .get(&table)
+                .map(|rows| transactions_in_several_files(table, rows, places))
+                .unwrap_or_default();
+            (d, notes, several)
         })
         .collect();
     let mut notes: Vec<Note> = Vec::new();
-    for (leaf, leaf_notes) in outcomes {
+    let mut several = Vec::new();
+    for (leaf, leaf_notes, leaf_several) in outcomes {
         d.landed.extend(leaf.landed);
         d.rejects.extend(leaf.rejects);
         d.duplicates.extend(leaf.duplicates);
         d.warnings.extend(leaf.warnings);
         notes.extend(leaf_notes);
+        several.extend(leaf_several);
     }
     // Notes of two tables are of different rows: their order is that of the rows, once sorted.
     warn_row_relations(&mut d, notes);
-    warn_transactions_in_several_files(&mut d, places);
+    d.warnings.extend(several);
     d.warnings.sort_by_key(|w| w.origin);
     d.rejects.sort_by_key(|r| r.origin);
     d
@@ -1229,52 +1237,55 @@ fn warn_row_relations(d: &mut Decided, mut notes: Vec<Note>) {
     }
 }
 
+/// The tables of transactions without a key, whose funds are looked for in several files.
+const TRANSACTIONS: [Table; 3] = [Table::Savings, Table::Financing, Table::Trainings];
+
 /// Transaction tables have no key, so the same fund's rows in two files may be one ledger sent
-/// twice: warn (contract §4).
-fn warn_transactions_in_several_files(d: &mut Decided, places: &Places) {
-    for table in [Table::Savings, Table::Financing, Table::Trainings] {
-        let mut files: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
-        let mut first: HashMap<&str, Origin> = HashMap::default();
-        let Some(rows) = d.landed.get(&table) else {
+/// twice: the warnings of `table`'s rows (none for another table; contract §4).
+fn transactions_in_several_files(table: Table, rows: &LandedRows, places: &Places) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if !TRANSACTIONS.contains(&table) {
+        return warnings;
+    }
+    let mut files: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    let mut first: HashMap<&str, Origin> = HashMap::default();
+    let fund_at = idx(table, "fund_id");
+    // A fund's rows mostly follow one another in one file: only a change of fund or file
+    // is looked up.
+    let mut last: Option<(&str, u32)> = None;
+    for r in rows.iter() {
+        let Some(f) = r.values.field(fund_at).as_str() else {
             continue;
         };
-        let fund_at = idx(table, "fund_id");
-        // A fund's rows mostly follow one another in one file: only a change of fund or file
-        // is looked up.
-        let mut last: Option<(&str, u32)> = None;
-        for r in rows.iter() {
-            let Some(f) = r.values.field(fund_at).as_str() else {
-                continue;
-            };
-            if last == Some((f, r.origin.file)) {
-                continue;
-            }
-            last = Some((f, r.origin.file));
-            files.entry(f).or_default().insert(r.origin.file);
-            first.entry(f).or_insert(r.origin);
+        if last == Some((f, r.origin.file)) {
+            continue;
         }
-        for (fund, set) in files.into_iter().filter(|(_, s)| s.len() > 1) {
-            let names: Vec<&str> = set
-                .iter()
-                .filter_map(|&i| places.files.get(i as usize).map(String::as_str))
-                .collect();
-            let origin = first
-                .get(&fund)
-                .copied()
-                .map(|o| Origin { row: 0, ..o })
-                .unwrap_or_default();
-            d.warnings.push(Warning {
-                origin,
-                table: Some(table),
-                field: Some("fund_id"),
-                rule: "fund_in_several_files",
-                message: format!(
-                    "{} rows of fund «{fund}» come from {} files ({}); if they hold the same transactions the fund is counted twice",
-                    table.name(), names.len(), names.join(", ")
-                ),
-            });
-        }
+        last = Some((f, r.origin.file));
+        files.entry(f).or_default().insert(r.origin.file);
+        first.entry(f).or_insert(r.origin);
     }
+    for (fund, set) in files.into_iter().filter(|(_, s)| s.len() > 1) {
+        let names: Vec<&str> = set
+            .iter()
+            .filter_map(|&i| places.files.get(i as usize).map(String::as_str))
+            .collect();
+        let origin = first
+            .get(&fund)
+            .copied()
+            .map(|o| Origin { row: 0, ..o })
+            .unwrap_or_default();
+        warnings.push(Warning {
+            origin,
+            table: Some(table),
+            field: Some("fund_id"),
+            rule: "fund_in_several_files",
+            message: format!(
+                "{} rows of fund «{fund}» come from {} files ({}); if they hold the same transactions the fund is counted twice",
+                table.name(), names.len(), names.join(", ")
+            ),
+        });
+    }
+    warnings
 }
 
 #[cfg(test)]
