@@ -178,18 +178,36 @@ fn extreme_day(lake: &Path, latest: bool) -> Result<i32, IndicatorError> {
 /// Computes every component for every fund, county and the province, in one pass over each
 /// table of the lake.
 pub fn components(lake: &Path, periods: Periods) -> Result<Components, IndicatorError> {
-    let days = DayIndex::new(&periods, extreme_day(lake, false)?);
-    let funds_frame = columns::load(
-        lake,
-        Table::Funds,
-        &["fund_id", "county", "fund_type", "established_on"],
-    )?;
-    let funds = Funds::read(&funds_frame, &days)?;
-    drop(funds_frame);
+    // The savings and loans columns are read from the lake beside the funds and members
+    // (read, then walked on this thread alone); their errors count where they counted when
+    // they were read after them (`?` below, in the same order).
+    let mut members_frame = None;
+    let members_slot = &mut members_frame;
+    let periods_ref = &periods;
+    let (start, (savings_frame, loans_frame)) = rayon::join(
+        move || -> Result<_, IndicatorError> {
+            let days = DayIndex::new(periods_ref, extreme_day(lake, false)?);
+            let funds_frame = columns::load(
+                lake,
+                Table::Funds,
+                &["fund_id", "county", "fund_type", "established_on"],
+            )?;
+            let funds = Funds::read(&funds_frame, &days)?;
+            drop(funds_frame);
+            let members_frame =
+                members_slot.insert(columns::load(lake, Table::Members, &membership::COLUMNS)?);
+            let members = membership::Members::read(members_frame, &funds, &days)?;
+            Ok((days, funds, members))
+        },
+        || {
+            (
+                savings::load(lake),
+                columns::load(lake, Table::Loans, &portfolio::COLUMNS),
+            )
+        },
+    );
+    let (days, funds, members) = start?;
     let mut grid = Grid::new(funds.len(), periods.quarters.len());
-
-    let members_frame = columns::load(lake, Table::Members, &membership::COLUMNS)?;
-    let members = membership::Members::read(&members_frame, &funds, &days)?;
     membership::add(&members, &mut grid);
 
     // Savings and financing need only the funds: they are read beside loans and installments,
@@ -201,12 +219,12 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
     let (side, loan_families) = rayon::join(
         || -> Result<Grid, IndicatorError> {
             let mut side = Grid::new(funds.len(), quarters);
-            savings::add(lake, &funds, &days, &mut side)?;
+            savings::add(&savings_frame?, &funds, &days, &mut side)?;
             financing::add(lake, &funds, &days, &mut side)?;
             Ok(side)
         },
         || -> Result<(), IndicatorError> {
-            let loans_frame = columns::load(lake, Table::Loans, &portfolio::COLUMNS)?;
+            let loans_frame = loans_frame?;
             let mut loans = portfolio::Loans::read(&loans_frame, &funds, &members, &days)?;
             let installments = {
                 let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;

@@ -8,22 +8,30 @@ use super::grid::{Comp, Funds, Grid};
 use super::periods::{clamp0, DayIndex};
 use super::IndicatorError;
 use crate::schema::Table;
-use polars::prelude::DataType;
+use polars::prelude::{DataFrame, DataType};
 use std::path::Path;
 
-/// Adds savings_balance deltas and savings_deposits_q flows of every savings row.
+/// The savings columns the family reads.
+pub const COLUMNS: [&str; 4] = ["fund_id", "date", "amount", "kind"];
+
+/// The savings table's [`COLUMNS`].
+pub fn load(lake: &Path) -> Result<DataFrame, IndicatorError> {
+    columns::load(lake, Table::Savings, &COLUMNS)
+}
+
+/// Adds savings_balance deltas and savings_deposits_q flows of every savings row of `df`
+/// ([`load`]).
 pub fn add(
-    lake: &Path,
+    df: &DataFrame,
     funds: &Funds,
     days: &DayIndex,
     grid: &mut Grid,
 ) -> Result<(), IndicatorError> {
-    let df = columns::load(lake, Table::Savings, &["fund_id", "date", "amount", "kind"])?;
     // The columns are walked side by side, not copied into vectors first (a million rows at
     // scale 1); a fund is looked up once per run of rows of the same fund.
     let fund_ids = df.column("fund_id")?.str()?;
     let dates = df.column("date")?.cast(&DataType::Int32)?;
-    let amounts = columns::int_column(&df, "amount")?;
+    let amounts = columns::int_column(df, "amount")?;
     let kinds = df.column("kind")?.str()?;
     let rows = columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id)))
         .zip(dates.i32()?.iter())
