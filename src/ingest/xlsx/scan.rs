@@ -1178,17 +1178,28 @@ mod tests {
         );
     }
 
+    /// Shared strings `a` and `b`; style 0 a number, style 1 a date.
+    fn two_strings_and_a_date_style() -> (Vec<std::sync::Arc<str>>, Vec<NumberKind>) {
+        (
+            vec!["a".into(), "b".into()],
+            vec![NumberKind::Number, NumberKind::Date],
+        )
+    }
+
+    fn context<'a>(strings: &'a [std::sync::Arc<str>], styles: &'a [NumberKind]) -> Context<'a> {
+        Context {
+            strings,
+            styles,
+            date1904: false,
+        }
+    }
+
     /// Every cell the one-pass reader takes gets the value (and end) the general reader gives;
     /// the others are left to the general reader.
     #[test]
     fn the_one_pass_cell_reader_agrees_with_the_general_one() {
-        let strings: Vec<std::sync::Arc<str>> = vec!["a".into(), "b".into()];
-        let styles = vec![NumberKind::Number, NumberKind::Date];
-        let ctx = Context {
-            strings: &strings,
-            styles: &styles,
-            date1904: false,
-        };
+        let (strings, styles) = two_strings_and_a_date_style();
+        let ctx = context(&strings, &styles);
         let cells: [(&str, Option<&str>, Option<&str>, bool); 14] = [
             ("<v>1</v></c>", None, None, true),
             ("<v>43831</v></c>", Some("1"), None, true),
@@ -1283,13 +1294,8 @@ mod tests {
 
     #[test]
     fn plain_value_cells_read_as_the_one_element_at_a_time_reader_reads_them() {
-        let strings: Vec<std::sync::Arc<str>> = vec!["a".into(), "b".into()];
-        let styles = vec![NumberKind::Number, NumberKind::Date];
-        let ctx = Context {
-            strings: &strings,
-            styles: &styles,
-            date1904: false,
-        };
+        let (strings, styles) = two_strings_and_a_date_style();
+        let ctx = context(&strings, &styles);
         let cells: [(&str, Option<&str>, Option<&str>, bool); 18] = [
             ("<v>1</v></c>", None, None, true),
             ("<v>43831</v></c>", Some("1"), None, true),
@@ -1360,13 +1366,8 @@ mod tests {
 
     #[test]
     fn rows_read_in_place_are_the_rows_found_whole() {
-        let strings: Vec<std::sync::Arc<str>> = vec!["a".into(), "b".into()];
-        let styles = vec![NumberKind::Number, NumberKind::Date];
-        let ctx = Context {
-            strings: &strings,
-            styles: &styles,
-            date1904: false,
-        };
+        let (strings, styles) = two_strings_and_a_date_style();
+        let ctx = context(&strings, &styles);
         let kinds = [
             r#"<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}" s="1"><v>43831</v></c><c r="D{n}" t="s"><v>1</v></c></row>"#,
             r#"<row r="{n}" spans="1:3"><c r="A{n}" t="inlineStr"><is><t>ABH-{n}</t></is></c><c r="B{n}"><f>A1</f><v>2.5</v></c></row>"#,
