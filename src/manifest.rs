@@ -3,7 +3,8 @@
 //! outputs.
 //!
 //! A manifest holds: the tool and its version; the pipeline file and its sha256; every input
-//! file with its size and sha256; each stage with its wall time, exit code and whether it was
+//! file with its size and sha256 (hashed first by an incremental run, which decides from them
+//! whether to run; beside ingest by any other, see [`InputHashes`]); each stage with its wall time, exit code and whether it was
 //! skipped (a stage after a failed one is); the ingest report's row counts, quarantined files
 //! and sheets and the number of warnings (when this run's ingest finished; none otherwise);
 //! every file of the output folder's `lake/`, `feedback/`, `indicators/` and `reports/` after the run
@@ -236,6 +237,42 @@ pub(crate) fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
 /// sha256; files that cannot be read are left out.
 pub fn files_under(dir: &Path) -> Vec<FileRecord> {
     walk_files(dir, true, true)
+}
+
+/// The input files of a run ([`files_under`]), hashed now or on a thread of their own.
+pub enum InputHashes {
+    /// Hashed.
+    Done(Vec<FileRecord>),
+    /// Being hashed beside the stages.
+    Hashing(std::thread::JoinHandle<Vec<FileRecord>>),
+}
+
+impl InputHashes {
+    /// Hashes the files under `input` now when `now` (an incremental run decides from them
+    /// whether to run at all), else on a thread of its own, beside ingest (whose reading of the
+    /// same files is on every core): the run does not wait for them before its first stage.
+    /// Where no thread can be started, they are hashed now.
+    pub fn start(input: &Path, now: bool) -> InputHashes {
+        if !now {
+            let dir = input.to_owned();
+            let spawned = std::thread::Builder::new()
+                .name("sandogh-inputs".into())
+                .spawn(move || walk_files(&dir, true, false));
+            if let Ok(handle) = spawned {
+                return InputHashes::Hashing(handle);
+            }
+        }
+        InputHashes::Done(files_under(input))
+    }
+
+    /// The records, waiting for the thread if it is still hashing (hashed here again if it
+    /// failed).
+    pub fn wait(self, input: &Path) -> Vec<FileRecord> {
+        match self {
+            InputHashes::Done(files) => files,
+            InputHashes::Hashing(handle) => handle.join().unwrap_or_else(|_| files_under(input)),
+        }
+    }
 }
 
 /// The folders of a run's outputs, in the order the manifest lists them.
@@ -566,4 +603,30 @@ pub fn list(out: &Path) -> Vec<RunSummary> {
     }
     runs.sort_by(|a, b| b.run_id.cmp(&a.run_id));
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_hashed_beside_the_stages_are_the_inputs_hashed_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("abhar")).expect("mkdir");
+        std::fs::write(dir.path().join("abhar/a.csv"), "fund_id\nF1\n").expect("write");
+        std::fs::write(dir.path().join("b.xlsx"), [0u8; 70_000]).expect("write");
+        let first = files_under(dir.path());
+        assert_eq!(first.len(), 2);
+        let beside = InputHashes::start(dir.path(), false);
+        assert!(matches!(beside, InputHashes::Hashing(_)));
+        let now = InputHashes::start(dir.path(), true);
+        assert!(matches!(now, InputHashes::Done(_)));
+        for hashes in [beside, now] {
+            let files = hashes.wait(dir.path());
+            assert_eq!(files.len(), first.len());
+            for (a, b) in files.iter().zip(&first) {
+                assert_eq!((&a.path, a.size, &a.sha256), (&b.path, b.size, &b.sha256));
+            }
+        }
+    }
 }

@@ -483,21 +483,38 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         out: &out,
         pipeline_file: pipeline_file.as_deref(),
     });
-    let inputs = crate::manifest::files_under(&input);
+    // An incremental run decides from its inputs' hashes whether to run at all; any other run
+    // hashes them beside ingest (which reads the same files on every core), and needs them
+    // first for the report (which shows the run's fingerprint).
+    let decides = pipeline.incremental && !options.full;
+    let mut hashing = Some(crate::manifest::InputHashes::start(&input, decides));
     let others = crate::manifest::other_entries(&input);
     let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
-    let fingerprint = crate::manifest::fingerprint(&crate::manifest::Depends {
-        pipeline: &pipeline,
-        pipeline_sha256: pipeline_sha256.as_deref(),
-        report_sha256: report_sha256.as_deref(),
-        input: &input,
-        quarter: quarter_text.as_deref(),
-        languages: &codes,
-        inputs: &inputs,
-        others: &others,
-    });
-    let unchanged: Option<Kept> = if pipeline.incremental && !options.full {
-        crate::manifest::unchanged_since(&out, &fingerprint)
+    let fingerprint_of = |inputs: &[crate::manifest::FileRecord]| {
+        crate::manifest::fingerprint(&crate::manifest::Depends {
+            pipeline: &pipeline,
+            pipeline_sha256: pipeline_sha256.as_deref(),
+            report_sha256: report_sha256.as_deref(),
+            input: &input,
+            quarter: quarter_text.as_deref(),
+            languages: &codes,
+            inputs,
+            others: &others,
+        })
+    };
+    let mut known = None;
+    let mut know_inputs = |known: &mut Option<(Vec<crate::manifest::FileRecord>, String)>| {
+        if known.is_none() {
+            let inputs = hashing.take().map(|h| h.wait(&input)).unwrap_or_default();
+            let fingerprint = fingerprint_of(&inputs);
+            *known = Some((inputs, fingerprint));
+        }
+    };
+    let unchanged: Option<Kept> = if decides {
+        know_inputs(&mut known);
+        known
+            .as_ref()
+            .and_then(|(_, fingerprint)| crate::manifest::unchanged_since(&out, fingerprint))
     } else {
         None
     };
@@ -552,7 +569,9 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
                 });
                 early.start(&out, "indicators");
                 if computed == Exit::Ok {
-                    let short = crate::manifest::short_fingerprint(&fingerprint);
+                    know_inputs(&mut known);
+                    let fingerprint = known.as_ref().map_or("", |(_, f)| f.as_str());
+                    let short = crate::manifest::short_fingerprint(fingerprint);
                     let reported = timed(Stage::Report, &|| {
                         report(&out, &pipeline, quarters, &langs, &def, Some(short), obs)
                     });
@@ -579,6 +598,8 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
             });
         }
     }
+    know_inputs(&mut known);
+    let (inputs, fingerprint) = known.unwrap_or_default();
     let since = unchanged.as_ref().map(|k| k.run_id.clone());
     // The counts are this run's only when its ingest finished (or when it kept the outputs of
     // an unchanged run); a failed ingest leaves the previous lake, whose counts are not its.
