@@ -485,9 +485,11 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
     });
     // An incremental run decides from its inputs' hashes whether to run at all; any other run
     // hashes them beside ingest (which reads the same files on every core), and needs them
-    // first for the report (which shows the run's fingerprint).
+    // first for the report (which shows the run's fingerprint). Outputs written inside the
+    // input folder would be listed half-written: such a run hashes its inputs first too.
     let decides = pipeline.incremental && !options.full;
-    let mut hashing = Some(crate::manifest::InputHashes::start(&input, decides));
+    let first = decides || !outside(&out, &input);
+    let mut hashing = Some(crate::manifest::InputHashes::start(&input, first));
     let others = crate::manifest::other_entries(&input);
     let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let fingerprint_of = |inputs: &[crate::manifest::FileRecord]| {
@@ -648,6 +650,15 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
     })
 }
 
+/// Whether the folder `out` is known to lie outside the folder `input` (both exist; false
+/// when either cannot be resolved).
+fn outside(out: &Path, input: &Path) -> bool {
+    match (std::fs::canonicalize(out), std::fs::canonicalize(input)) {
+        (Ok(out), Ok(input)) => !out.starts_with(&input),
+        _ => false,
+    }
+}
+
 /// The exit status an earlier run's manifest recorded (an unknown number is a failure).
 fn exit_of(code: i32) -> Exit {
     Exit::ALL
@@ -659,6 +670,21 @@ fn exit_of(code: i32) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_folder_inside_the_input_folder_is_told() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (input, other) = (dir.path().join("in"), dir.path().join("other"));
+        for d in [input.join("out"), other.clone()] {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        assert!(outside(&other, &input));
+        assert!(!outside(&input.join("out"), &input));
+        assert!(!outside(&input, &input));
+        // Through a relative path with `..` in it, and a folder that is not there.
+        assert!(!outside(&input.join("out/../out"), &input));
+        assert!(!outside(&dir.path().join("missing"), &input));
+    }
 
     #[test]
     fn each_error_kind_has_its_exit_code() {
