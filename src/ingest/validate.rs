@@ -1004,7 +1004,8 @@ fn loan_notes(
     notes.extend(second_notes);
     let mut due_sums = first_sums;
     for (loan, sum) in second_sums {
-        *due_sums.entry(loan).or_insert(0) += sum;
+        let total = due_sums.entry(loan).or_insert(0);
+        *total = total.saturating_add(sum);
     }
     for l in loans.iter() {
         let loan = shown(l.values.at(loan_at));
@@ -1039,12 +1040,12 @@ fn payment_notes<'a>(
         let due = i.values.at(due_at).as_int().unwrap_or(0);
         let parent = match &mut run {
             Some((same, parent, sum)) if *same == loan => {
-                *sum += due;
+                *sum = sum.saturating_add(due);
                 *parent
             }
             _ => {
                 if let Some((done, _, sum)) = run.take() {
-                    *due_sums.entry(done).or_insert(0) += sum;
+                    add_due(&mut due_sums, done, sum);
                 }
                 let parent = parents.get(Table::Loans, &loan);
                 run = Some((loan.clone(), parent, due));
@@ -1069,9 +1070,17 @@ fn payment_notes<'a>(
         }
     }
     if let Some((done, _, sum)) = run.take() {
-        *due_sums.entry(done).or_insert(0) += sum;
+        add_due(&mut due_sums, done, sum);
     }
     (notes, due_sums)
+}
+
+/// Adds `sum` to the dues of `loan`. Sums stop at `i64::MAX` (dues beyond it are absurd, and a
+/// schedule that large is not short of any principal) instead of wrapping round to a negative
+/// sum that would call it short.
+fn add_due<'a>(due_sums: &mut HashMap<Cow<'a, str>, i64>, loan: Cow<'a, str>, sum: i64) {
+    let total = due_sums.entry(loan).or_insert(0);
+    *total = total.saturating_add(sum);
 }
 
 /// Withdrawals that take a member's savings below zero.
@@ -1362,6 +1371,39 @@ mod tests {
             })
             .collect();
         BTreeMap::from([(Table::Savings, landed(rows))])
+    }
+
+    /// Dues that add up past `i64` stop at its largest value, in one half of the installments
+    /// or across the two: no wrap to a negative sum (a short schedule), no overflow panic.
+    #[test]
+    fn dues_past_the_largest_number_are_no_short_schedule() {
+        let mut loan = vec![Value::text("L1"), Value::text("F1"), Value::text("7")];
+        loan.extend([Value::Date(100), Value::Int(1_000), Value::Int(3)]);
+        loan.extend([Value::Null, Value::Null]);
+        let installment = |no: i64| {
+            vec![
+                Value::text("L1"),
+                Value::Int(no),
+                Value::Date(200),
+                Value::Int(i64::MAX / 2 + 1),
+                Value::Null,
+                Value::Int(0),
+            ]
+        };
+        let mut parents: ByTable<Parent> = ByTable::new();
+        let parent = Parent {
+            county: Text::new("abhar".into()),
+            date: Some(100),
+            fund_id: Text::new("F1".into()),
+            origin: Origin::default(),
+        };
+        parents.insert(Table::Loans, "L1".into(), parent);
+        for count in [2, 4] {
+            let loans = landed(vec![loan.clone()]);
+            let installments = landed((1..=count).map(installment).collect());
+            let notes = loan_notes(&loans, &installments, &parents, &Places::default());
+            assert!(notes.is_empty(), "{count} installments: {notes:?}");
+        }
     }
 
     /// Schedules are summed per loan however its installments are spread over the rows, and
