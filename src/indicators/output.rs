@@ -112,6 +112,15 @@ struct Chunk {
     denominators: Vec<Option<Decimal>>,
 }
 
+/// `parts` one after the other, each freed once copied.
+fn joined<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
+    }
+    out
+}
+
 impl<'c> Table<'c> {
     /// Every indicator row of every level, in the table's order.
     ///
@@ -191,19 +200,27 @@ impl<'c> Table<'c> {
                 chunk
             })
             .collect();
-        let total = chunks.iter().map(|ch| ch.keys.len()).sum();
-        let mut rows = Chunk {
-            keys: Vec::with_capacity(total),
-            values: Vec::with_capacity(total),
-            numerators: Vec::with_capacity(total),
-            denominators: Vec::with_capacity(total),
-        };
+        // The quarters' columns put one after the other, each column on a core of its own
+        // (copying the 278k rows at scale 1 and faulting in their memory kept one core ~10 ms);
+        // each quarter's part is freed once copied, as before.
+        let (mut keys, mut values) = (Vec::new(), Vec::new());
+        let (mut numerators, mut denominators) = (Vec::new(), Vec::new());
         for chunk in chunks {
-            rows.keys.extend(chunk.keys);
-            rows.values.extend(chunk.values);
-            rows.numerators.extend(chunk.numerators);
-            rows.denominators.extend(chunk.denominators);
+            keys.push(chunk.keys);
+            values.push(chunk.values);
+            numerators.push(chunk.numerators);
+            denominators.push(chunk.denominators);
         }
+        let ((keys, values), (numerators, denominators)) = rayon::join(
+            || rayon::join(|| joined(keys), || joined(values)),
+            || rayon::join(|| joined(numerators), || joined(denominators)),
+        );
+        let rows = Chunk {
+            keys,
+            values,
+            numerators,
+            denominators,
+        };
         Table { c, codes, rows }
     }
 
