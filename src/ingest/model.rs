@@ -586,6 +586,10 @@ impl Rows {
 
     /// Keeps the rows whose `keep` is true, in order, in the same memory.
     pub fn retain(&mut self, keep: &[bool]) {
+        // Every row kept (as nearly always): nothing to move, and no pass over every column.
+        if keep.get(..self.len()).is_some_and(|k| k.iter().all(|&x| x)) {
+            return;
+        }
         retain_by(&mut self.origins, keep);
         retain_by(&mut self.personal, keep);
         for c in &mut self.columns {
@@ -661,6 +665,30 @@ mod tests {
 
     fn all(r: &Rows) -> Vec<Vec<Value>> {
         r.iter().map(|x| x.to_values()).collect()
+    }
+
+    #[test]
+    fn rows_kept_by_a_mask_whole_short_or_with_gaps() {
+        let three = || {
+            rows(vec![
+                vec![Value::Int(1), Value::text("a")],
+                vec![Value::Int(2), Value::Null],
+                vec![Value::Int(3), Value::text("c")],
+            ])
+        };
+        let kept = |keep: &[bool]| {
+            let mut r = three();
+            r.retain(keep);
+            (r.iter().map(|x| x.origin.row).collect::<Vec<_>>(), all(&r))
+        };
+        assert_eq!(kept(&[true, true, true]), (vec![2, 3, 4], all(&three())));
+        assert_eq!(kept(&[true, true, true, false]).0, vec![2, 3, 4]);
+        // A mask shorter than the rows keeps none past its end.
+        assert_eq!(kept(&[true, true]).0, vec![2, 3]);
+        let (places, values) = kept(&[true, false, true]);
+        assert_eq!(places, vec![2, 4]);
+        assert_eq!(values[1], vec![Value::Int(3), Value::text("c")]);
+        assert_eq!(kept(&[]).0, Vec::<u32>::new());
     }
 
     #[test]
