@@ -1153,9 +1153,10 @@ fn savings_notes(savings: &LandedRows) -> Vec<Note> {
         let Some((fund, member)) = run.first().and_then(|e| members.get(e.0 as usize)) else {
             continue;
         };
-        let mut balance: i64 = 0;
+        // Summed in 128 bits: amounts up to i64's largest, many of them, never wrap round.
+        let mut balance: i128 = 0;
         for &(_, day, withdrawal, i) in run {
-            let amount = rows.field(i as usize, amount_at).as_int().unwrap_or(0);
+            let amount = i128::from(rows.field(i as usize, amount_at).as_int().unwrap_or(0));
             if withdrawal {
                 balance -= amount;
                 if balance < 0 {
@@ -1459,6 +1460,26 @@ mod tests {
                 (Table::Installments, 5, "payment_before_loan"),
             ]
         );
+    }
+
+    #[test]
+    fn balances_past_the_largest_number_do_not_wrap() {
+        let most = i64::MAX;
+        let landed = landed_savings(&[
+            ("F1", "1", 10, most, "deposit"),
+            ("F1", "1", 11, most, "deposit"),
+            ("F1", "1", 12, 5, "withdrawal"),
+            ("F1", "2", 10, most, "withdrawal"),
+            ("F1", "2", 11, most, "withdrawal"),
+        ]);
+        let notes: Vec<(u32, String)> = savings_notes(&landed[&Table::Savings])
+            .into_iter()
+            .map(|(origin, _, _, _, message)| (origin.row, message))
+            .collect();
+        let rows: Vec<u32> = notes.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, vec![5, 6], "{notes:?}");
+        let twice = format!("to -{} rials", 2 * i128::from(most));
+        assert!(notes[1].1.contains(&twice), "{notes:?}");
     }
 
     #[test]
