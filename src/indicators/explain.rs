@@ -389,22 +389,22 @@ fn loan_states(lake: &Path, t: &Target, name: &str) -> PolarsResult<String> {
             continue;
         };
         let rows = by_loan.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        // Sums stop at i64's bounds: a lake whose sums pass them is refused by the indicators
+        // (`columns::SUM_BOUND`), and this listing must not wrap or panic on it either.
+        let sum = |values: &mut dyn Iterator<Item = i64>| values.fold(0i64, i64::saturating_add);
         let total_due = if rows.is_empty() {
             p
         } else {
-            rows.iter().map(|r| r.1).sum()
+            sum(&mut rows.iter().map(|r| r.1))
         };
-        let paid: i64 = rows.iter().map(paid_as_of).sum::<i64>().min(total_due);
+        let paid: i64 = sum(&mut rows.iter().map(paid_as_of)).min(total_due);
         let late: Vec<&InstallmentRow> = rows
             .iter()
             .filter(|r| r.0 <= d && paid_as_of(r) < r.1)
             .collect();
         let days_late = late.iter().map(|r| d - r.0).max().unwrap_or(0);
-        let overdue = late
-            .iter()
-            .map(|r| r.1 - paid_as_of(r))
-            .sum::<i64>()
-            .min(total_due - paid);
+        let overdue = sum(&mut late.iter().map(|r| r.1.saturating_sub(paid_as_of(r))))
+            .min(total_due.saturating_sub(paid));
         let place = match sheets.get(i) {
             Some(sh) => format!(
                 "{} › {sh} › row {}",
