@@ -488,6 +488,9 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
     // first for the report (which shows the run's fingerprint). Outputs written inside the
     // input folder would be listed half-written: such a run hashes its inputs first too.
     let decides = pipeline.incremental && !options.full;
+    // The build that goes into the fingerprint is the one that starts the run (read once per
+    // process), even when the fingerprint is worked out after the stages.
+    let _ = crate::build_id::of_this_executable();
     let first = decides || !outside(&out, &input);
     let mut hashing = Some(crate::manifest::InputHashes::start(&input, first));
     let others = crate::manifest::other_entries(&input);
