@@ -1004,8 +1004,7 @@ fn loan_notes(
     notes.extend(second_notes);
     let mut due_sums = first_sums;
     for (loan, sum) in second_sums {
-        let total = due_sums.entry(loan).or_insert(0);
-        *total = total.saturating_add(sum);
+        add_due(&mut due_sums, loan, sum);
     }
     for l in loans.iter() {
         let loan = shown(l.values.at(loan_at));

@@ -272,19 +272,25 @@ impl RowState {
         emit: &mut impl FnMut(&Row),
     ) -> Result<(), ScanError> {
         let tag = xml::tag_at(element, 0, 3).ok_or("a cut row")?;
-        let r = row_reference(tag.attrs);
-        let index = match r {
-            Some(r) => row_number(r)?,
-            None => self.next,
-        };
+        let row = self.row_of(tag.attrs)?;
         self.row.cells.clear();
         if !tag.empty {
             let body = &element[tag.end..];
-            let row = RowRef { index, digits: r };
             let cells = &mut self.row.cells;
             read_cells(body, row, ctx, limits, cells, &mut self.inline, true)?;
         }
-        self.emit(index, emit)
+        self.emit(row.index, emit)
+    }
+
+    /// The row whose start tag's attributes are `attrs`: the number its `r` gives, else the
+    /// one after the last row's.
+    fn row_of<'a>(&self, attrs: &'a [u8]) -> Result<RowRef<'a>, ScanError> {
+        let digits = row_reference(attrs);
+        let index = match digits {
+            Some(r) => row_number(r)?,
+            None => self.next,
+        };
+        Ok(RowRef { index, digits })
     }
 
     /// Reads the row whose start tag begins `rest` (the part's bytes read so far) without
@@ -303,20 +309,15 @@ impl RowState {
         emit: &mut impl FnMut(&Row),
     ) -> Option<usize> {
         let tag = xml::tag_at(rest, 0, 3).filter(|t| !t.empty)?;
-        let r = row_reference(tag.attrs);
-        let index = match r {
-            Some(r) => row_number(r).ok()?,
-            None => self.next,
-        };
+        let row = self.row_of(tag.attrs).ok()?;
         self.row.cells.clear();
         let body = &rest[tag.end..];
-        let row = RowRef { index, digits: r };
         let cells = &mut self.row.cells;
         let end = read_cells(body, row, ctx, limits, cells, &mut self.inline, false).ok()??;
         let after = tag.end + xml::end_tag_at(body, end, b"row")?;
         // A row out of order errs before anything is emitted (and only a row that names
         // itself can be out of order, so the row read again errs alike).
-        self.emit(index, emit).ok()?;
+        self.emit(row.index, emit).ok()?;
         Some(after)
     }
 
