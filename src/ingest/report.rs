@@ -7,6 +7,7 @@ use super::model::{Origin, Reject};
 use super::validate::{Decided, LandedRows, Places};
 use super::FileOutcome;
 use crate::config::Pipeline;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -470,6 +471,39 @@ fn landed_counties(rows: &LandedRows) -> impl Iterator<Item = (usize, u32, &str)
     })
 }
 
+/// Landed rows of one sheet and county, one after the other: the sheet (file, sheet), the
+/// county and their counts.
+type LandedRun<'a> = ((u32, u32), &'a str, Counts);
+
+/// A table's landed rows counted in runs. A sheet's landed rows come one after the other,
+/// mostly of one county: a run is told by its county's place among the table's counties (a
+/// number, where comparing the names cost a string comparison per row), and ends when the
+/// sheet or the county changes, so the runs are added to their slots with a lookup per run
+/// instead of two per row.
+fn landed_runs<'a>(rows: &'a LandedRows, warned: &BTreeSet<Origin>) -> Vec<LandedRun<'a>> {
+    let mut runs: Vec<LandedRun<'a>> = Vec::new();
+    let mut place_of_run = u32::MAX;
+    for (i, place, county) in landed_counties(rows) {
+        let origin = rows.rows.origin(i);
+        let sheet = (origin.file, origin.sheet);
+        let same = place == place_of_run && runs.last().is_some_and(|(s, _, _)| *s == sheet);
+        if !same {
+            runs.push((sheet, county, Counts::default()));
+            place_of_run = place;
+        }
+        if let Some((_, _, c)) = runs.last_mut() {
+            c.rows_read += 1;
+            c.landed += 1;
+            if !warned.is_empty() && warned.contains(&origin) {
+                c.warned += 1;
+            }
+        }
+    }
+    runs
+}
+
+/// Row counts by sheet and county: the landed rows' (each table's counted on a core of its
+/// own), the rejected and the duplicate rows'.
 fn counts_by_sheet_and_county<'a>(
     decided: &'a Decided,
     rejects: &[Reject],
@@ -490,42 +524,18 @@ fn counts_by_sheet_and_county<'a>(
         c
     }
     let mut out: SheetCounties = HashMap::default();
-    // A sheet's landed rows come one after the other, mostly of one county: they are counted
-    // in a run, and the run is added to its slot when the sheet or county changes (a lookup
-    // per run instead of two per row).
-    let mut run: Option<((u32, u32), &'a str, Counts)> = None;
-    let flush = |out: &mut SheetCounties<'a>, run: Option<((u32, u32), &'a str, Counts)>| {
-        if let Some(((file, sheet), county, counts)) = run {
-            out.entry((file, sheet))
-                .or_default()
-                .entry(Some(county))
-                .or_default()
-                .add(&counts);
-        }
-    };
-    for rows in decided.landed.values() {
-        // The run's county is told by its place among the table's counties (a number, where
-        // comparing the names cost a string comparison per row).
-        let mut place_of_run = u32::MAX;
-        for (i, place, county) in landed_counties(rows) {
-            let origin = rows.rows.origin(i);
-            let sheet = (origin.file, origin.sheet);
-            let same = place == place_of_run && run.as_ref().is_some_and(|(s, _, _)| *s == sheet);
-            if !same {
-                flush(&mut out, run.take());
-                run = Some((sheet, county, Counts::default()));
-                place_of_run = place;
-            }
-            if let Some((_, _, c)) = run.as_mut() {
-                c.rows_read += 1;
-                c.landed += 1;
-                if !warned.is_empty() && warned.contains(&origin) {
-                    c.warned += 1;
-                }
-            }
-        }
+    let tables: Vec<&LandedRows> = decided.landed.values().collect();
+    let runs: Vec<Vec<LandedRun<'a>>> = tables
+        .into_par_iter()
+        .map(|rows| landed_runs(rows, warned))
+        .collect();
+    for (sheet, county, counts) in runs.into_iter().flatten() {
+        out.entry(sheet)
+            .or_default()
+            .entry(Some(county))
+            .or_default()
+            .add(&counts);
     }
-    flush(&mut out, run);
     for r in rejects {
         slot(
             &mut out,

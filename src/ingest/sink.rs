@@ -83,45 +83,55 @@ fn table_slice<'a>(
     Ok(cols)
 }
 
+/// One county's rows of a table: the table, its landed rows, the county ("" for rows with no
+/// county) and the indexes of the county's rows, in order.
+type Part<'a> = (Table, &'a LandedRows, &'a str, Vec<u32>);
+
+/// A table's rows split by county, in the order of the counties' names.
+fn partitions(table: Table, rows: &LandedRows) -> Vec<Part<'_>> {
+    // Rows are gathered by their county's place (a handful), then the partitions are put in
+    // the order of the counties' names; a row with no county place goes to "".
+    let mut by_place: Vec<Vec<u32>> = vec![Vec::new(); rows.counties.len() + 1];
+    for (i, &county) in rows.county.iter().enumerate() {
+        let place = (county as usize).min(rows.counties.len());
+        // Row indexes fit in u32: a run holds far fewer rows than [limits] allow files.
+        by_place[place].push(u32::try_from(i).unwrap_or(u32::MAX));
+    }
+    let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (place, picked) in by_place.into_iter().enumerate() {
+        if picked.is_empty() {
+            continue;
+        }
+        let county = rows.counties.get(place).map_or("", |c| c.as_str());
+        let rows_of_county = by_county.entry(county).or_default();
+        if rows_of_county.is_empty() {
+            *rows_of_county = picked;
+        } else {
+            // Two places of one name (never made by the checks): rows stay in order.
+            rows_of_county.extend(picked);
+            rows_of_county.sort_unstable();
+        }
+    }
+    by_county
+        .into_iter()
+        .map(|(c, picked)| (table, rows, c, picked))
+        .collect()
+}
+
 /// Writes every landed table under `lake`, one file per county partition. Returns the files.
 pub fn write_tables(
     lake: &Path,
     landed: &BTreeMap<Table, LandedRows>,
     places: &Places,
 ) -> Result<Vec<PathBuf>, LakeError> {
+    use rayon::prelude::*;
     let empty = LandedRows::default();
-    let mut parts: Vec<(Table, &LandedRows, &str, Vec<u32>)> = Vec::new();
-    for table in Table::ALL {
-        let rows = landed.get(&table).unwrap_or(&empty);
-        // Rows are gathered by their county's place (a handful), then the partitions are put
-        // in the order of the counties' names; a row with no county place goes to "".
-        let mut by_place: Vec<Vec<u32>> = vec![Vec::new(); rows.counties.len() + 1];
-        for (i, &county) in rows.county.iter().enumerate() {
-            let place = (county as usize).min(rows.counties.len());
-            // Row indexes fit in u32: a run holds far fewer rows than [limits] allow files.
-            by_place[place].push(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-        let mut by_county: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for (place, picked) in by_place.into_iter().enumerate() {
-            if picked.is_empty() {
-                continue;
-            }
-            let county = rows.counties.get(place).map_or("", |c| c.as_str());
-            let rows_of_county = by_county.entry(county).or_default();
-            if rows_of_county.is_empty() {
-                *rows_of_county = picked;
-            } else {
-                // Two places of one name (never made by the checks): rows stay in order.
-                rows_of_county.extend(picked);
-                rows_of_county.sort_unstable();
-            }
-        }
-        parts.extend(
-            by_county
-                .into_iter()
-                .map(|(c, picked)| (table, rows, c, picked)),
-        );
-    }
+    // Each table's rows are split by county on a core of its own.
+    let by_table: Vec<Vec<Part<'_>>> = Table::ALL
+        .into_par_iter()
+        .map(|table| partitions(table, landed.get(&table).unwrap_or(&empty)))
+        .collect();
+    let parts: Vec<Part<'_>> = by_table.into_iter().flatten().collect();
     // Slices of a partition's rows are built on this thread and encoded on [`ENCODERS`] others,
     // one slice ahead of each: a partition goes whole to one encoder (its file is written in
     // order), and partitions are dealt to the encoders in turn. An encoder's work is partly
