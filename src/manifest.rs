@@ -4,7 +4,7 @@
 //!
 //! A manifest holds: the tool and its version; the pipeline file and its sha256; every input
 //! file with its size and sha256 (hashed first by an incremental run, which decides from them
-//! whether to run; beside ingest by any other, see [`InputHashes`]); each stage with its wall time, exit code and whether it was
+//! whether to run; by any other from the bytes ingest read, see [`InputHashes`]); each stage with its wall time, exit code and whether it was
 //! skipped (a stage after a failed one is); the ingest report's row counts, quarantined files
 //! and sheets and the number of warnings (when this run's ingest finished; none otherwise);
 //! every file of the output folder's `lake/`, `feedback/`, `indicators/` and `reports/` after the run
@@ -12,6 +12,7 @@
 //! id (`20261201T231500123Z-0000004242`), so ids sort by time. Manifests are the one output that differs
 //! between two runs of the same inputs (times and ids); the stages' outputs do not.
 
+use crate::ingest::digest::ReadDigests;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -239,38 +240,47 @@ pub fn files_under(dir: &Path) -> Vec<FileRecord> {
     walk_files(dir, true, true)
 }
 
-/// The input files of a run ([`files_under`]), hashed now or on a thread of their own.
+/// The input files of a run ([`files_under`]): hashed before the stages, or listed then and
+/// hashed after ingest from what it read.
 pub enum InputHashes {
     /// Hashed.
     Done(Vec<FileRecord>),
-    /// Being hashed beside the stages.
-    Hashing(std::thread::JoinHandle<Vec<FileRecord>>),
+    /// Listed (path from the input folder, path opened), to be hashed once ingest is over.
+    Listed(Vec<(String, PathBuf)>),
 }
 
 impl InputHashes {
-    /// Hashes the files under `input` now when `now` (an incremental run decides from them
-    /// whether to run at all), else on a thread of its own, beside ingest (whose reading of the
-    /// same files is on every core): the run does not wait for them before its first stage.
-    /// Where no thread can be started, they are hashed now.
+    /// Hashes the files under `input` now, on every core, when `now` (an incremental run
+    /// decides from them whether to run at all). Otherwise only lists them now: after ingest,
+    /// [`InputHashes::records`] takes each file's size and sha256 from the bytes ingest read
+    /// (ingest reads every input anyway; hashing the folder again beside it read each file a
+    /// second time, on a thread that took a core from the reading).
+    ///
+    /// The files are listed before the stages either way. A file that appears while the run
+    /// goes is not listed even if ingest read it, so the next incremental run sees a change and
+    /// runs; listing at the end would list a file no stage read, and the next incremental run
+    /// would keep outputs that never held its rows.
     pub fn start(input: &Path, now: bool) -> InputHashes {
-        if !now {
-            let dir = input.to_owned();
-            let spawned = std::thread::Builder::new()
-                .name("sandogh-inputs".into())
-                .spawn(move || walk_files(&dir, true, false));
-            if let Ok(handle) = spawned {
-                return InputHashes::Hashing(handle);
-            }
+        if now {
+            InputHashes::Done(files_under(input))
+        } else {
+            InputHashes::Listed(list_files(input, true))
         }
-        InputHashes::Done(files_under(input))
     }
 
-    /// The records, waiting for the thread if it is still hashing (hashed here again if it
-    /// failed).
-    pub fn wait(self, input: &Path) -> Vec<FileRecord> {
+    /// The records: for a file ingest read, the size and sha256 of the bytes it read (what the
+    /// outputs came from, even if the file changed after); any other file (not a spreadsheet,
+    /// too large, or ingest stopped first) is hashed here, on every core. A listed file that
+    /// cannot be read any more is left out.
+    pub fn records(self, read: &ReadDigests) -> Vec<FileRecord> {
         match self {
             InputHashes::Done(files) => files,
-            InputHashes::Hashing(handle) => handle.join().unwrap_or_else(|_| files_under(input)),
+            InputHashes::Listed(listed) => {
+                let known = read.take();
+                hash_listed(listed, true, |path| {
+                    known.get(path).map(|d| (d.size, d.hex()))
+                })
+            }
         }
     }
 }
@@ -399,7 +409,12 @@ pub fn reader_key(pipeline: &crate::config::Pipeline) -> Option<String> {
 /// core (a run hashes its inputs before it starts reading them) or on this thread alone
 /// ([`EarlyHashes`], beside a stage that has the cores).
 fn walk_files(dir: &Path, hidden: bool, every_core: bool) -> Vec<FileRecord> {
-    use rayon::prelude::*;
+    hash_listed(list_files(dir, hidden), every_core, |_| None)
+}
+
+/// The regular files under `dir` (symbolic links are not followed), sorted by their path from
+/// `dir`: (that path, the path to open).
+fn list_files(dir: &Path, hidden: bool) -> Vec<(String, PathBuf)> {
     let mut listed: Vec<(String, PathBuf)> = Vec::new();
     walk(dir, hidden, &mut |rel, path, kind| {
         if kind.is_file() {
@@ -407,8 +422,23 @@ fn walk_files(dir: &Path, hidden: bool, every_core: bool) -> Vec<FileRecord> {
         }
     });
     listed.sort_by(|a, b| a.0.cmp(&b.0));
+    listed
+}
+
+/// The records of `listed` files, in order: the size and sha256 that `known` gives for a path,
+/// else the file's own, hashed here (on every core, or on this thread alone); a file that
+/// cannot be read is left out.
+fn hash_listed(
+    listed: Vec<(String, PathBuf)>,
+    every_core: bool,
+    known: impl Fn(&Path) -> Option<(u64, String)> + Sync,
+) -> Vec<FileRecord> {
+    use rayon::prelude::*;
     let record = |(rel, path): (String, PathBuf)| {
-        let (size, sha256) = sha256_of(&path).ok()?;
+        let (size, sha256) = match known(&path) {
+            Some(k) => k,
+            None => sha256_of(&path).ok()?,
+        };
         Some(FileRecord {
             path: rel,
             size,
@@ -610,23 +640,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inputs_hashed_beside_the_stages_are_the_inputs_hashed_first() {
+    fn inputs_recorded_from_ingest_are_the_inputs_hashed_first() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("abhar")).expect("mkdir");
         std::fs::write(dir.path().join("abhar/a.csv"), "fund_id\nF1\n").expect("write");
         std::fs::write(dir.path().join("b.xlsx"), [0u8; 70_000]).expect("write");
+        std::fs::write(dir.path().join("notes.txt"), "not read by ingest").expect("write");
         let first = files_under(dir.path());
-        assert_eq!(first.len(), 2);
-        let beside = InputHashes::start(dir.path(), false);
-        assert!(matches!(beside, InputHashes::Hashing(_)));
+        assert_eq!(first.len(), 3);
+        let listed = InputHashes::start(dir.path(), false);
+        assert!(matches!(listed, InputHashes::Listed(_)));
         let now = InputHashes::start(dir.path(), true);
         assert!(matches!(now, InputHashes::Done(_)));
-        for hashes in [beside, now] {
-            let files = hashes.wait(dir.path());
+        let read = ReadDigests::default();
+        let pipeline = crate::config::Pipeline::default_pipeline();
+        crate::ingest::ingest_with(dir.path(), &pipeline, &|_| {}, None, None, Some(&read))
+            .expect("ingest");
+        // Ingest read both spreadsheets (the .xlsx is not a workbook, and is quarantined after
+        // it was read) and not the notes, which are hashed when the records are made.
+        let recorded = read.take();
+        assert_eq!(recorded.len(), 2, "{recorded:?}");
+        for (path, digest) in &recorded {
+            read.record(path, *digest);
+        }
+        for hashes in [listed, now] {
+            let files = hashes.records(&read);
             assert_eq!(files.len(), first.len());
             for (a, b) in files.iter().zip(&first) {
                 assert_eq!((&a.path, a.size, &a.sha256), (&b.path, b.size, &b.sha256));
             }
         }
+    }
+
+    #[test]
+    fn a_listed_file_is_recorded_as_ingest_read_it_and_a_later_file_is_not_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, "fund_id\nF1\n").expect("write");
+        let listed = InputHashes::start(dir.path(), false);
+        let read = ReadDigests::default();
+        read.record(&a, crate::ingest::digest::Digest::of(b"fund_id\nF1\n"));
+        // Changed after ingest read it, and a file that came after the listing.
+        std::fs::write(&a, "fund_id\nF1\nF2\n").expect("write");
+        std::fs::write(dir.path().join("late.csv"), "fund_id\nF9\n").expect("write");
+        let files = listed.records(&read);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "a.csv");
+        assert_eq!(files[0].size, 11);
+        assert_eq!(
+            files[0].sha256,
+            crate::ingest::digest::Digest::of(b"fund_id\nF1\n").hex()
+        );
     }
 }

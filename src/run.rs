@@ -10,6 +10,7 @@
 use crate::calendar::Quarter;
 use crate::config::Pipeline;
 use crate::ingest::cache::FileCache;
+use crate::ingest::digest::ReadDigests;
 use crate::ingest::{Ingested, Progress};
 use crate::manifest::{Kept, RunFacts, StageRecord};
 use crate::plan::{Flags, Plan, Quarters};
@@ -303,11 +304,13 @@ pub fn ingest(
     out: &Path,
     pipeline: &Pipeline,
     cache: Option<&FileCache>,
+    digests: Option<&ReadDigests>,
     obs: &dyn Observer,
 ) -> Result<Exit, Failure> {
     let progress = |p: Progress| obs.file_read(p);
     let watch = crate::ingest::watch::Watch::open(out, &pipeline.limits);
-    let ingested = crate::ingest::ingest_with(input, pipeline, &progress, cache, Some(&watch))?;
+    let ingested =
+        crate::ingest::ingest_with(input, pipeline, &progress, cache, Some(&watch), digests)?;
     obs.step(Stage::Ingest, "writing the lake");
     let clock = Instant::now();
     let lake = crate::ingest::write(&ingested, out)?;
@@ -484,15 +487,17 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
         pipeline_file: pipeline_file.as_deref(),
     });
     // An incremental run decides from its inputs' hashes whether to run at all; any other run
-    // hashes them beside ingest (which reads the same files on every core), and needs them
-    // first for the report (which shows the run's fingerprint). Outputs written inside the
-    // input folder would be listed half-written: such a run hashes its inputs first too.
+    // lists its inputs now and takes their hashes from the bytes ingest reads (hashing the
+    // folder again beside ingest read every file twice), needed before the report (which
+    // shows the run's fingerprint). Outputs written inside the input folder would be listed
+    // half-written: such a run hashes its inputs first too.
     let decides = pipeline.incremental && !options.full;
     // The build that goes into the fingerprint is the one that starts the run (read once per
     // process), even when the fingerprint is worked out after the stages.
     let _ = crate::build_id::of_this_executable();
     let first = decides || !outside(&out, &input);
     let mut hashing = Some(crate::manifest::InputHashes::start(&input, first));
+    let read_digests = ReadDigests::default();
     let others = crate::manifest::other_entries(&input);
     let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
     let fingerprint_of = |inputs: &[crate::manifest::FileRecord]| {
@@ -510,7 +515,10 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
     let mut known = None;
     let mut know_inputs = |known: &mut Option<(Vec<crate::manifest::FileRecord>, String)>| {
         if known.is_none() {
-            let inputs = hashing.take().map(|h| h.wait(&input)).unwrap_or_default();
+            let inputs = hashing
+                .take()
+                .map(|h| h.records(&read_digests))
+                .unwrap_or_default();
             let fingerprint = fingerprint_of(&inputs);
             *known = Some((inputs, fingerprint));
         }
@@ -554,7 +562,8 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
                 .filter(|_| pipeline.incremental)
                 .map(|key| FileCache::new(&out, &key, !options.full));
             let mut exit = timed(Stage::Ingest, &|| {
-                ingest(&input, &out, &pipeline, cache.as_ref(), obs)
+                let digests = (!first).then_some(&read_digests);
+                ingest(&input, &out, &pipeline, cache.as_ref(), digests, obs)
             });
             early.start(&out, "lake");
             // The offices' corrections need only ingest's outcome: they are written even when

@@ -34,5 +34,5 @@ pub fn run(a: Args) -> Ended {
     check_input(&a.input)?;
     let show = Terminal::stage(a.quiet);
     let _lock = crate::run::lock_out(&a.out, a.wait, true, &show)?;
-    crate::run::ingest(&a.input, &a.out, &pipeline, None, &show)
+    crate::run::ingest(&a.input, &a.out, &pipeline, None, None, &show)
 }

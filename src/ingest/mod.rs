@@ -25,6 +25,7 @@
 
 pub mod by_column;
 pub mod cache;
+pub mod digest;
 pub mod discover;
 pub mod fault;
 pub mod flight;
@@ -137,20 +138,22 @@ pub fn ingest_with_progress(
     pipeline: &Pipeline,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Ingested, IngestError> {
-    ingest_with(input, pipeline, progress, None, None)
+    ingest_with(input, pipeline, progress, None, None, None)
 }
 
 /// [`ingest_with_progress`], taking the outcome of every file whose bytes an earlier run read
 /// from `cache` (and keeping the outcome of every file read now in it). The outcome of a file
 /// does not depend on the other files, so this decides exactly what reading every file would.
 /// With a `watch`, every file is marked while it is read, and a file an earlier run was reading
-/// when it stopped is first read alone in a separate process ([`watch`]).
+/// when it stopped is first read alone in a separate process ([`watch`]). With `digests`, the
+/// size and sha256 of every file's bytes read are recorded there.
 pub fn ingest_with(
     input: &Path,
     pipeline: &Pipeline,
     progress: &(dyn Fn(Progress) + Sync),
     cache: Option<&cache::FileCache>,
     watch: Option<&watch::Watch>,
+    digests: Option<&digest::ReadDigests>,
 ) -> Result<Ingested, IngestError> {
     let found = discover::discover(input).map_err(|source| IngestError::Input {
         path: input.to_owned(),
@@ -203,6 +206,7 @@ pub fn ingest_with(
             cache,
             watch,
             pipeline,
+            digests,
         };
         let (outcome, entry) = process_file(i as u32, f, &how);
         if let Some((path, kept)) = entry {
@@ -358,6 +362,7 @@ struct Reading<'a> {
     cache: Option<&'a cache::FileCache>,
     watch: Option<&'a watch::Watch>,
     pipeline: &'a Pipeline,
+    digests: Option<&'a digest::ReadDigests>,
 }
 
 /// Reads one file (or takes its outcome from the cache). With a cache, also returns the
@@ -374,6 +379,7 @@ fn process_file(
         cache,
         watch,
         pipeline,
+        digests,
     } = *how;
     let mut out = FileOutcome {
         found,
@@ -411,15 +417,16 @@ fn process_file(
         fault::before_reading(&out.found.rel);
         read_file(index, out, &bytes, claimed, m, ctx, limits)
     };
-    let Some(cache) = cache else {
+    // The hash of the bytes read, not of the file as listed: a file that changes while the run
+    // goes is kept and listed under what was actually read.
+    let digest = (cache.is_some() || digests.is_some()).then(|| digest::Digest::of(&bytes));
+    if let (Some(digests), Some(digest)) = (digests, digest) {
+        digests.record(&out.found.path, digest);
+    }
+    let (Some(cache), Some(digest)) = (cache, digest) else {
         return (read_here(out), None);
     };
-    // The hash of the bytes read, not of the file as listed: a file that changes while the run
-    // goes is kept under what was actually read.
-    let sha = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&bytes)
-    };
+    let sha = digest.sha256;
     if let Some(kept) = cache.load(&out.found.rel, &sha, index) {
         // Read well before with these bytes: whatever stopped a run, it was not this file.
         if let Some(w) = suspected {
