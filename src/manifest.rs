@@ -446,7 +446,11 @@ fn hash_listed(
         })
     };
     if every_core {
-        listed.into_par_iter().filter_map(record).collect()
+        listed
+            .into_par_iter()
+            .with_max_len(1)
+            .filter_map(record)
+            .collect()
     } else {
         listed.into_iter().filter_map(record).collect()
     }

@@ -175,6 +175,7 @@ impl<'c> Table<'c> {
             .collect();
         let chunks: Vec<Chunk> = quarters
             .par_iter()
+            .with_max_len(1)
             .map(|&q| {
                 let mut chunk = Chunk::default();
                 for (l, rows) in at.iter().enumerate() {
@@ -384,7 +385,11 @@ fn slice<'t>(
         &|| decimals("numerator", &table.rows.numerators),
         &|| decimals("denominator", &table.rows.denominators),
     ];
-    builders.par_iter().map(|build| build()).collect()
+    builders
+        .par_iter()
+        .with_max_len(1)
+        .map(|build| build())
+        .collect()
 }
 
 /// Writes `indicators.parquet` and `indicators.csv` into `dir`, side by side on the thread pool
@@ -493,6 +498,9 @@ fn write_in_chunks(
     for group in chunks.chunks(window.max(1)) {
         let texts: Vec<Vec<u8>> = group
             .par_iter()
+            // Each chunk a task of its own, so that a core done with the Parquet file takes
+            // the chunks left (see `slice::row_group_side_by_side`).
+            .with_max_len(1)
             .map(|rows| {
                 let mut text = Vec::with_capacity(rows.len() * 96);
                 for i in rows.clone() {

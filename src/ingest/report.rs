@@ -527,6 +527,7 @@ fn counts_by_sheet_and_county<'a>(
     let tables: Vec<&LandedRows> = decided.landed.values().collect();
     let runs: Vec<Vec<LandedRun<'a>>> = tables
         .into_par_iter()
+        .with_max_len(1)
         .map(|rows| landed_runs(rows, warned))
         .collect();
     for (sheet, county, counts) in runs.into_iter().flatten() {

@@ -129,6 +129,7 @@ pub fn write_tables(
     // Each table's rows are split by county on a core of its own.
     let by_table: Vec<Vec<Part<'_>>> = Table::ALL
         .into_par_iter()
+        .with_max_len(1)
         .map(|table| partitions(table, landed.get(&table).unwrap_or(&empty)))
         .collect();
     let parts: Vec<Part<'_>> = by_table.into_iter().flatten().collect();

@@ -350,8 +350,10 @@ pub fn decide(
         }
     };
     let join_leaves = || {
+        let leaf_sheets: Vec<(Table, Vec<Rows>)> = leaf_sheets.into_iter().collect();
         leaf_sheets
             .into_par_iter()
+            .with_max_len(1)
             .map(|(table, sheets)| (table, join_sheets(sheets)))
             .collect::<BTreeMap<Table, Rows>>()
     };
@@ -375,6 +377,7 @@ pub fn decide(
     // A transaction table's funds found in several files are told apart there too.
     let outcomes: Vec<(Decided, Vec<Note>, Vec<Warning>)> = leaves
         .into_par_iter()
+        .with_max_len(1)
         .map(|(table, rows, mut early, mut gone)| {
             let mut d = Decided::default();
             decide_table(table, rows, &mut early, &mut d, &mut gone, &parents, places);

@@ -212,6 +212,7 @@ pub(crate) fn write_with_locations(
         .collect();
     let results: Vec<Result<Written, SampleError>> = parts
         .par_iter()
+        .with_max_len(1)
         .map(|&part| {
             let files = counties::files_of(&p, part);
             write_files(&opts.out, files)
