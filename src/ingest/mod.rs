@@ -34,6 +34,7 @@ pub mod locate;
 pub mod mask;
 pub mod model;
 pub mod parse;
+pub mod prefetch;
 pub mod read;
 pub mod report;
 pub mod rows;
@@ -186,6 +187,13 @@ pub fn ingest_with(
         })
         .collect();
     queue.sort_by_key(|&(i, size, _)| (std::cmp::Reverse(size), i));
+    prefetch::files(
+        queue
+            .iter()
+            .filter(|(_, _, f)| f.claimed.is_some() && f.skip.is_none() && f.broken.is_none())
+            .map(|(_, size, f)| (f.path.as_path(), *size)),
+        &pipeline.limits,
+    );
     let flight = flight::InFlight::new(pipeline.limits.in_flight_mb.saturating_mul(1_000_000));
     let total = queue.len();
     progress(Progress {

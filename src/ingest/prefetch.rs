@@ -1,0 +1,77 @@
+//! Asks the system to start reading the input files from the disk before they are read.
+//!
+//! A nightly run finds its inputs on the disk, not in memory: each file read then waited for
+//! the disk, one file per core at a time. Told at the start, the system reads every file in
+//! the background while the first ones are parsed.
+
+use std::path::Path;
+
+/// Asks the system to read `files` (path, size in bytes) into its page cache ([`chosen`]); a
+/// file that cannot be opened is left to the reading, which tells why. Does nothing where the
+/// system has no such request.
+pub fn files<'a>(files: impl Iterator<Item = (&'a Path, u64)>, limits: &crate::config::Limits) {
+    for path in chosen(files, limits) {
+        will_need(path);
+    }
+}
+
+/// The files asked for, in order: those no larger than a file may be, up to the bytes allowed
+/// in flight at once ([`crate::config::Limits`]); the files past them would be read after the
+/// first are done and their memory given back anyway.
+fn chosen<'a>(
+    files: impl Iterator<Item = (&'a Path, u64)>,
+    limits: &crate::config::Limits,
+) -> Vec<&'a Path> {
+    let mut budget = limits.in_flight_mb.saturating_mul(1_000_000);
+    let mut chosen = Vec::new();
+    for (path, size) in files {
+        if size > limits.file_bytes() {
+            continue;
+        }
+        let Some(left) = budget.checked_sub(size) else {
+            break;
+        };
+        budget = left;
+        chosen.push(path);
+    }
+    chosen
+}
+
+#[cfg(target_os = "linux")]
+fn will_need(path: &Path) {
+    use std::os::fd::AsRawFd;
+    if let Ok(file) = std::fs::File::open(path) {
+        // SAFETY: posix_fadvise only reads the descriptor, which `file` keeps open for the
+        // call; the advice changes no memory of this process.
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn will_need(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_asked_for_up_to_the_bytes_in_flight_and_none_over_the_file_limit() {
+        let limits = crate::config::Limits {
+            in_flight_mb: 10,
+            file_mb: 4,
+            ..crate::config::Limits::default()
+        };
+        let (a, b, c, d) = (
+            Path::new("a"),
+            Path::new("b"),
+            Path::new("c"),
+            Path::new("d"),
+        );
+        let mb = 1_000_000;
+        let files = [(a, 3 * mb), (b, 5 * mb), (c, 4 * mb), (d, 4 * mb)];
+        // b is over the file limit; a and c fill 7 of the 10 MB; d would pass them.
+        assert_eq!(chosen(files.into_iter(), &limits), vec![a, c]);
+    }
+}
