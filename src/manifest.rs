@@ -660,10 +660,23 @@ mod tests {
         let pipeline = crate::config::Pipeline::default_pipeline();
         crate::ingest::ingest_with(dir.path(), &pipeline, &|_| {}, None, None, Some(&read))
             .expect("ingest");
+        // Changed after ingest read it: the records are what ingest read.
+        std::fs::write(dir.path().join("abhar/a.csv"), "fund_id\nF1\nF2\n").expect("write");
         // Ingest read both spreadsheets (the .xlsx is not a workbook, and is quarantined after
-        // it was read) and not the notes, which are hashed when the records are made.
+        // it was read), recorded at the paths the listing has, and not the notes, which are
+        // hashed when the records are made.
         let recorded = read.take();
         assert_eq!(recorded.len(), 2, "{recorded:?}");
+        let listed_paths: Vec<PathBuf> = match &listed {
+            InputHashes::Listed(files) => files.iter().map(|(_, p)| p.clone()).collect(),
+            InputHashes::Done(_) => Vec::new(),
+        };
+        for path in recorded.keys() {
+            assert!(
+                listed_paths.contains(path),
+                "{path:?} not in {listed_paths:?}"
+            );
+        }
         for (path, digest) in &recorded {
             read.record(path, *digest);
         }

@@ -565,6 +565,9 @@ pub fn run(flags: &Flags, options: RunOptions, obs: &dyn Observer) -> Result<Run
                 let digests = (!first).then_some(&read_digests);
                 ingest(&input, &out, &pipeline, cache.as_ref(), digests, obs)
             });
+            // The inputs' records now: a file ingest did not read is hashed as it is right
+            // after ingest, not as a later stage may find it.
+            know_inputs(&mut known);
             early.start(&out, "lake");
             // The offices' corrections need only ingest's outcome: they are written even when
             // the indicators cannot be (a lake whose rows were all rejected). A failure here

@@ -6,18 +6,26 @@
 
 use std::path::Path;
 
-/// Asks the system to read `files` (path, size in bytes) into its page cache ([`chosen`]); a
-/// file that cannot be opened is left to the reading, which tells why. Does nothing where the
-/// system has no such request.
+/// Asks the system to read `files` (path, size in bytes) into its page cache ([`chosen`]), on
+/// a thread of its own: asking can wait for the disk to take the requests, and the reading
+/// starts at once. A file that cannot be opened is left to the reading, which tells why. Does
+/// nothing where the system has no such request (or no thread can be started).
 pub fn files<'a>(files: impl Iterator<Item = (&'a Path, u64)>, limits: &crate::config::Limits) {
-    for path in chosen(files, limits) {
-        will_need(path);
+    let paths: Vec<std::path::PathBuf> = chosen(files, limits)
+        .into_iter()
+        .map(Path::to_owned)
+        .collect();
+    if paths.is_empty() {
+        return;
     }
+    let _ = std::thread::Builder::new()
+        .name("sandogh-prefetch".into())
+        .spawn(move || paths.iter().for_each(|p| will_need(p)));
 }
 
-/// The files asked for, in order: those no larger than a file may be, up to the bytes allowed
-/// in flight at once ([`crate::config::Limits`]); the files past them would be read after the
-/// first are done and their memory given back anyway.
+/// The files asked for, in order: those no larger than a file may be, each while the bytes
+/// asked for stay within the bytes allowed in flight at once ([`crate::config::Limits`]); the
+/// files past them would be read after the first are done and their memory given back anyway.
 fn chosen<'a>(
     files: impl Iterator<Item = (&'a Path, u64)>,
     limits: &crate::config::Limits,
@@ -29,7 +37,7 @@ fn chosen<'a>(
             continue;
         }
         let Some(left) = budget.checked_sub(size) else {
-            break;
+            continue;
         };
         budget = left;
         chosen.push(path);
@@ -70,8 +78,15 @@ mod tests {
             Path::new("d"),
         );
         let mb = 1_000_000;
-        let files = [(a, 3 * mb), (b, 5 * mb), (c, 4 * mb), (d, 4 * mb)];
-        // b is over the file limit; a and c fill 7 of the 10 MB; d would pass them.
-        assert_eq!(chosen(files.into_iter(), &limits), vec![a, c]);
+        let e = Path::new("e");
+        let files = [
+            (a, 3 * mb),
+            (b, 5 * mb),
+            (c, 4 * mb),
+            (d, 4 * mb),
+            (e, 2 * mb),
+        ];
+        // b is over the file limit; a and c fill 7 of the 10 MB; d would pass them, e fits.
+        assert_eq!(chosen(files.into_iter(), &limits), vec![a, c, e]);
     }
 }
