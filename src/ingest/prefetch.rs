@@ -48,7 +48,14 @@ fn chosen<'a>(
 #[cfg(target_os = "linux")]
 fn will_need(path: &Path) {
     use std::os::fd::AsRawFd;
-    if let Ok(file) = std::fs::File::open(path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Without waiting: a file swapped for a named pipe since it was listed would block an
+    // open until a writer came.
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    if let Ok(file) = opened {
         // SAFETY: posix_fadvise only reads the descriptor, which `file` keeps open for the
         // call; the advice changes no memory of this process.
         unsafe {
@@ -88,5 +95,27 @@ mod tests {
         ];
         // b is over the file limit; a and c fill 7 of the 10 MB; d would pass them, e fits.
         assert_eq!(chosen(files.into_iter(), &limits), vec![a, c, e]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_named_pipe_in_place_of_a_file_does_not_block_the_asking() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pipe = dir.path().join("swapped.xlsx");
+        let c_path = std::ffi::CString::new(pipe.as_os_str().as_bytes()).expect("no NUL");
+        // SAFETY: mkfifo reads the NUL-terminated path, which outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            will_need(&pipe);
+            let _ = done.send(());
+        });
+        assert!(
+            finished
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .is_ok(),
+            "asking for a named pipe blocked"
+        );
     }
 }
