@@ -21,15 +21,11 @@ pub fn of_this_executable() -> Option<String> {
 /// The build of the executable at `path` (see [`of_this_executable`]).
 pub fn of_file(path: &Path) -> Option<String> {
     if let Some(id) = gnu_build_id(path) {
-        return Some(format!("gnu-build-id:{}", hex(&id)));
+        return Some(format!("gnu-build-id:{}", crate::text::hex(&id)));
     }
     crate::manifest::sha256_of(path)
         .ok()
         .map(|(_, h)| format!("sha256:{h}"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Program headers read at most (a linked executable has about a dozen).

@@ -86,11 +86,7 @@ pub fn fingerprint(d: &Depends) -> String {
     });
     let mut hasher = Sha256::new();
     hasher.update(facts.to_string().as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::hex(&hasher.finalize())
 }
 
 /// A complete earlier run whose outputs a run keeps, as nothing changed.
@@ -226,12 +222,7 @@ pub(crate) fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((size, hex))
+    Ok((size, crate::text::hex(&hasher.finalize())))
 }
 
 /// Every regular file under `dir` (symbolic links are not followed), sorted, with size and

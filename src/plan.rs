@@ -98,10 +98,7 @@ pub struct Plan {
 fn read_hashed(path: &Path) -> std::io::Result<(String, String)> {
     use sha2::Digest;
     let text = std::fs::read_to_string(path)?;
-    let hash = sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::text::hex(&sha2::Sha256::digest(text.as_bytes()));
     Ok((text, hash))
 }
 

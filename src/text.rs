@@ -228,6 +228,17 @@ pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `bytes` in lowercase hexadecimal, two digits each (how hashes are written in manifests,
+/// cache names and fingerprints).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 /// Escapes text for XML content and attributes (the SVG charts, the sample's ODS files);
 /// control characters other than tab and line breaks, which XML 1.0 forbids, are dropped.
 pub fn xml_escape(s: &str) -> String {
@@ -289,6 +300,12 @@ fn is_any_digit(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_in_hex_are_two_lowercase_digits_each() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(hex(&[]), "");
+    }
 
     #[test]
     fn normalizes_arabic_letters_digits_spaces_and_marks() {

@@ -62,7 +62,7 @@ impl FileCache {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part);
         }
-        let name: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let name = crate::text::hex(&h.finalize());
         self.dir.join(format!("{name}.bin"))
     }
 

@@ -27,7 +27,7 @@ impl Digest {
 
     /// The sha256 in lowercase hex, as a manifest lists it.
     pub fn hex(&self) -> String {
-        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+        crate::text::hex(&self.sha256)
     }
 }
 

@@ -20,6 +20,15 @@ pub struct Found {
     pub broken: Option<String>,
 }
 
+impl Found {
+    /// The format the file is read as: what its extension claims, unless it is skipped or
+    /// broken (then it is not read).
+    pub fn to_read(&self) -> Option<Format> {
+        self.claimed
+            .filter(|_| self.skip.is_none() && self.broken.is_none())
+    }
+}
+
 /// Lists every file under `input`, sorted by relative path. Only the input folder itself not
 /// being listable is an error; a sub-folder that cannot be listed, or an entry that vanishes
 /// while it is listed, becomes a [`Found`] with `broken` set, and the other files are read.

@@ -190,7 +190,7 @@ pub fn ingest_with(
     prefetch::files(
         queue
             .iter()
-            .filter(|(_, _, f)| f.claimed.is_some() && f.skip.is_none() && f.broken.is_none())
+            .filter(|(_, _, f)| f.to_read().is_some())
             .map(|(_, size, f)| (f.path.as_path(), *size)),
         &pipeline.limits,
     );
@@ -400,7 +400,7 @@ fn process_file(
         out.quarantined = Some(why.clone());
         return (out, None);
     }
-    let Some(claimed) = out.found.claimed.filter(|_| out.found.skip.is_none()) else {
+    let Some(claimed) = out.found.to_read() else {
         return (out, None);
     };
     let bytes = match read_bytes(&out.found.path, limits) {

@@ -161,7 +161,7 @@ impl Watch {
 fn mark_name(rel: &str) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(rel.as_bytes());
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&digest[..12])
 }
 
 /// Runs `<exe> probe-file` on one file (its settings in a file beside the marks, so that no

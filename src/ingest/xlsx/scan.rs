@@ -1411,12 +1411,7 @@ mod tests {
 
     #[test]
     fn a_row_is_read_in_place_when_its_end_is_where_its_cells_end() {
-        let strings: Vec<std::sync::Arc<str>> = Vec::new();
-        let ctx = Context {
-            strings: &strings,
-            styles: &[],
-            date1904: false,
-        };
+        let ctx = context(&[], &[]);
         let mut state = RowState::default();
         let emitted = std::cell::Cell::new(0);
         let mut count = |_: &Row| emitted.set(emitted.get() + 1);
