@@ -344,6 +344,9 @@ pub fn decide(
             let rows = join_sheets(parent_sheets.remove(&table).unwrap_or_default());
             let early = &mut early_of[ByTable::<Gone>::slot(table)];
             let found = decide_table(table, rows, early, &mut d, &mut gone, &parents, places);
+            // Sized once for the keys found: grown by doubling, each larger table was fresh
+            // memory (page faults) and a rehash of every key so far.
+            parents.map(table).reserve(found.len());
             for (k, p) in found {
                 parents.insert(table, k, p);
             }
