@@ -355,6 +355,8 @@ pub struct Rows {
     /// Values per row: the table's field count, set by the first row.
     width: usize,
     origins: Vec<Origin>,
+    /// Each row's hash of its personal values, or none while every row's is 0
+    /// ([`Rows::push_personal`]).
     personal: Vec<u64>,
     columns: Vec<Values>,
     /// The fields whose column held no value before the row being built gave it one (so
@@ -396,9 +398,22 @@ impl Rows {
         for (column, v) in self.columns.iter_mut().zip(values.drain(..)) {
             column.push(v, len);
         }
+        self.push_personal(personal_hash);
         self.origins.push(origin);
-        self.personal.push(personal_hash);
         true
+    }
+
+    /// Records the personal hash of the row being added (before its origin). The hashes are
+    /// held only from the first row with one: a table without personal fields (every hash 0)
+    /// holds none, where it held 8 bytes a row, twice over (its sheets, then put together).
+    fn push_personal(&mut self, personal_hash: u64) {
+        if personal_hash == 0 && self.personal.is_empty() {
+            return;
+        }
+        if self.personal.is_empty() {
+            self.personal.resize(self.origins.len(), 0);
+        }
+        self.personal.push(personal_hash);
     }
 
     /// Starts a row of a table with `width` fields, built field by field in place
@@ -461,8 +476,8 @@ impl Rows {
         for column in &mut self.columns {
             column.fill(len);
         }
+        self.push_personal(personal_hash);
         self.origins.push(origin);
-        self.personal.push(personal_hash);
         self.typed_by_pending.clear();
     }
 
@@ -583,17 +598,26 @@ impl Rows {
         let mut out = Rows {
             width,
             origins: std::mem::take(&mut parts[0].origins),
-            personal: std::mem::take(&mut parts[0].personal),
+            personal: Vec::new(),
             columns: Vec::with_capacity(width),
             typed_by_pending: Vec::new(),
         };
         out.origins.reserve_exact(total - counts[0]);
-        out.personal.reserve_exact(total - counts[0]);
         for p in &mut parts[1..] {
             out.origins.append(&mut p.origins);
-            out.personal.append(&mut p.personal);
             p.origins = Vec::new();
-            p.personal = Vec::new();
+        }
+        // Personal hashes only when a part holds some (each part holds all of its rows' or none).
+        if parts.iter().any(|p| !p.personal.is_empty()) {
+            out.personal.reserve_exact(total);
+            for (p, &n) in parts.iter_mut().zip(&counts) {
+                if p.personal.is_empty() {
+                    out.personal.resize(out.personal.len() + n, 0);
+                } else {
+                    out.personal.append(&mut p.personal);
+                }
+                p.personal = Vec::new();
+            }
         }
         for f in 0..width {
             let column: Vec<(Values, usize)> = parts
@@ -874,6 +898,34 @@ mod tests {
         let origins: Vec<u32> = joined.iter().map(|r| r.origin.row).collect();
         assert_eq!(origins, vec![2, 3, 2, 2]);
         assert_eq!(joined.len(), 4);
+    }
+
+    #[test]
+    fn personal_hashes_are_held_only_from_the_first_that_is_not_0() {
+        let with = |hashes: &[u64]| {
+            let mut r = Rows::default();
+            for (i, &h) in hashes.iter().enumerate() {
+                assert!(r.push(origin(i as u32), &mut vec![Value::Int(i as i64)], h));
+            }
+            r
+        };
+        let hashes = |r: &Rows| r.iter().map(|x| x.personal_hash).collect::<Vec<_>>();
+        let none = with(&[0, 0, 0]);
+        assert!(
+            none.personal.is_empty(),
+            "a table without personal values holds no hashes"
+        );
+        assert_eq!(hashes(&none), vec![0, 0, 0]);
+        let late = with(&[0, 0, 7, 0]);
+        assert_eq!(hashes(&late), vec![0, 0, 7, 0]);
+        // Parts with and without hashes put together, in either order.
+        let joined = Rows::concat(vec![with(&[0, 0]), with(&[5, 0]), with(&[0])]).unwrap();
+        assert_eq!(hashes(&joined), vec![0, 0, 5, 0, 0]);
+        let joined = Rows::concat(vec![with(&[3]), with(&[0, 0])]).unwrap();
+        assert_eq!(hashes(&joined), vec![3, 0, 0]);
+        let mut kept = with(&[0, 9, 0]);
+        kept.retain(&[false, true, true]);
+        assert_eq!(hashes(&kept), vec![9, 0]);
     }
 
     #[test]
