@@ -33,6 +33,7 @@ pub mod guard;
 pub mod locate;
 pub mod mask;
 pub mod model;
+pub mod origins;
 pub mod parse;
 pub mod prefetch;
 pub mod read;

@@ -354,7 +354,7 @@ impl Values {
 pub struct Rows {
     /// Values per row: the table's field count, set by the first row.
     width: usize,
-    origins: Vec<Origin>,
+    origins: super::origins::Origins,
     /// Each row's hash of its personal values, or none while every row's is 0
     /// ([`Rows::push_personal`]).
     personal: Vec<u64>,
@@ -504,7 +504,7 @@ impl Rows {
     /// Row `i`.
     pub fn get(&self, i: usize) -> Option<Record<'_>> {
         Some(Record {
-            origin: *self.origins.get(i)?,
+            origin: self.origins.get(i)?,
             personal_hash: self.personal.get(i).copied().unwrap_or(0),
             rows: self,
             index: i,
@@ -513,7 +513,7 @@ impl Rows {
 
     /// Where row `i` came from.
     pub fn origin(&self, i: usize) -> Origin {
-        self.origins.get(i).copied().unwrap_or_default()
+        self.origins.get(i).unwrap_or_default()
     }
 
     /// The numbers of field `f` at the rows `picked`, and whether each row has one: what
@@ -564,12 +564,15 @@ impl Rows {
 
     /// Every row, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Record<'_>> + '_ {
-        (0..self.len()).map(move |i| Record {
-            origin: self.origins[i],
-            personal_hash: self.personal.get(i).copied().unwrap_or(0),
-            rows: self,
-            index: i,
-        })
+        self.origins
+            .iter()
+            .enumerate()
+            .map(move |(i, origin)| Record {
+                origin,
+                personal_hash: self.personal.get(i).copied().unwrap_or(0),
+                rows: self,
+                index: i,
+            })
     }
 
     /// Gives back the room grown for rows that never came.
@@ -597,16 +600,13 @@ impl Rows {
         // The first part's vectors grown to hold the rest, as in `Values::concat`.
         let mut out = Rows {
             width,
-            origins: std::mem::take(&mut parts[0].origins),
+            origins: super::origins::Origins::concat(
+                parts.iter_mut().map(|p| std::mem::take(&mut p.origins)),
+            ),
             personal: Vec::new(),
             columns: Vec::with_capacity(width),
             typed_by_pending: Vec::new(),
         };
-        out.origins.reserve_exact(total - counts[0]);
-        for p in &mut parts[1..] {
-            out.origins.append(&mut p.origins);
-            p.origins = Vec::new();
-        }
         // Personal hashes only when a part holds some (each part holds all of its rows' or none).
         if parts.iter().any(|p| !p.personal.is_empty()) {
             out.personal.reserve_exact(total);
@@ -642,7 +642,7 @@ impl Rows {
         if keep.get(..self.len()).is_some_and(|k| k.iter().all(|&x| x)) {
             return;
         }
-        retain_by(&mut self.origins, keep);
+        self.origins.retain(keep);
         retain_by(&mut self.personal, keep);
         for c in &mut self.columns {
             c.retain(keep);
