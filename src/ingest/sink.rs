@@ -61,13 +61,9 @@ fn table_slice<'a>(
             }
         });
         if table == Table::Installments && f.name == "loan_id" {
-            let funds = picked.iter().map(|&r| {
-                landed
-                    .fund_id
-                    .get(r as usize)
-                    .and_then(Option::as_deref)
-                    .map(String::as_str)
-            });
+            let funds = picked
+                .iter()
+                .map(|&r| landed.fund_id(r as usize).map(|t| t.as_str()));
             cols.push(SliceColumn::texts("fund_id".into(), funds));
         }
     }

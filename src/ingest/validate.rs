@@ -56,9 +56,16 @@ pub struct LandedRows {
     pub county: Vec<u32>,
     /// The county partitions of these rows.
     pub counties: Vec<Text>,
-    /// Per row, for installments only (empty for other tables): the fund of the loan.
-    pub fund_id: Vec<Option<Text>>,
+    /// Per row, for installments only (empty for other tables): the fund of the loan, as its
+    /// place in `funds` ([`NO_FUND`]: none). 4 bytes a row, where a shared text per row took
+    /// 16 and a count to raise and lower.
+    pub fund: Vec<u32>,
+    /// The funds of `fund`, each shared text once.
+    pub funds: Vec<Text>,
 }
+
+/// The place in [`LandedRows::fund`] of a row whose loan gave no fund.
+pub const NO_FUND: u32 = u32::MAX;
 
 /// One landed row, borrowed from its table's [`LandedRows`].
 #[derive(Debug, Clone, Copy)]
@@ -91,8 +98,13 @@ impl LandedRows {
             origin: values.origin,
             values,
             county: self.counties.get(*self.county.get(i)? as usize)?,
-            fund_id: self.fund_id.get(i).and_then(Option::as_ref),
+            fund_id: self.fund_id(i),
         })
+    }
+
+    /// The fund of installment `i`'s loan.
+    pub fn fund_id(&self, i: usize) -> Option<&Text> {
+        self.funds.get(*self.fund.get(i)? as usize)
     }
 
     /// Every row, in input order.
@@ -440,7 +452,7 @@ fn decide_table(
     let mut keep = vec![false; rows.len()];
     let mut county_of_row: Vec<u32> = Vec::with_capacity(rows.len());
     let mut counties: Vec<Text> = Vec::new();
-    let mut fund_of_row: Vec<Option<Text>> = Vec::new();
+    let mut fund_of_row = FundPlaces::default();
     let mut last = LastParent::default();
     let at = ParentFields::of(table);
     for (i, r) in rows.iter().enumerate() {
@@ -494,10 +506,46 @@ fn decide_table(
             rows,
             county: county_of_row,
             counties,
-            fund_id: fund_of_row,
+            fund: fund_of_row.of_row,
+            funds: fund_of_row.funds,
         },
     );
     found
+}
+
+/// Each landed installment's fund, as a place in a list of the funds' shared texts.
+#[derive(Default)]
+struct FundPlaces {
+    of_row: Vec<u32>,
+    funds: Vec<Text>,
+    /// The place of each text in `funds`, by its address (the texts are kept in `funds`, so
+    /// no address is reused). One loan's installments share their loan's text, so the row
+    /// before's is tried first.
+    by_address: rustc_hash::FxHashMap<usize, u32>,
+    last: Option<(usize, u32)>,
+}
+
+impl FundPlaces {
+    fn push(&mut self, fund: Option<Text>) {
+        let Some(fund) = fund else {
+            self.of_row.push(NO_FUND);
+            return;
+        };
+        let address = Text::as_ptr(&fund).cast::<u8>() as usize;
+        let place = match self.last {
+            Some((a, place)) if a == address => place,
+            _ => {
+                let next = u32::try_from(self.funds.len()).unwrap_or(NO_FUND);
+                let place = *self.by_address.entry(address).or_insert_with(|| {
+                    self.funds.push(fund);
+                    next
+                });
+                self.last = Some((address, place));
+                place
+            }
+        };
+        self.of_row.push(place);
+    }
 }
 
 /// The place of `county` in `counties`, added when new. Rows of one county mostly share one
@@ -1310,8 +1358,8 @@ fn transactions_in_several_files(table: Table, rows: &LandedRows, places: &Place
 #[cfg(test)]
 mod tests {
     use super::{
-        entries_by_member, loan_notes, push_int, savings_notes, ByTable, LandedRows, Origin,
-        Parent, Places, Rows, Table, Text, Value,
+        entries_by_member, loan_notes, push_int, savings_notes, ByTable, FundPlaces, LandedRows,
+        Origin, Parent, Places, Rows, Table, Text, Value, NO_FUND,
     };
     use std::collections::BTreeMap;
 
@@ -1361,9 +1409,48 @@ mod tests {
         LandedRows {
             county: vec![0; kept.len()],
             counties: vec![Text::new("abhar".into())],
-            fund_id: Vec::new(),
+            fund: Vec::new(),
+            funds: Vec::new(),
             rows: kept,
         }
+    }
+
+    #[test]
+    fn installments_funds_are_held_once_and_found_per_row() {
+        let (f1, f2) = (Text::new("F1".into()), Text::new("F2".into()));
+        let f1_elsewhere = Text::new("F1".into());
+        let mut places = FundPlaces::default();
+        for fund in [
+            Some(&f1),
+            Some(&f1),
+            None,
+            Some(&f2),
+            Some(&f1),
+            Some(&f1_elsewhere),
+        ] {
+            places.push(fund.cloned());
+        }
+        assert_eq!(places.of_row, vec![0, 0, NO_FUND, 1, 0, 2]);
+        let mut rows = landed((0..6).map(|i| vec![Value::Int(i)]).collect());
+        rows.fund = places.of_row;
+        rows.funds = places.funds;
+        let found: Vec<Option<&str>> = (0..7)
+            .map(|i| rows.fund_id(i).map(|t| t.as_str()))
+            .collect();
+        let expected = [
+            Some("F1"),
+            Some("F1"),
+            None,
+            Some("F2"),
+            Some("F1"),
+            Some("F1"),
+            None,
+        ];
+        assert_eq!(found, expected);
+        assert_eq!(
+            rows.get(3).and_then(|r| r.fund_id).map(|t| t.as_str()),
+            Some("F2")
+        );
     }
 
     /// Savings rows (fund, member, day, amount, kind) landed in this order, rows 2, 3, …
