@@ -460,7 +460,7 @@ fn decide_table(
             Ok((county, fund_id)) => {
                 // Only funds, members and loans are looked up as parents.
                 if let Some(k) = is_parent(table).then(|| key_of(table, r)).flatten() {
-                    found.push((k, parent_of(table, r, &county, fund_id.as_ref())));
+                    found.push((k, parent_of(table, r, &county, fund_id)));
                 }
                 keep[i] = true;
                 county_of_row.push(place_of(&mut counties, &county));
@@ -526,18 +526,18 @@ struct FundPlaces {
 }
 
 impl FundPlaces {
-    fn push(&mut self, fund: Option<Text>) {
+    fn push(&mut self, fund: Option<&Text>) {
         let Some(fund) = fund else {
             self.of_row.push(NO_FUND);
             return;
         };
-        let address = Text::as_ptr(&fund).cast::<u8>() as usize;
+        let address = Text::as_ptr(fund).cast::<u8>() as usize;
         let place = match self.last {
             Some((a, place)) if a == address => place,
             _ => {
                 let next = u32::try_from(self.funds.len()).unwrap_or(NO_FUND);
                 let place = *self.by_address.entry(address).or_insert_with(|| {
-                    self.funds.push(fund);
+                    self.funds.push(fund.clone());
                     next
                 });
                 self.last = Some((address, place));
@@ -855,7 +855,7 @@ fn check_parent<'p>(
     gone: &ByTable<Gone>,
     key_buf: &mut String,
     last: &mut LastParent<'p>,
-) -> Result<(Cow<'p, Text>, Option<Text>), Fail> {
+) -> Result<(Cow<'p, Text>, Option<&'p Text>), Fail> {
     let fund = || r.at(at.fund_id).as_str().unwrap_or_default();
     let mut lookup = |parent: Table, field: &'static str, key: &str| -> Result<&'p Parent, Fail> {
         if let Some(p) = last.get(parent, key) {
@@ -884,7 +884,7 @@ fn check_parent<'p>(
         Table::Installments => {
             let loan = shown(r.at(at.loan_id));
             lookup(Table::Loans, "loan_id", &loan)
-                .map(|p| (Cow::Borrowed(&p.county), Some(p.fund_id.clone())))
+                .map(|p| (Cow::Borrowed(&p.county), Some(&p.fund_id)))
         }
         Table::Trainings => {
             let own = r.at(at.county).as_str();
@@ -1428,7 +1428,7 @@ mod tests {
             Some(&f1),
             Some(&f1_elsewhere),
         ] {
-            places.push(fund.cloned());
+            places.push(fund);
         }
         assert_eq!(places.of_row, vec![0, 0, NO_FUND, 1, 0, 2]);
         let mut rows = landed((0..6).map(|i| vec![Value::Int(i)]).collect());
