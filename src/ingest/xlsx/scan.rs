@@ -104,7 +104,8 @@ impl<R> Drop for Input<R> {
     fn drop(&mut self) {
         if self.buf.capacity() <= SPARE_UP_TO {
             let buf = std::mem::take(&mut self.buf);
-            SPARE.with(|spare| spare.set(buf));
+            // Not kept when the thread is ending (its spare already dropped).
+            let _ = SPARE.try_with(|spare| spare.set(buf));
         }
     }
 }
