@@ -1,5 +1,6 @@
 //! Reading the lake's columns into plain vectors for the indicator pass.
 
+use super::maybe::Maybe;
 use super::IndicatorError;
 use crate::lake::scan_or_empty;
 use crate::schema::Table;
@@ -27,10 +28,38 @@ pub fn days(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>, IndicatorErr
 /// iterator goes through a chain of chunk iterators for every row).
 fn optional<T: PolarsNumericType>(ca: &ChunkedArray<T>) -> Vec<Option<T::Native>> {
     let mut out = Vec::with_capacity(ca.len());
-    for arr in ca.downcast_iter() {
-        out.extend(arr.iter().map(|v| v.copied()));
-    }
+    out.extend(values_of(ca));
     out
+}
+
+/// The values of a number column, blanks as `None`, array by array.
+fn values_of<T: PolarsNumericType>(
+    ca: &ChunkedArray<T>,
+) -> impl Iterator<Item = Option<T::Native>> + '_ {
+    ca.downcast_iter()
+        .flat_map(|arr| arr.iter().map(|v| v.copied()))
+}
+
+/// [`days`] at 4 bytes a row ([`Maybe`]); a day that is the blank's own value (i32::MIN,
+/// millions of years back) is refused.
+pub fn maybe_days(df: &DataFrame, name: &str) -> Result<Maybe<i32>, IndicatorError> {
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Maybe::collect(values_of(c.i32()?)).map_err(|day| {
+        IndicatorError::Overflow(format!(
+            "{name} holds a date {day} days from 1970, outside any calendar: correct it in the export"
+        ))
+    })
+}
+
+/// [`ints`] at 8 bytes a row ([`Maybe`]); the sum bound already refuses the blank's own value
+/// (i64::MIN).
+pub fn maybe_ints(df: &DataFrame, name: &str) -> Result<Maybe<i64>, IndicatorError> {
+    let values = int_column(df, name)?;
+    Maybe::collect(values_of(&values)).map_err(|x| {
+        IndicatorError::Overflow(format!(
+            "{name} holds {x}, more than exact sums can hold ({SUM_BOUND})"
+        ))
+    })
 }
 
 /// The most that the absolute values of one whole-number column may add up to: every sum the

@@ -31,6 +31,7 @@ mod definitions;
 pub mod explain;
 mod financing;
 mod grid;
+mod maybe;
 mod membership;
 pub mod output;
 mod periods;

@@ -108,7 +108,7 @@ impl<'a> Loans<'a> {
             let rows = by_loan.of(l);
             if !rows.is_empty() {
                 loan.total_due = rows.iter().fold(0i64, |sum, &i| {
-                    sum.wrapping_add(inst.due[i as usize].unwrap_or(0))
+                    sum.wrapping_add(inst.due.at(i as usize).unwrap_or(0))
                 });
             }
         }
@@ -149,7 +149,7 @@ impl Payments {
             day_amounts.clear();
             for &i in by_loan.of(l) {
                 let i = i as usize;
-                let (Some(day), Some(amount)) = (inst.paid_on[i], inst.paid[i]) else {
+                let (Some(day), Some(amount)) = (inst.paid_on.at(i), inst.paid.at(i)) else {
                     continue;
                 };
                 if amount > 0 && days.raw(Some(day)).is_some() {
@@ -306,24 +306,24 @@ pub fn add_arrears(
         let mut any = false;
         for &i in by_loan.of(l) {
             let i = i as usize;
-            let (Some(qdue), Some(due_on)) = (inst.qdue[i], inst.due_on[i]) else {
+            let (Some(qdue), Some(due_on)) = (inst.qdue.at(i), inst.due_on.at(i)) else {
                 continue;
             };
-            let due = inst.due[i].unwrap_or(0);
+            let due = inst.due.at(i).unwrap_or(0);
             let paid = inst.paid_or_zero(i);
             let from = clamp0(qdue).max(loan.start());
-            let until = match inst.qpaid[i] {
-                Some(qp) if inst.paid_on[i].is_some() && paid >= due => clamp0(qp),
+            let until = match inst.qpaid.at(i) {
+                Some(qp) if inst.paid_on.at(i).is_some() && paid >= due => clamp0(qp),
                 _ => after_last,
             };
             for qi in from..until {
                 let end = periods.end_of(qi as usize);
-                let paid_by_end = match inst.paid_on[i] {
+                let paid_by_end = match inst.paid_on.at(i) {
                     Some(day) if day <= end => paid,
                     _ => 0,
                 };
                 let o = at[qi as usize].get_or_insert(Overdue {
-                    fund: inst.fund[i],
+                    fund: inst.fund.at(i),
                     oldest_due: due_on,
                     amount: 0,
                 });

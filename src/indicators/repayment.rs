@@ -4,6 +4,7 @@
 
 use super::columns;
 use super::grid::{Comp, Funds, Grid};
+use super::maybe::Maybe;
 use super::periods::{clamp0, DayIndex};
 use super::IndicatorError;
 use polars::prelude::DataFrame;
@@ -24,19 +25,19 @@ pub struct Installments {
     /// Index of the loan (in the run's loans), if the loan is one of the run's.
     pub loan: Vec<Option<u32>>,
     /// The installment's own fund, if it is one of the run's.
-    pub fund: Vec<Option<u32>>,
+    pub fund: Maybe<u32>,
     /// due_on.
-    pub due_on: Vec<Option<i32>>,
+    pub due_on: Maybe<i32>,
     /// due_amount.
-    pub due: Vec<Option<i64>>,
+    pub due: Maybe<i64>,
     /// paid_on.
-    pub paid_on: Vec<Option<i32>>,
+    pub paid_on: Maybe<i32>,
     /// paid_amount as written (blank: nothing paid).
-    pub paid: Vec<Option<i64>>,
+    pub paid: Maybe<i64>,
     /// Raw quarter of due_on.
-    pub qdue: Vec<Option<i32>>,
+    pub qdue: Maybe<i32>,
     /// Raw quarter of paid_on (none: unpaid, or paid after the horizon).
-    pub qpaid: Vec<Option<i32>>,
+    pub qpaid: Maybe<i32>,
 }
 
 impl Installments {
@@ -52,31 +53,45 @@ impl Installments {
         // Four passes over every installment, taken by whichever core is free (the loan
         // families wait on them): the loans' and the funds' ids looked up, the days read and
         // placed in their quarters, the amounts read.
+        // A fund's place or a quarter never reaches the blank's own value (u32::MAX funds,
+        // i32::MIN quarters); were one to, the run stops rather than read it as a blank.
+        let unheld = |what: &str| {
+            IndicatorError::Overflow(format!("installments: a {what} too large to hold"))
+        };
         let ((loan, fund), (days_read, amounts)) = rayon::join(
             || {
                 rayon::join(
                     || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()).collect(),
-                    || columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))).collect(),
+                    || {
+                        Maybe::collect(columns::lookup_runs(fund_ids.iter(), |id| {
+                            funds.get(Some(id))
+                        }))
+                        .map_err(|_| unheld("fund place"))
+                    },
                 )
             },
             || {
                 rayon::join(
                     || -> Result<_, IndicatorError> {
-                        let due_on = columns::days(df, "due_on")?;
-                        let paid_on = columns::days(df, "paid_on")?;
-                        let qdue = due_on.iter().map(|d| days.raw(*d)).collect();
-                        let qpaid = paid_on.iter().map(|d| days.raw(*d)).collect();
+                        let due_on = columns::maybe_days(df, "due_on")?;
+                        let paid_on = columns::maybe_days(df, "paid_on")?;
+                        let quarters = |on: &Maybe<i32>| {
+                            Maybe::collect((0..on.len()).map(|i| days.raw(on.at(i))))
+                                .map_err(|_| unheld("quarter"))
+                        };
+                        let (qdue, qpaid) = (quarters(&due_on)?, quarters(&paid_on)?);
                         Ok((due_on, paid_on, qdue, qpaid))
                     },
                     || -> Result<_, IndicatorError> {
                         Ok((
-                            columns::ints(df, "due_amount")?,
-                            columns::ints(df, "paid_amount")?,
+                            columns::maybe_ints(df, "due_amount")?,
+                            columns::maybe_ints(df, "paid_amount")?,
                         ))
                     },
                 )
             },
         );
+        let fund = fund?;
         let (due_on, paid_on, qdue, qpaid) = days_read?;
         let (due, paid) = amounts?;
         Ok(Installments {
@@ -98,12 +113,12 @@ impl Installments {
 
     /// paid_amount, blank as 0.
     pub fn paid_or_zero(&self, i: usize) -> i64 {
-        self.paid[i].unwrap_or(0)
+        self.paid.at(i).unwrap_or(0)
     }
 
     /// min(paid, due): what a payment counts for toward its installment.
     pub fn capped(&self, i: usize) -> Option<i64> {
-        self.due[i].map(|due| self.paid_or_zero(i).min(due))
+        self.due.at(i).map(|due| self.paid_or_zero(i).min(due))
     }
 }
 
@@ -111,23 +126,24 @@ impl Installments {
 /// due_cum, collected_cum (stocks: paid as of D counts once the installment is due).
 pub fn add(inst: &Installments, grid: &mut Grid) {
     for i in 0..inst.len() {
-        let (Some(fund), Some(qdue)) = (inst.fund[i], inst.qdue[i]) else {
+        let (Some(fund), Some(qdue)) = (inst.fund.at(i), inst.qdue.at(i)) else {
             continue;
         };
-        let due = inst.due[i].unwrap_or(0);
+        let due = inst.due.at(i).unwrap_or(0);
         let capped = inst.capped(i).unwrap_or(0);
         if qdue >= 0 {
             grid.add(Comp::DueQ, fund, qdue, due);
-            let on_time = matches!((inst.paid_on[i], inst.due_on[i]), (Some(p), Some(d)) if p <= d);
+            let on_time =
+                matches!((inst.paid_on.at(i), inst.due_on.at(i)), (Some(p), Some(d)) if p <= d);
             if on_time {
                 grid.add(Comp::OnTimePaidQ, fund, qdue, capped);
             }
-            if inst.qpaid[i].is_some_and(|qp| qp <= qdue) {
+            if inst.qpaid.at(i).is_some_and(|qp| qp <= qdue) {
                 grid.add(Comp::CollectedQ, fund, qdue, capped);
             }
         }
         grid.add(Comp::DueCum, fund, clamp0(qdue), due);
-        if let Some(qpaid) = inst.qpaid[i] {
+        if let Some(qpaid) = inst.qpaid.at(i) {
             grid.add(
                 Comp::CollectedCum,
                 fund,
