@@ -44,7 +44,7 @@ fn values_of<T: PolarsNumericType>(
 /// millions of years back) is refused.
 pub fn maybe_days(df: &DataFrame, name: &str) -> Result<Maybe<i32>, IndicatorError> {
     let c = df.column(name)?.cast(&DataType::Int32)?;
-    Maybe::collect(values_of(c.i32()?)).map_err(|day| {
+    Maybe::collect(values_of(c.i32()?), c.len()).map_err(|day| {
         IndicatorError::Overflow(format!(
             "{name} holds a date {day} days from 1970, outside any calendar: correct it in the export"
         ))
@@ -55,7 +55,7 @@ pub fn maybe_days(df: &DataFrame, name: &str) -> Result<Maybe<i32>, IndicatorErr
 /// (i64::MIN).
 pub fn maybe_ints(df: &DataFrame, name: &str) -> Result<Maybe<i64>, IndicatorError> {
     let values = int_column(df, name)?;
-    Maybe::collect(values_of(&values)).map_err(|x| {
+    Maybe::collect(values_of(&values), values.len()).map_err(|x| {
         IndicatorError::Overflow(format!(
             "{name} holds {x}, more than exact sums can hold ({SUM_BOUND})"
         ))
@@ -125,4 +125,21 @@ where
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_that_is_the_blanks_own_value_is_refused_naming_its_column() {
+        let df = df!("due_on" => [Some(1i32), None, Some(i32::MIN)]).expect("frame");
+        let Err(IndicatorError::Overflow(why)) = maybe_days(&df, "due_on") else {
+            panic!("refused");
+        };
+        assert!(why.contains("due_on"), "{why}");
+        let df = df!("due_on" => [Some(1i32), None]).expect("frame");
+        let days = maybe_days(&df, "due_on").expect("read");
+        assert_eq!((days.at(0), days.at(1)), (Some(1), None));
+    }
 }

@@ -56,16 +56,19 @@ impl Installments {
         // A fund's place or a quarter never reaches the blank's own value (u32::MAX funds,
         // i32::MIN quarters); were one to, the run stops rather than read it as a blank.
         let unheld = |what: &str| {
-            IndicatorError::Overflow(format!("installments: a {what} too large to hold"))
+            IndicatorError::Overflow(format!(
+                "installments: a {what} beyond what the indicators can hold"
+            ))
         };
         let ((loan, fund), (days_read, amounts)) = rayon::join(
             || {
                 rayon::join(
                     || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()).collect(),
                     || {
-                        Maybe::collect(columns::lookup_runs(fund_ids.iter(), |id| {
-                            funds.get(Some(id))
-                        }))
+                        Maybe::collect(
+                            columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
+                            fund_ids.len(),
+                        )
                         .map_err(|_| unheld("fund place"))
                     },
                 )
@@ -76,7 +79,7 @@ impl Installments {
                         let due_on = columns::maybe_days(df, "due_on")?;
                         let paid_on = columns::maybe_days(df, "paid_on")?;
                         let quarters = |on: &Maybe<i32>| {
-                            Maybe::collect((0..on.len()).map(|i| days.raw(on.at(i))))
+                            Maybe::collect((0..on.len()).map(|i| days.raw(on.at(i))), on.len())
                                 .map_err(|_| unheld("quarter"))
                         };
                         let (qdue, qpaid) = (quarters(&due_on)?, quarters(&paid_on)?);
