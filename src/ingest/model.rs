@@ -597,8 +597,8 @@ impl Rows {
         if parts.iter().any(|p| p.width != width) {
             return None;
         }
-        let total: usize = parts.iter().map(Rows::len).sum();
         let counts: Vec<usize> = parts.iter().map(Rows::len).collect();
+        let total: usize = counts.iter().sum();
         // The first part's vectors grown to hold the rest, as in `Values::concat`.
         let mut out = Rows {
             width,

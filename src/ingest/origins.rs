@@ -34,17 +34,12 @@ impl Origins {
 
     /// Adds the origin of the next row.
     pub fn push(&mut self, o: Origin) {
-        let same = self
-            .runs
-            .last()
-            .is_some_and(|r| r.file == o.file && r.sheet == o.sheet);
-        if !same {
-            self.runs.push(Run {
-                start: self.rows.len(),
-                file: o.file,
-                sheet: o.sheet,
-            });
-        }
+        let run = Run {
+            start: self.rows.len(),
+            file: o.file,
+            sheet: o.sheet,
+        };
+        start_run(&mut self.runs, run);
         self.rows.push(o.row);
     }
 
@@ -91,13 +86,7 @@ impl Origins {
                     start: r.start + offset,
                     ..r
                 };
-                let same = out
-                    .runs
-                    .last()
-                    .is_some_and(|l| l.file == run.file && l.sheet == run.sheet);
-                if !same {
-                    out.runs.push(run);
-                }
+                start_run(&mut out.runs, run);
             }
         }
         out
@@ -107,17 +96,14 @@ impl Origins {
     pub fn retain(&mut self, keep: &[bool]) {
         let kept = |i: usize| keep.get(i).copied().unwrap_or(false);
         let mut runs = Vec::with_capacity(self.runs.len());
-        let mut start = 0;
-        for (n, r) in self.runs.iter().enumerate() {
-            let end = self.runs.get(n + 1).map_or(self.rows.len(), |x| x.start);
-            let count = (r.start..end).filter(|&i| kept(i)).count();
-            let same = runs
-                .last()
-                .is_some_and(|l: &Run| l.file == r.file && l.sheet == r.sheet);
-            if count > 0 && !same {
-                runs.push(Run { start, ..*r });
-            }
-            start += count;
+        let kept_origins = self.iter().enumerate().filter(|&(i, _)| kept(i));
+        for (start, (_, o)) in kept_origins.enumerate() {
+            let run = Run {
+                start,
+                file: o.file,
+                sheet: o.sheet,
+            };
+            start_run(&mut runs, run);
         }
         self.runs = runs;
         let mut i = 0;
@@ -131,6 +117,16 @@ impl Origins {
     pub fn shrink_to_fit(&mut self) {
         self.rows.shrink_to_fit();
         self.runs.shrink_to_fit();
+    }
+}
+
+/// Adds `run` to `runs` unless the last run is of the same sheet, whose rows it continues.
+fn start_run(runs: &mut Vec<Run>, run: Run) {
+    let same = runs
+        .last()
+        .is_some_and(|l| l.file == run.file && l.sheet == run.sheet);
+    if !same {
+        runs.push(run);
     }
 }
 
