@@ -9,10 +9,12 @@
 //! Rows are written in input order (file path, sheet order, row), so identical inputs give
 //! identical files.
 
+mod coded;
 mod days;
 mod slice;
 
 use crate::schema::{Kind, Table};
+pub use coded::Coded;
 pub use days::day_range;
 use polars::prelude::*;
 use polars_parquet::write::{CompressedPage, ParquetType};

@@ -2,7 +2,7 @@
 
 use super::maybe::Maybe;
 use super::IndicatorError;
-use crate::lake::scan_or_empty;
+use crate::lake::{scan_or_empty, Coded};
 use crate::schema::Table;
 use polars::prelude::*;
 use std::path::Path;
@@ -11,6 +11,105 @@ use std::path::Path;
 pub fn load(lake: &Path, table: Table, names: &[&str]) -> Result<DataFrame, IndicatorError> {
     let exprs: Vec<Expr> = names.iter().map(|n| col(*n)).collect();
     Ok(scan_or_empty(lake, table)?.select(exprs).collect()?)
+}
+
+/// The named columns of a lake table, the text columns among them named in `coded` read
+/// coded ([`Coded`]) where the lake allows, the others through Polars as [`load`] reads them.
+/// A coded column whose rows are not as many as the frame's is read through Polars too.
+pub fn load_coded(
+    lake: &Path,
+    table: Table,
+    names: &[&str],
+    coded: &[&'static str],
+) -> Result<Loaded, IndicatorError> {
+    let coded: Vec<(&'static str, Coded)> = coded
+        .iter()
+        .filter(|c| names.contains(c))
+        .filter_map(|c| Some((*c, Coded::read(lake, table, c)?)))
+        .collect();
+    let rest: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !coded.iter().any(|(c, _)| c == n))
+        .collect();
+    if !rest.is_empty() {
+        let frame = load(lake, table, &rest)?;
+        if coded.iter().all(|(_, c)| c.rows() == frame.height()) {
+            return Ok(Loaded { frame, coded });
+        }
+    }
+    Ok(Loaded {
+        frame: load(lake, table, names)?,
+        coded: Vec::new(),
+    })
+}
+
+/// A lake table's columns as [`load_coded`] reads them.
+pub struct Loaded {
+    /// The columns read through Polars.
+    pub frame: DataFrame,
+    /// The text columns read coded, by name.
+    coded: Vec<(&'static str, Coded)>,
+}
+
+impl Loaded {
+    /// The text column `name`, coded or the frame's.
+    pub fn texts(&self, name: &str) -> Result<Texts<'_>, IndicatorError> {
+        match self.coded.iter().find(|(c, _)| *c == name) {
+            Some((_, coded)) => Ok(Texts::Coded(coded)),
+            None => Ok(Texts::Frame(self.frame.column(name)?.str()?)),
+        }
+    }
+}
+
+/// A text column of a [`Loaded`] table.
+pub enum Texts<'a> {
+    /// Read coded: each row group's distinct texts and every row's key.
+    Coded(&'a Coded),
+    /// Read through Polars.
+    Frame(&'a StringChunked),
+}
+
+impl<'a> Texts<'a> {
+    /// Each row's `find(text)`, `None` for a blank, in the rows' order: with `find` called once
+    /// per distinct text of a row group (coded) or per run of equal texts ([`lookup_runs`]).
+    pub fn lookup<T, F>(&self, find: F) -> impl Iterator<Item = Option<T>> + 'a
+    where
+        T: Copy + 'a,
+        F: FnMut(&str) -> Option<T> + 'a,
+    {
+        match *self {
+            Texts::Coded(coded) => Either::Left(coded.lookup(find)),
+            Texts::Frame(texts) => Either::Right(lookup_runs(texts.iter(), find)),
+        }
+    }
+
+    /// How many rows.
+    pub fn rows(&self) -> usize {
+        match self {
+            Texts::Coded(coded) => coded.rows(),
+            Texts::Frame(texts) => texts.len(),
+        }
+    }
+}
+
+/// One of two iterators of the same items.
+enum Either<L, R> {
+    /// The first.
+    Left(L),
+    /// The second.
+    Right(R),
+}
+
+impl<T, L: Iterator<Item = T>, R: Iterator<Item = T>> Iterator for Either<L, R> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Left(l) => l.next(),
+            Either::Right(r) => r.next(),
+        }
+    }
 }
 
 /// A text column, borrowed from the frame.
@@ -130,6 +229,50 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A savings table of `ids` as fund_id (one partition, written by Polars) and their row
+    /// numbers as amount, loaded as the savings family loads it.
+    fn savings_of(ids: &[Option<String>]) -> (tempfile::TempDir, Loaded) {
+        let lake = tempfile::tempdir().expect("temp dir");
+        let amounts: Vec<i64> = (0..ids.len() as i64).collect();
+        let mut df = df!("fund_id" => ids, "amount" => amounts).expect("frame");
+        let path = lake.path().join("savings/county=abhar/part-0.parquet");
+        crate::lake::write_parquet(&path, &mut df).expect("written");
+        let loaded = load_coded(
+            lake.path(),
+            Table::Savings,
+            &["fund_id", "amount"],
+            &["fund_id"],
+        )
+        .expect("loaded");
+        (lake, loaded)
+    }
+
+    #[test]
+    fn a_text_column_is_looked_up_alike_coded_or_from_the_frame() {
+        // Few funds: coded. As many funds as rows (past 128): written plain, read by Polars.
+        let few: Vec<Option<String>> = (0..300)
+            .map(|i| (i % 5 != 2).then(|| format!("F-{}", i / 40)))
+            .collect();
+        let many: Vec<Option<String>> = (0..300).map(|i| Some(format!("F-{i}"))).collect();
+        for (ids, coded) in [(few, true), (many, false)] {
+            let (_lake, loaded) = savings_of(&ids);
+            let texts = loaded.texts("fund_id").expect("texts");
+            assert_eq!(matches!(texts, Texts::Coded(_)), coded);
+            assert_eq!(texts.rows(), ids.len());
+            assert_eq!(loaded.frame.height(), ids.len());
+            // Funds F-0 .. F-3 are known, by their number.
+            let find = |id: &str| {
+                id.strip_prefix("F-")?
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n < 4)
+            };
+            let expected: Vec<Option<u32>> =
+                ids.iter().map(|id| id.as_deref().and_then(find)).collect();
+            assert_eq!(texts.lookup(find).collect::<Vec<_>>(), expected);
+        }
+    }
 
     #[test]
     fn a_day_that_is_the_blanks_own_value_is_refused_naming_its_column() {

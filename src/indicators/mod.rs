@@ -9,7 +9,8 @@
 //! over 20 quarters costs little more than one over a single quarter; flows are sums of the
 //! events dated in the quarter. County and province rows sum the components of their funds, then
 //! form ratios from summed numerators and denominators, never from averages. Polars reads the
-//! lake's columns; the pass itself is plain Rust over them: each family module (`membership`,
+//! lake's columns (the big tables' ids and kinds read coded, each row group's distinct texts
+//! looked up once: [`crate::lake::Coded`]); the pass itself is plain Rust over them: each family module (`membership`,
 //! `savings`, `portfolio`, `repayment`, `financing`, `training`) adds its events to one dense
 //! fund × quarter grid of components (`grid`), a day's quarter is an array lookup, entities are
 //! grouped by a counting sort, and the running sums are taken once per fund at the end. The
@@ -228,8 +229,8 @@ pub fn components(lake: &Path, periods: Periods) -> Result<Components, Indicator
             let loans_frame = loans_frame?;
             let mut loans = portfolio::Loans::read(&loans_frame, &funds, &members, &days)?;
             let installments = {
-                let frame = columns::load(lake, Table::Installments, &repayment::COLUMNS)?;
-                repayment::Installments::read(&frame, &loans.index, &funds, &days)?
+                let loaded = repayment::load(lake)?;
+                repayment::Installments::read(&loaded, &loans.index, &funds, &days)?
             };
             // The repayment family needs the installments alone: it adds its whole numbers
             // into a grid of its own while the loans' buckets and payments are made.

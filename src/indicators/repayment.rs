@@ -2,13 +2,14 @@
 //! cumulative repayment rate of every installment due so far. The installments read here feed
 //! the portfolio family too.
 
-use super::columns;
+use super::columns::{self, Loaded};
 use super::grid::{Comp, Funds, Grid};
 use super::maybe::Maybe;
 use super::periods::{clamp0, DayIndex};
 use super::IndicatorError;
-use polars::prelude::DataFrame;
+use crate::schema::Table;
 use rustc_hash::FxHashMap;
+use std::path::Path;
 
 /// The lake columns the family reads.
 pub const COLUMNS: [&str; 6] = [
@@ -19,6 +20,11 @@ pub const COLUMNS: [&str; 6] = [
     "paid_on",
     "paid_amount",
 ];
+
+/// The installments' [`COLUMNS`], their ids read coded where the lake allows.
+pub fn load(lake: &Path) -> Result<Loaded, IndicatorError> {
+    columns::load_coded(lake, Table::Installments, &COLUMNS, &["loan_id", "fund_id"])
+}
 
 /// Every installment of the lake, column by column.
 pub struct Installments {
@@ -41,15 +47,16 @@ pub struct Installments {
 }
 
 impl Installments {
-    /// Reads the installments frame ([`COLUMNS`]); `loans` maps a loan_id to the run's loan.
+    /// Reads the installments' columns ([`load`]); `loans` maps a loan_id to the run's loan.
     pub fn read(
-        df: &DataFrame,
+        loaded: &Loaded,
         loans: &FxHashMap<&str, u32>,
         funds: &Funds,
         days: &DayIndex,
     ) -> Result<Installments, IndicatorError> {
-        let loan_ids = df.column("loan_id")?.str()?;
-        let fund_ids = df.column("fund_id")?.str()?;
+        let df = &loaded.frame;
+        let loan_ids = loaded.texts("loan_id")?;
+        let fund_ids = loaded.texts("fund_id")?;
         // Four passes over every installment, taken by whichever core is free (the loan
         // families wait on them): the loans' and the funds' ids looked up, the days read and
         // placed in their quarters, the amounts read.
@@ -63,13 +70,14 @@ impl Installments {
         let ((loan, fund), (days_read, amounts)) = rayon::join(
             || {
                 rayon::join(
-                    || columns::lookup_runs(loan_ids.iter(), |id| loans.get(id).copied()).collect(),
                     || {
-                        Maybe::collect(
-                            columns::lookup_runs(fund_ids.iter(), |id| funds.get(Some(id))),
-                            fund_ids.len(),
-                        )
-                        .map_err(|_| unheld("fund place"))
+                        let mut loan = Vec::with_capacity(loan_ids.rows());
+                        loan.extend(loan_ids.lookup(|id| loans.get(id).copied()));
+                        loan
+                    },
+                    || {
+                        Maybe::collect(fund_ids.lookup(|id| funds.get(Some(id))), fund_ids.rows())
+                            .map_err(|_| unheld("fund place"))
                     },
                 )
             },

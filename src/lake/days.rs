@@ -85,7 +85,7 @@ fn from_footers(lake: &Path, table: Table, column: &str) -> Option<Option<(i32, 
 
 /// Every `.parquet` file under `dir`, in any order; `None` when a hidden entry or a symbolic
 /// link is there.
-fn parquet_files(dir: &Path, found: &mut Vec<PathBuf>) -> Option<()> {
+pub(super) fn parquet_files(dir: &Path, found: &mut Vec<PathBuf>) -> Option<()> {
     for entry in std::fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
         if entry.file_name().to_string_lossy().starts_with('.') {
