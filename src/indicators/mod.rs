@@ -10,12 +10,12 @@
 //! events dated in the quarter. County and province rows sum the components of their funds, then
 //! form ratios from summed numerators and denominators, never from averages. Polars reads the
 //! lake's columns (the big tables' ids and kinds read coded, each row group's distinct texts
-//! looked up once: [`crate::lake::Coded`]); the pass itself is plain Rust over them: each family module (`membership`,
-//! `savings`, `portfolio`, `repayment`, `financing`, `training`) adds its events to one dense
-//! fund × quarter grid of components (`grid`), a day's quarter is an array lookup, entities are
-//! grouped by a counting sort, and the running sums are taken once per fund at the end. The
-//! final rounding of each figure is done with `rust_decimal`, half away from zero as Excel's
-//! ROUND does.
+//! looked up once: [`crate::lake::Coded`]); the pass itself is plain Rust over them: each
+//! family module (`membership`, `savings`, `portfolio`, `repayment`, `financing`, `training`)
+//! adds its events to one dense fund × quarter grid of components (`grid`), a day's quarter
+//! is an array lookup, entities are grouped by a counting sort, and the running sums are taken
+//! once per fund at the end. The final rounding of each figure is done with `rust_decimal`,
+//! half away from zero as Excel's ROUND does.
 //!
 //! Choices where INDICATORS.md is silent:
 //! - the default quarter is the latest one that ended on or before the latest *event* date in the

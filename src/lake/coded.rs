@@ -6,21 +6,24 @@
 //! fresh memory at scale 1), each then compared with the row before. Read coded, a row is a
 //! 4-byte key, and each distinct text of a row group is looked up once ([`Coded::lookup`]).
 //!
-//! Only what the lake's writer makes is read this way: every data page of the column in every
-//! row group dictionary-coded, a byte-array column, the files as `day_range` takes them (no
-//! hidden entry, no symbolic link), in the order of their paths as texts, which is the order
-//! of Polars' scan. Where any of that does not hold (a column written plain because its texts
-//! are all distinct, a lake copied or edited by hand, a file that cannot be read), [`Coded::read`]
-//! gives `None` and the caller reads the column through Polars as before, so the answer, or the
-//! error, is the scan's.
+//! Only what the lake's writer makes is read this way: a flat column of texts (not binary,
+//! categorical or enum, nor a list), every data page of it in every row group
+//! dictionary-coded, the files as `day_range` takes them (no hidden entry, no symbolic link),
+//! in the order of their paths as texts, which is the order of Polars' scan. Where any of that
+//! does not hold (a column written plain because its texts are all distinct, a lake copied or
+//! edited by hand, a file that cannot be read), [`Coded::read`] gives `None` and the caller
+//! reads the column through Polars as before, so the answer, or the error, is the scan's.
 
 use super::days::parquet_files;
 use crate::schema::Table;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::datatypes::{ArrowDataType, Field, IntegerType, Metadata, DTYPE_CATEGORICAL_NEW};
-use polars_parquet::parquet::schema::types::PhysicalType;
+use polars_parquet::parquet::schema::types::{
+    PhysicalType, PrimitiveConvertedType, PrimitiveLogicalType,
+};
 use polars_parquet::read::{
-    column_iter_to_arrays, read_metadata, BasicDecompressor, ColumnChunkMetadata, PageReader,
+    column_iter_to_arrays, infer_schema, read_metadata, BasicDecompressor, ColumnChunkMetadata,
+    FileMetadata, PageReader,
 };
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -98,6 +101,9 @@ fn read_file(path: &Path, name: &str, groups: &mut Vec<Group>) -> Option<()> {
     let mut file = std::fs::File::open(path).ok()?;
     let size = file.metadata().ok()?.len();
     let footer = read_metadata(&mut file).ok()?;
+    if !read_as_text(&footer, name) {
+        return None;
+    }
     let mut metadata = Metadata::new();
     // Polars' mark of a categorical column: its pages are decoded into keys, not texts.
     metadata.insert(DTYPE_CATEGORICAL_NEW.into(), "".into());
@@ -111,9 +117,17 @@ fn read_file(path: &Path, name: &str, groups: &mut Vec<Group>) -> Option<()> {
         let (Some(chunk), None) = (chunks.next(), chunks.next()) else {
             return None;
         };
-        let stored = &chunk.descriptor().descriptor.primitive_type;
-        // Polars' decoder of coded pages takes the dictionary page for granted.
+        let column = chunk.descriptor();
+        let stored = &column.descriptor.primitive_type;
+        let text = matches!(stored.logical_type, Some(PrimitiveLogicalType::String))
+            || (stored.logical_type.is_none()
+                && matches!(stored.converted_type, Some(PrimitiveConvertedType::Utf8)));
+        // A flat column of texts only; and Polars' decoder of coded pages takes the dictionary
+        // page for granted.
         if stored.physical_type != PhysicalType::ByteArray
+            || !text
+            || column.descriptor.max_rep_level != 0
+            || column.path_in_schema.len() != 1
             || chunk.dictionary_page_offset().is_none()
         {
             return None;
@@ -144,6 +158,22 @@ fn read_file(path: &Path, name: &str, groups: &mut Vec<Group>) -> Option<()> {
         }
     }
     Some(())
+}
+
+/// Whether Polars' scan reads column `name` of the file whose footer is `footer` as plain
+/// texts: a text type (the file's own Arrow schema, where it has one, decides, as for the
+/// scan), not marked categorical or enum.
+fn read_as_text(footer: &FileMetadata, name: &str) -> bool {
+    let Ok(schema) = infer_schema(footer) else {
+        return false;
+    };
+    schema.get(name).is_some_and(|field| {
+        matches!(
+            field.dtype(),
+            ArrowDataType::Utf8View | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8
+        ) && !field.is_categorical()
+            && !field.is_enum()
+    })
 }
 
 /// The bytes of one column chunk of `file` (of `size` bytes).
@@ -285,6 +315,49 @@ mod tests {
             Coded::read(lake.path(), Table::Loans, "fund_id").is_none(),
             "no table"
         );
+    }
+
+    #[test]
+    fn bytes_that_are_not_texts_are_left_to_the_scan() {
+        // The same few values, as texts and as bytes (which the scan reads as binary).
+        let lake = tempfile::tempdir().expect("temp dir");
+        let path = lake.path().join("savings/county=abhar/part-0.parquet");
+        let bytes: Vec<&[u8]> = vec![b"ABH-0001", b"ABH-0002", b"ABH-0001"];
+        let texts = ["ABH-0001", "ABH-0002", "ABH-0001"];
+        let mut df = df!("fund_id" => bytes, "kind" => texts).expect("frame");
+        crate::lake::write_parquet(&path, &mut df).expect("written");
+        assert!(Coded::read(lake.path(), Table::Savings, "fund_id").is_none());
+        let kind = Coded::read(lake.path(), Table::Savings, "kind").expect("coded");
+        let read: Vec<Option<String>> = coded_texts(&kind);
+        assert_eq!(read, texts.map(|t| Some(t.to_owned())));
+    }
+
+    #[test]
+    fn a_damaged_dictionary_panics_nowhere() {
+        let lake = lake_of(&[("abhar", vec![few(300, 0), few(200, 1)])]);
+        let path = lake.path().join("savings/county=abhar/part-0.parquet");
+        let whole = std::fs::read(&path).expect("read");
+        let footer = read_metadata(&mut std::io::Cursor::new(&whole)).expect("footer");
+        let chunk = footer.row_groups[0]
+            .columns_under_root_iter("fund_id")
+            .and_then(|mut c| c.next())
+            .expect("fund_id");
+        let dictionary = chunk.dictionary_page_offset().expect("a dictionary page") as usize;
+        let data = chunk.data_page_offset() as usize;
+        // Every byte of the dictionary page's compressed texts in turn set to 0xFF, then to 0
+        // (its header, the first bytes, is left alone: a page header that declares billions of
+        // values makes Polars' decoder abort on the allocation, in its scan as here).
+        assert!(data > dictionary + 24, "a dictionary page of some bytes");
+        for at in dictionary + 24..data {
+            for value in [0xFF, 0] {
+                let mut damaged = whole.clone();
+                damaged[at] = value;
+                std::fs::write(&path, &damaged).expect("written");
+                if let Some(coded) = Coded::read(lake.path(), Table::Savings, "fund_id") {
+                    assert_eq!(coded.rows(), 500);
+                }
+            }
+        }
     }
 
     #[test]
