@@ -72,8 +72,8 @@ pub enum Texts<'a> {
 
 impl<'a> Texts<'a> {
     /// Each row's `find(text)` (`None` for a blank, as for a text `find` does not find), in
-    /// the rows' order: with `find` called once
-    /// per distinct text of a row group (coded) or per run of equal texts ([`lookup_runs`]).
+    /// the rows' order, with `find` called once per distinct text of a row group (coded) or
+    /// per run of equal texts ([`lookup_runs`]).
     pub fn lookup<T, F>(&self, find: F) -> impl Iterator<Item = Option<T>> + 'a
     where
         T: Copy + 'a,

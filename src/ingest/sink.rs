@@ -67,10 +67,15 @@ fn table_slice<'a>(
             cols.push(SliceColumn::texts("fund_id".into(), funds));
         }
     }
-    let origins = || picked.iter().map(|&r| landed.rows.origin(r as usize));
-    let files = origins().map(|o| Some(places.file(o).unwrap_or("")));
-    let sheets = origins().map(|o| places.sheet(o));
-    let lines: Vec<i64> = origins().map(|o| i64::from(o.row)).collect();
+    // Each row's origin found once (a search among its table's runs of sheets), for the
+    // three lineage columns.
+    let origins: Vec<_> = picked
+        .iter()
+        .map(|&r| landed.rows.origin(r as usize))
+        .collect();
+    let files = origins.iter().map(|&o| Some(places.file(o).unwrap_or("")));
+    let sheets = origins.iter().map(|&o| places.sheet(o));
+    let lines: Vec<i64> = origins.iter().map(|o| i64::from(o.row)).collect();
     cols.push(SliceColumn::texts("source_file".into(), files));
     cols.push(SliceColumn::texts("source_sheet".into(), sheets));
     cols.push(SliceColumn::Plain(
